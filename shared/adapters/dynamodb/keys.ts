@@ -1,0 +1,56 @@
+/**
+ * Every DynamoDB key outcall writes is built here, so the data model in docs/data-model.md has one implementation.
+ * Keys never contain a phone number or a name: numbers appear only as a keyed hash (`phoneKey`).
+ */
+
+export const campaignKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'META' }) as const;
+
+/** Transitions sort by time under their campaign; `seq` breaks ties within one millisecond. */
+export const transitionKey = (campaignId: string, at: string, seq: number) =>
+  ({ pk: `CAMPAIGN#${campaignId}`, sk: `TRANSITION#${at}#${String(seq).padStart(6, '0')}` }) as const;
+
+export const TRANSITION_PREFIX = 'TRANSITION#';
+
+/** Campaigns by lifecycle state (gsi1): the dispatcher lists active ones without a scan. */
+export const campaignStateIndexKey = (state: string, campaignId: string) =>
+  ({ gsi1pk: `CAMPAIGNS#${state}`, gsi1sk: campaignId }) as const;
+
+export const listKey = (campaignId: string, listId: string) =>
+  ({ pk: `CAMPAIGN#${campaignId}`, sk: `LIST#${listId}` }) as const;
+
+export const contactKey = (campaignId: string, contactId: string) =>
+  ({ pk: `CONTACT#${campaignId}#${contactId}`, sk: 'CONTACT' }) as const;
+
+export const attemptKey = (campaignId: string, contactId: string, attempt: number) =>
+  ({ pk: `CONTACT#${campaignId}#${contactId}`, sk: `ATTEMPT#${String(attempt).padStart(3, '0')}` }) as const;
+
+/** All that is known about one number across campaigns lives under one partition: one Query answers it. */
+export const phonePartition = (phoneKey: string) => `PHONE#${phoneKey}`;
+export const dncKey = (phoneKey: string) => ({ pk: phonePartition(phoneKey), sk: 'DNC' }) as const;
+export const allocationKey = (phoneKey: string) => ({ pk: phonePartition(phoneKey), sk: 'ALLOC' }) as const;
+export const membershipKey = (phoneKey: string, campaignId: string) =>
+  ({ pk: phonePartition(phoneKey), sk: `IN#${campaignId}` }) as const;
+
+/** Counters are per entity and local day; `shard` spreads one hot campaign over several items. */
+export const counterKey = (scope: 'CAMPAIGN' | 'AGENT' | 'TEAM', id: string, day: string, shard = 0) =>
+  ({ pk: `COUNTER#${scope}#${id}`, sk: `DAY#${day}#${shard}` }) as const;
+
+export const agentKey = (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'PROFILE' }) as const;
+export const teamKey = (teamId: string) => ({ pk: `TEAM#${teamId}`, sk: 'PROFILE' }) as const;
+export const dailyLogKey = (agentId: string, day: string) => ({ pk: `AGENT#${agentId}`, sk: `LOG#${day}` }) as const;
+
+/** Due index (sparse): partitions per campaign, zone and shard, so a tick reads only zones whose window is open. */
+export const DUE_SHARDS = 8;
+export const DUE_PRIORITIES = { callback: 1, newMobile: 2, newFixed: 3, retry: 4 } as const;
+export const dueIndexKey = (
+  campaignId: string,
+  zone: string,
+  shard: number,
+  priority: number,
+  dueAt: string,
+  contactId: string,
+) => ({ duePk: `DUE#${campaignId}#${zone}#${shard}`, dueSk: `${priority}#${dueAt}#${contactId}` }) as const;
+
+/** Attempts by Amazon Connect contact id (gsi2). */
+export const connectContactIndexKey = (connectContactId: string) =>
+  ({ gsi2pk: `CONNECT#${connectContactId}`, gsi2sk: 'ATTEMPT' }) as const;

@@ -1,0 +1,41 @@
+/**
+ * The physical shape of outcall's DynamoDB tables, shared by the CDK stack and the local stand-in so that both create
+ * exactly the same keys and indexes. See docs/data-model.md for the access patterns behind each index.
+ */
+
+export interface KeyPair {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export interface IndexSpec extends KeyPair {
+  readonly name: string;
+  /** KEYS_ONLY keeps a sparse index cheap when readers fetch the item anyway. */
+  readonly projection: 'ALL' | 'KEYS_ONLY';
+}
+
+export interface TableSpec extends KeyPair {
+  readonly indexes: readonly IndexSpec[];
+  readonly ttlAttribute?: string;
+}
+
+/** The single operational table: campaigns, lists, contacts, attempts, phones, counters, agents, QA, orders. */
+export const MAIN_TABLE: TableSpec = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: [
+    /** Overloaded: campaigns by state, agents by team, QA queue, orders by campaign. */
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+    /** Overloaded: attempts by Connect contact id, attempts by agent and day. */
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
+    /** Sparse due index: only contacts waiting to be dialed carry duePk. */
+    { name: 'due', partitionKey: 'duePk', sortKey: 'dueSk', projection: 'KEYS_ONLY' },
+  ],
+};
+
+/** Powertools idempotency store; its attribute names are the library's defaults. */
+export const IDEMPOTENCY_TABLE = {
+  partitionKey: 'id',
+  ttlAttribute: 'expiration',
+} as const;
