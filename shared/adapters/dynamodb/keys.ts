@@ -18,18 +18,22 @@ export const campaignStateIndexKey = (state: string, campaignId: string) =>
 export const listKey = (campaignId: string, listId: string) =>
   ({ pk: `CAMPAIGN#${campaignId}`, sk: `LIST#${listId}` }) as const;
 
-export const contactKey = (campaignId: string, contactId: string) =>
-  ({ pk: `CONTACT#${campaignId}#${contactId}`, sk: 'CONTACT' }) as const;
-
-export const attemptKey = (campaignId: string, contactId: string, attempt: number) =>
-  ({ pk: `CONTACT#${campaignId}#${contactId}`, sk: `ATTEMPT#${String(attempt).padStart(3, '0')}` }) as const;
-
 /** All that is known about one number across campaigns lives under one partition: one Query answers it. */
 export const phonePartition = (phoneKey: string) => `PHONE#${phoneKey}`;
+
+/** A contact is a number in a campaign; its attempts sort right after it. */
+export const contactKey = (campaignId: string, phoneKey: string) =>
+  ({ pk: phonePartition(phoneKey), sk: `CONTACT#${campaignId}` }) as const;
+
+export const attemptKey = (campaignId: string, phoneKey: string, attempt: number) =>
+  ({ pk: phonePartition(phoneKey), sk: `CONTACT#${campaignId}#ATTEMPT#${String(attempt).padStart(3, '0')}` }) as const;
+
 export const dncKey = (phoneKey: string) => ({ pk: phonePartition(phoneKey), sk: 'DNC' }) as const;
 export const allocationKey = (phoneKey: string) => ({ pk: phonePartition(phoneKey), sk: 'ALLOC' }) as const;
-export const membershipKey = (phoneKey: string, campaignId: string) =>
-  ({ pk: phonePartition(phoneKey), sk: `IN#${campaignId}` }) as const;
+
+/** Names one attempt everywhere: Connect client token, QA item, logs. Only `[a-zA-Z0-9_\-.]`, well under 200 chars. */
+export const attemptRef = (campaignId: string, phoneKey: string, attempt: number) =>
+  `${campaignId}.${phoneKey}.${attempt}`;
 
 /** Counters are per entity and local day; `shard` spreads one hot campaign over several items. */
 export const counterKey = (scope: 'CAMPAIGN' | 'AGENT' | 'TEAM', id: string, day: string, shard = 0) =>
@@ -41,15 +45,15 @@ export const dailyLogKey = (agentId: string, day: string) => ({ pk: `AGENT#${age
 
 /** Due index (sparse): partitions per campaign, zone and shard, so a tick reads only zones whose window is open. */
 export const DUE_SHARDS = 8;
-export const DUE_PRIORITIES = { callback: 1, newMobile: 2, newFixed: 3, retry: 4 } as const;
+export const DUE_PRIORITIES = { staleDial: 0, callback: 1, newMobile: 2, newFixed: 3, retry: 4 } as const;
 export const dueIndexKey = (
   campaignId: string,
   zone: string,
   shard: number,
   priority: number,
   dueAt: string,
-  contactId: string,
-) => ({ duePk: `DUE#${campaignId}#${zone}#${shard}`, dueSk: `${priority}#${dueAt}#${contactId}` }) as const;
+  phoneKey: string,
+) => ({ duePk: `DUE#${campaignId}#${zone}#${shard}`, dueSk: `${priority}#${dueAt}#${phoneKey}` }) as const;
 
 /** Attempts by Amazon Connect contact id (gsi2). */
 export const connectContactIndexKey = (connectContactId: string) =>
