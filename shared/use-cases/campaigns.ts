@@ -1,0 +1,278 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  CALLING_RULE_FIELDS,
+  type Campaign,
+  type CampaignSpec,
+  type CampaignState,
+  campaignIdSchema,
+  campaignSpecSchema,
+} from '#shared/domain/campaign';
+import {
+  ConflictError,
+  issuesFrom,
+  NotFoundError,
+  TransitionRefusedError,
+  ValidationError,
+} from '#shared/domain/errors';
+import {
+  CAMPAIGN_ACTIONS,
+  type CampaignAction,
+  DIALING_STATES,
+  decideTransition,
+  FINISHED_STATES,
+} from '#shared/domain/lifecycle';
+import type { CampaignPage, CampaignRepository, TransitionRecord } from '#shared/ports/campaign-repository';
+import type { Clock } from '#shared/ports/clock';
+import type { DomainEvent, EventPublisher } from '#shared/ports/event-publisher';
+
+/** Who asks for a change; `id` is recorded on the campaign and its transitions. */
+export interface Actor {
+  id: string;
+  roles: string[];
+}
+
+export interface CampaignDeps {
+  repository: CampaignRepository;
+  events: EventPublisher;
+  clock: Clock;
+  /** Id generator; defaults to `c-` + 20 random base32 characters. */
+  newId?: () => string;
+}
+
+/** `source` of every event the campaign use cases emit. */
+export const CAMPAIGN_EVENT_SOURCE = 'outcall.campaigns';
+
+/** Detail of `CampaignCreated` and `CampaignUpdated`; no planner e-mail or other personal data leaves in an event. */
+export interface CampaignChangedDetail {
+  campaignId: string;
+  state: CampaignState;
+  revision: number;
+  actor: string;
+  at: string;
+  /** Top-level spec fields that changed (`CampaignUpdated` only). */
+  changedFields?: string[];
+}
+
+/** Default and maximum page size of `listCampaigns`. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+const MAX_REASON_LENGTH = 1000;
+const SPEC_FIELDS = Object.keys(campaignSpecSchema.shape) as (keyof CampaignSpec)[];
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** `c-` + 20 base32 characters (100 random bits): ids need no coordination between Lambdas. */
+export function newCampaignId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  let id = 'c-';
+  for (const b of bytes) id += BASE32[b & 31];
+  return id;
+}
+
+/** Validates a planner's spec and stores it as a new `draft` campaign at revision 1. */
+export async function createCampaign(deps: CampaignDeps, input: unknown, actor: Actor): Promise<Campaign> {
+  const parsed = campaignSpecSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError('the campaign is invalid', issuesFrom(parsed.error.issues));
+  const id = (deps.newId ?? newCampaignId)();
+  if (!campaignIdSchema.safeParse(id).success) throw new Error('the id generator produced an invalid campaign id');
+  const now = deps.clock.now().toISOString();
+  const campaign: Campaign = {
+    ...parsed.data,
+    // A new campaign's script is its first version whatever the caller wrote.
+    script: { ...parsed.data.script, version: 1 },
+    id,
+    state: 'draft',
+    pilotSkipped: false,
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
+    createdBy: actor.id,
+  };
+  await deps.repository.create(campaign);
+  await deps.events.publish([changedEvent('CampaignCreated', campaign, actor, now)]);
+  return campaign;
+}
+
+/** @throws NotFoundError when no campaign has this id (a malformed id included). */
+export async function getCampaign(deps: CampaignDeps, id: string): Promise<Campaign> {
+  // A malformed id cannot exist; refusing it here keeps arbitrary strings out of the key space.
+  const campaign = campaignIdSchema.safeParse(id).success ? await deps.repository.get(id) : undefined;
+  if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
+  return campaign;
+}
+
+/** One page of campaigns, optionally of one state; `limit` defaults to 50 and may be at most 100. */
+export async function listCampaigns(
+  deps: CampaignDeps,
+  filter: { state?: CampaignState; limit?: number; cursor?: string },
+): Promise<CampaignPage> {
+  const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, [
+      { path: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` },
+    ]);
+  }
+  return deps.repository.list({ ...filter, limit });
+}
+
+/**
+ * Applies a partial spec: each top-level field given replaces the stored one, and the merged result must be a valid
+ * spec. A change of `script.text` bumps `script.version`; the caller cannot set the version. A patch that changes
+ * nothing returns the campaign as stored, without a new revision or event.
+ *
+ * @param expectedRevision the revision the caller read (HTTP `If-Match`); `undefined` means "whatever is stored now",
+ *   which is still protected against concurrent writers by the repository's revision check.
+ * @throws ConflictError on a stale revision, on any change to a finished campaign, and on a change of calling rules
+ *   while the campaign dials.
+ */
+export async function updateCampaign(
+  deps: CampaignDeps,
+  id: string,
+  patch: unknown,
+  expectedRevision: number | undefined,
+  actor: Actor,
+): Promise<Campaign> {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw new ValidationError('the patch must be an object of campaign fields');
+  }
+  const unknownFields = Object.keys(patch).filter((k) => !(SPEC_FIELDS as string[]).includes(k));
+  if (unknownFields.length > 0) {
+    throw new ValidationError(
+      `these fields cannot be changed with an update: ${unknownFields.join(', ')}`,
+      unknownFields.map((path) => ({ path, message: 'not a campaign field that can be updated' })),
+    );
+  }
+  const current = await getCampaign(deps, id);
+  if (expectedRevision !== undefined && expectedRevision !== current.revision) {
+    throw new ConflictError(
+      `campaign ${id} is at revision ${current.revision}, not ${expectedRevision}; reload it and apply the change again`,
+    );
+  }
+  if (FINISHED_STATES.includes(current.state)) {
+    throw new ConflictError(`a ${current.state} campaign cannot be changed`);
+  }
+
+  const parsed = campaignSpecSchema.safeParse({ ...pickSpec(current), ...patch });
+  if (!parsed.success) throw new ValidationError('the updated campaign is invalid', issuesFrom(parsed.error.issues));
+  const textChanged = parsed.data.script.text !== current.script.text;
+  const spec: CampaignSpec = {
+    ...parsed.data,
+    script: { ...parsed.data.script, version: current.script.version + (textChanged ? 1 : 0) },
+  };
+
+  const changedFields = SPEC_FIELDS.filter((f) => !isDeepStrictEqual(spec[f], current[f]));
+  if (changedFields.length === 0) return current;
+  const frozen = changedFields.filter((f) => (CALLING_RULE_FIELDS as readonly string[]).includes(f));
+  if (frozen.length > 0 && DIALING_STATES.includes(current.state)) {
+    throw new ConflictError(
+      `${frozen.join(', ')} cannot change while the campaign is ${current.state}; pause the campaign first`,
+    );
+  }
+
+  const now = deps.clock.now().toISOString();
+  const next: Campaign = { ...current, ...spec, revision: current.revision + 1, updatedAt: now };
+  await deps.repository.save(next, current.revision);
+  await deps.events.publish([changedEvent('CampaignUpdated', next, actor, now, changedFields)]);
+  return next;
+}
+
+/**
+ * Moves a campaign through its lifecycle (see `decideTransition`) and records who did it.
+ *
+ * The state change and its record are written in one transaction, and only then is `CampaignTransitioned`
+ * published. If publishing fails, the change is stored but the caller gets an error (at-least-once, not exactly-once:
+ * there is no outbox). The caller's retry then finds the campaign already in the target state with this very
+ * action as its last transition by the same actor, and re-publishes that transition instead of refusing — so a
+ * retry heals the gap, and consumers must tolerate the duplicate event this can produce. Two concurrent requests
+ * cannot both transition: the second save fails the revision check (`ConflictError`).
+ *
+ * @throws ValidationError for an unknown action, TransitionRefusedError when the state does not allow it.
+ */
+export async function transitionCampaign(
+  deps: CampaignDeps,
+  id: string,
+  action: string,
+  actor: Actor,
+  options: { reason?: string; skipPilot?: boolean } = {},
+): Promise<{ campaign: Campaign; transition: TransitionRecord }> {
+  if (!isCampaignAction(action)) {
+    const message = `unknown action "${action}"; valid actions are ${CAMPAIGN_ACTIONS.join(', ')}`;
+    throw new ValidationError(message, [{ path: 'action', message }]);
+  }
+  if (options.reason !== undefined && options.reason.length > MAX_REASON_LENGTH) {
+    const message = `a reason is at most ${MAX_REASON_LENGTH} characters`;
+    throw new ValidationError(message, [{ path: 'reason', message }]);
+  }
+  const current = await getCampaign(deps, id);
+  const decision = decideTransition(current.state, action, { skipPilot: options.skipPilot === true });
+
+  if (!decision.ok) {
+    const transitions = await deps.repository.listTransitions(id);
+    const last = transitions.at(-1);
+    if (last && last.action === action && last.to === current.state && last.actor === actor.id) {
+      await deps.events.publish([transitionedEvent(last)]);
+      return { campaign: current, transition: last };
+    }
+    throw new TransitionRefusedError(decision.reason, current.state, decision.allowed);
+  }
+
+  const now = deps.clock.now().toISOString();
+  const transition: TransitionRecord = {
+    campaignId: id,
+    action,
+    from: current.state,
+    to: decision.to,
+    actor: actor.id,
+    ...(options.reason !== undefined ? { reason: options.reason } : {}),
+    at: now,
+  };
+  const next: Campaign = {
+    ...current,
+    state: decision.to,
+    pilotSkipped: current.pilotSkipped || decision.pilotSkipped,
+    revision: current.revision + 1,
+    updatedAt: now,
+  };
+  await deps.repository.save(next, current.revision, transition);
+  await deps.events.publish([transitionedEvent(transition)]);
+  return { campaign: next, transition };
+}
+
+/** The campaign's transitions, oldest first. @throws NotFoundError */
+export async function listTransitions(deps: CampaignDeps, id: string): Promise<TransitionRecord[]> {
+  await getCampaign(deps, id);
+  return deps.repository.listTransitions(id);
+}
+
+function isCampaignAction(action: string): action is CampaignAction {
+  return (CAMPAIGN_ACTIONS as readonly string[]).includes(action);
+}
+
+function pickSpec(campaign: Campaign): Record<string, unknown> {
+  return Object.fromEntries(SPEC_FIELDS.map((f) => [f, campaign[f]]));
+}
+
+function changedEvent(
+  detailType: 'CampaignCreated' | 'CampaignUpdated',
+  campaign: Campaign,
+  actor: Actor,
+  at: string,
+  changedFields?: string[],
+): DomainEvent<CampaignChangedDetail> {
+  return {
+    source: CAMPAIGN_EVENT_SOURCE,
+    detailType,
+    detail: {
+      campaignId: campaign.id,
+      state: campaign.state,
+      revision: campaign.revision,
+      actor: actor.id,
+      at,
+      ...(changedFields ? { changedFields } : {}),
+    },
+  };
+}
+
+function transitionedEvent(transition: TransitionRecord): DomainEvent<TransitionRecord> {
+  return { source: CAMPAIGN_EVENT_SOURCE, detailType: 'CampaignTransitioned', detail: transition };
+}
