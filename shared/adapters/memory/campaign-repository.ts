@@ -28,6 +28,11 @@ export class InMemoryCampaignRepository implements CampaignRepository {
       .filter((c) => filter.state === undefined || c.state === filter.state)
       .sort((a, b) => stateRank(a.state) - stateRank(b.state) || a.id.localeCompare(b.id));
     const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    if (after && filter.state !== undefined && CAMPAIGN_STATES[after.s] !== filter.state) {
+      throw new ValidationError('the cursor belongs to another listing', [
+        { path: 'cursor', message: `not a cursor of the ${filter.state} listing` },
+      ]);
+    }
     const rest = after
       ? all.filter((c) => stateRank(c.state) > after.s || (stateRank(c.state) === after.s && c.id > after.id))
       : all;
