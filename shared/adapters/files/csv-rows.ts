@@ -1,0 +1,48 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { detectDelimiter, type TextEncoding } from '#shared/adapters/files/sniff';
+import type { SheetRow } from '#shared/ports/list-intake';
+
+/**
+ * Streams the records of a CSV file. UTF-8 bytes go to csv-parse as they are; other encodings pass through an
+ * iconv-lite decoder first. Both are streams with bounded buffers, and the rows are pulled by the consumer, so memory
+ * stays flat whatever the file's size. Quoted fields may hold delimiters and line breaks; CRLF and LF both work.
+ *
+ * A record csv-parse cannot read (an unclosed quote) is yielded with no cells and `malformed: true`; its row number
+ * is the parser's record count and can be off by the rows it swallowed.
+ */
+export async function* csvRows(
+  bytes: AsyncIterable<Buffer>,
+  head: Buffer,
+  encoding: TextEncoding,
+): AsyncGenerator<SheetRow> {
+  const utf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
+  const headText = utf8 ? head.toString('utf8') : iconv.decode(head, encoding);
+  const firstLine = headText.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  let pendingSkips = 0;
+  let row = 0;
+  const parser = parse({
+    bom: true,
+    delimiter: detectDelimiter(firstLine),
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_records_with_error: true,
+  });
+  parser.on('skip', () => {
+    pendingSkips++;
+  });
+  const source = Readable.from(bytes, { objectMode: false });
+  const feeding = utf8
+    ? pipeline(source, parser)
+    : pipeline(source, iconv.decodeStream(encoding, { stripBOM: true }), parser);
+  // The consumer sees the failure through the parser, which pipeline destroys with the same error.
+  feeding.catch(() => {});
+  for await (const record of parser as AsyncIterable<string[]>) {
+    for (; pendingSkips > 0; pendingSkips--) yield { row: ++row, cells: [], malformed: true };
+    yield { row: ++row, cells: record };
+  }
+  for (; pendingSkips > 0; pendingSkips--) yield { row: ++row, cells: [], malformed: true };
+  await feeding;
+}

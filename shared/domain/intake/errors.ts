@@ -1,0 +1,23 @@
+/**
+ * Why a whole list file could not be read. Row-level problems are never errors: they become rejected rows with a
+ * reason code. The message is written for the planner who uploaded the file and is safe to show.
+ */
+export const LIST_FILE_PROBLEMS = [
+  'empty_file',
+  'unsupported_type',
+  'unsupported_encoding',
+  'not_a_spreadsheet',
+  'no_header',
+  'no_phone_column',
+  'too_large',
+] as const;
+export type ListFileProblem = (typeof LIST_FILE_PROBLEMS)[number];
+
+export class ListFileError extends Error {
+  override readonly name = 'ListFileError';
+  readonly problem: ListFileProblem;
+  constructor(problem: ListFileProblem, message: string) {
+    super(message);
+    this.problem = problem;
+  }
+}
