@@ -1,0 +1,145 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
+import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
+import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
+
+/** Throttle of the campaigns API's stage: planners and tools, not the public, call it. */
+export const API_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+
+/** The main table's index names: functions are granted these indexes by name, never `index/*`. */
+export const MAIN_TABLE_INDEX_NAMES = MAIN_TABLE.indexes.map((index) => index.name);
+
+/** Props of {@link StatelessStack}: the stateful resources, typed, so no name is looked up by string. */
+export interface StatelessStackProps extends StackProps {
+  readonly config: OutcallConfig;
+  readonly key: IKey;
+  readonly table: ITable;
+  readonly idempotencyTable: ITable;
+  readonly uploadsBucket: IBucket;
+  readonly reportsBucket: IBucket;
+  readonly intakeQueue: IQueue;
+  readonly intakeDeadLetterQueue: IQueue;
+  readonly bus: IEventBus;
+}
+
+/**
+ * The code: functions and the campaigns HTTP API. Safe to destroy and redeploy at any time.
+ *
+ * Later functions are added with {@link StatelessStack.addFunction} and bound with the `bind*` methods of
+ * {@link OutcallFunction}; routes of the campaigns API with {@link StatelessStack.addApiRoute}.
+ */
+export class StatelessStack extends Stack {
+  /** The IAM-authorised campaigns API. */
+  readonly httpApi: HttpApi;
+  /** The function behind `/campaigns`. */
+  readonly apiFunction: OutcallFunction;
+
+  private readonly props: StatelessStackProps;
+  // One integration per function, shared by its routes, so the API holds one Lambda permission set per function.
+  private readonly integrations = new Map<OutcallFunction, HttpLambdaIntegration>();
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    this.props = props;
+
+    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', {
+      retention: props.config.logRetentionDays,
+      removalPolicy: props.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.httpApi = new HttpApi(this, 'CampaignsApi', {
+      description: `outcall ${props.config.stage} campaigns API`,
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      // The stage is created below so it can carry access logging and the throttle.
+      createDefaultStage: false,
+    });
+    new HttpStage(this, 'CampaignsApiStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            caller: '$context.identity.caller',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    this.apiFunction = this.addFunction('CampaignsApiFunction', {
+      entry: 'functions/api/http-api.ts',
+      serviceName: 'campaigns-api',
+      description: 'Campaigns HTTP API',
+    })
+      .bindTableReadWrite(props.table, { indexNames: MAIN_TABLE_INDEX_NAMES })
+      .bindBus(props.bus);
+    this.addApiRoute('/campaigns', this.apiFunction);
+    this.addApiRoute('/campaigns/{proxy+}', this.apiFunction);
+
+    new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
+  }
+
+  /**
+   * Creates an {@link OutcallFunction} for this stage. It has no access to anything until bound.
+   *
+   * @param id construct id, PascalCase, ending in `Function`
+   * @param props function props; `stage` comes from the stack's config
+   */
+  addFunction(id: string, props: Omit<OutcallFunctionProps, 'stage'>): OutcallFunction {
+    return new OutcallFunction(this, id, { ...props, stage: this.props.config.stage });
+  }
+
+  /**
+   * A deploy parameter as a value for an environment variable: the literal from context, or a CloudFormation SSM
+   * parameter resolved at deploy time (created on first use, so unused ones do not clutter the template).
+   *
+   * @param name e.g. `connectInstanceId`
+   */
+  parameter(name: keyof DeployParameters): string {
+    const value = this.props.config.parameters[name];
+    const ssmName = ssmParameterName(value);
+    return ssmName ? ssm.StringParameter.valueForStringParameter(this, ssmName) : value;
+  }
+
+  /**
+   * Routes every method of `path` on the campaigns API to `fn`, behind IAM authorisation.
+   *
+   * @param path e.g. `/campaigns/{proxy+}`
+   * @param methods @default [HttpMethod.ANY]
+   */
+  addApiRoute(path: string, fn: OutcallFunction, methods: HttpMethod[] = [HttpMethod.ANY]): void {
+    let integration = this.integrations.get(fn);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
+      this.integrations.set(fn, integration);
+    }
+    this.httpApi.addRoutes({ path, methods, integration });
+  }
+}
