@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { CAMPAIGN_STATES, type CampaignState } from '#shared/domain/campaign';
+import { allowedActions, CAMPAIGN_ACTIONS, type CampaignAction, decideTransition } from '#shared/domain/lifecycle';
+
+/** The lifecycle of DOMAIN.md §2, written out by hand so the test does not restate the implementation. */
+const ALLOWED: Record<CampaignState, Partial<Record<CampaignAction, CampaignState>>> = {
+  draft: { startPilot: 'pilot' },
+  pilot: { endPilot: 'review', pause: 'paused' },
+  review: { repilot: 'pilot', launch: 'active', complete: 'completed' },
+  active: { pause: 'paused', complete: 'completed' },
+  paused: { resume: 'active', complete: 'completed' },
+  completed: { evaluate: 'evaluated' },
+  evaluated: {},
+};
+
+const pairs = CAMPAIGN_STATES.flatMap((state) => CAMPAIGN_ACTIONS.map((action) => ({ state, action })));
+
+describe('decideTransition without skipPilot', () => {
+  it.each(pairs)('$state × $action', ({ state, action }) => {
+    const expected = ALLOWED[state][action];
+    const decision = decideTransition(state, action);
+    if (expected) {
+      expect(decision).toEqual({ ok: true, to: expected, pilotSkipped: false });
+    } else {
+      expect(decision.ok).toBe(false);
+      if (decision.ok) return;
+      expect(decision.allowed).toEqual(Object.keys(ALLOWED[state]));
+      expect(decision.reason).toContain(state);
+    }
+  });
+});
+
+describe('decideTransition with skipPilot', () => {
+  it.each(pairs)('$state × $action', ({ state, action }) => {
+    const skipping = state === 'draft' && action === 'launch';
+    const expected = skipping ? 'active' : ALLOWED[state][action];
+    const decision = decideTransition(state, action, { skipPilot: true });
+    if (expected) {
+      expect(decision).toEqual({ ok: true, to: expected, pilotSkipped: skipping });
+    } else {
+      expect(decision.ok).toBe(false);
+    }
+  });
+});
+
+describe('lifecycle guidance', () => {
+  it('tells a planner launching a draft how to skip the pilot on purpose', () => {
+    const decision = decideTransition('draft', 'launch');
+    expect(decision).toMatchObject({ ok: false, allowed: ['startPilot'] });
+    expect(decision.ok ? '' : decision.reason).toContain('"skipPilot": true');
+  });
+
+  it('lists the allowed actions of every state, launch from draft only with skipPilot', () => {
+    for (const state of CAMPAIGN_STATES) {
+      expect(allowedActions(state)).toEqual(Object.keys(ALLOWED[state]));
+    }
+    expect(allowedActions('draft', { skipPilot: true })).toEqual(['startPilot', 'launch']);
+  });
+
+  it('lets nothing leave the evaluated state', () => {
+    expect(CAMPAIGN_ACTIONS.some((a) => decideTransition('evaluated', a, { skipPilot: true }).ok)).toBe(false);
+  });
+});
