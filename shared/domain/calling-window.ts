@@ -94,6 +94,22 @@ function offsetMs(zone: IANAZone, ms: number): number {
   return zone.offset(ms) * MINUTE_MS;
 }
 
+// Intl-based offset look-ups cost microseconds each; the per-day ones below hit the same day-aligned instants over
+// and over (every dial of a campaign asks about today), so they are memoised, with a bound on memory.
+const dayOffsetCache = new Map<string, number>();
+const DAY_OFFSET_CACHE_LIMIT = 50_000;
+
+function cachedOffsetMs(zone: IANAZone, ms: number): number {
+  const key = `${zone.name}@${ms}`;
+  let offset = dayOffsetCache.get(key);
+  if (offset === undefined) {
+    offset = offsetMs(zone, ms);
+    if (dayOffsetCache.size >= DAY_OFFSET_CACHE_LIMIT) dayOffsetCache.clear();
+    dayOffsetCache.set(key, offset);
+  }
+  return offset;
+}
+
 /** The local calendar day (days since the epoch) that `ms` falls on in `zone`. */
 function localEpochDay(zone: IANAZone, ms: number): number {
   return Math.floor((ms + offsetMs(zone, ms)) / DAY_MS);
@@ -134,10 +150,17 @@ function intervalsOfDay(compiled: CompiledRules, zone: IANAZone, epochDay: numbe
   if (isRestricted(compiled, epochDay)) return [];
   // 1970-01-01 was a Thursday (index 3 when Monday is 0).
   const weekday = (((epochDay + 3) % 7) + 7) % 7;
+  const windows = compiled.days[weekday] ?? [];
   const out: [number, number][] = [];
-  for (const w of compiled.days[weekday] ?? []) {
-    const start = firstInstantAtOrAfter(zone, epochDay, w.start);
-    const end = firstInstantAtOrAfter(zone, epochDay, w.end);
+  if (windows.length === 0) return out;
+  // The local times of this day lie within 14 h of its UTC-reading; when the offset is the same a day before and
+  // two days after, no transition can touch them and each local time maps to one instant with that offset.
+  const dayWall = epochDay * DAY_MS;
+  const offset = cachedOffsetMs(zone, dayWall - DAY_MS);
+  const steady = offset === cachedOffsetMs(zone, dayWall + 2 * DAY_MS);
+  for (const w of windows) {
+    const start = steady ? dayWall + w.start * MINUTE_MS - offset : firstInstantAtOrAfter(zone, epochDay, w.start);
+    const end = steady ? dayWall + w.end * MINUTE_MS - offset : firstInstantAtOrAfter(zone, epochDay, w.end);
     if (end > start) out.push([start, end]);
   }
   return out;
