@@ -17,9 +17,9 @@ export async function loadBundlingOptions(): Promise<BuildOptions> {
       `infra/constructs/bundling.ts could not be loaded (${(error as Error).message}); the bench needs the construct's options`,
     );
   }
-  const options = mod.esbuildOptions;
+  const options = mod.BUNDLING_OPTIONS;
   if (typeof options !== 'object' || options === null) {
-    throw new BundlingOptionsMissingError('infra/constructs/bundling.ts does not export `esbuildOptions`');
+    throw new BundlingOptionsMissingError('infra/constructs/bundling.ts does not export `BUNDLING_OPTIONS`');
   }
   return options as BuildOptions;
 }
