@@ -28,8 +28,11 @@ export const contactKey = (campaignId: string, phoneKey: string) =>
 export const attemptKey = (campaignId: string, phoneKey: string, attempt: number) =>
   ({ pk: phonePartition(phoneKey), sk: `CONTACT#${campaignId}#ATTEMPT#${String(attempt).padStart(3, '0')}` }) as const;
 
-export const dncKey = (phoneKey: string) => ({ pk: phonePartition(phoneKey), sk: 'DNC' }) as const;
-export const allocationKey = (phoneKey: string) => ({ pk: phonePartition(phoneKey), sk: 'ALLOC' }) as const;
+/**
+ * The number's standing across campaigns: its DNC entry (`dnc` map) and its current allocation (`allocCampaignId`,
+ * `allocUntil`) on one item, so intake and the dispatcher check both with one key per number.
+ */
+export const phoneStatusKey = (phoneKey: string) => ({ pk: phonePartition(phoneKey), sk: 'STATUS' }) as const;
 
 /** Names one attempt everywhere: Connect client token, QA item, logs. Only `[a-zA-Z0-9_\-.]`, well under 200 chars. */
 export const attemptRef = (campaignId: string, phoneKey: string, attempt: number) =>
@@ -46,6 +49,10 @@ export const dailyLogKey = (agentId: string, day: string) => ({ pk: `AGENT#${age
 /** Due index (sparse): partitions per campaign, zone and shard, so a tick reads only zones whose window is open. */
 export const DUE_SHARDS = 8;
 export const DUE_PRIORITIES = { staleDial: 0, callback: 1, newMobile: 2, newFixed: 3, retry: 4 } as const;
+/** A loading list's contacts wait here, invisible to the dispatcher, until the whole file is in. */
+export const pendingIndexPk = (campaignId: string, listId: string, shard: number) =>
+  `PENDING#${campaignId}#${listId}#${shard}`;
+
 export const dueIndexKey = (
   campaignId: string,
   zone: string,
