@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { outcallApp, testApp } from '#test/infra/fixtures';
+
+/** Runs the AwsSolutions pack the way synthesis does and lists every unacknowledged finding. */
+function nagFindings(app: App): string[] {
+  const report = new AwsSolutionsChecks().validateScope(app);
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),
+  );
+}
+
+function acknowledgments(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) =>
+          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id, reason })),
+        ),
+    );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds what it should on a bad bucket (the check below can fail)', () => {
+    const app = testApp();
+    new s3.Bucket(new Stack(app, 'Bad'), 'Open');
+
+    expect(nagFindings(app)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/AwsSolutions-S1 /), expect.stringMatching(/AwsSolutions-S10 /)]),
+    );
+    expect(() => {
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      app.synth();
+    }).toThrow(/AwsSolutions-S10/);
+  });
+
+  for (const stage of ['dev', 'prod'] as const) {
+    it(`reports no unacknowledged finding for ${stage} and synthesis passes validation`, () => {
+      const { app } = outcallApp(stage);
+
+      const assembly = app.synth();
+
+      expect(nagFindings(app)).toEqual([]);
+      const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+        pluginReports: { pluginName: string; violations?: { severity: string }[] }[];
+      };
+      const errors = report.pluginReports.flatMap((p) =>
+        (p.violations ?? [])
+          .filter((v) => v.severity !== 'warning')
+          .map((v) => `${p.pluginName}: ${JSON.stringify(v)}`),
+      );
+      expect(errors).toEqual([]);
+    });
+
+    it(`keeps ${stage} acknowledgments few, specific and explained`, () => {
+      const { app } = outcallApp(stage);
+      app.synth();
+
+      const acks = acknowledgments(app);
+      expect(acks.length).toBeLessThanOrEqual(15);
+      for (const ack of acks) {
+        expect(ack.id, ack.path).toMatch(/AwsSolutions-[A-Z0-9]+/);
+        expect(ack.reason.length, ack.path).toBeGreaterThan(30);
+        // An acknowledgment on the app or a whole stack would silence a rule for every resource in it.
+        expect(ack.path.split('/').length, ack.path).toBeGreaterThan(1);
+      }
+    });
+  }
+});

@@ -1,0 +1,155 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
+import { outcallApp, templateOf } from '#test/infra/fixtures';
+
+const dev = templateOf(outcallApp('dev').stateful);
+const prod = templateOf(outcallApp('prod').stateful);
+const keyRef = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] };
+
+describe('stateful stack', () => {
+  it('has one customer-managed key with rotation', () => {
+    dev.resourceCountIs('AWS::KMS::Key', 1);
+    dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('builds the main table from MAIN_TABLE: keys, GSIs with projections, TTL, PITR, KMS, on demand', () => {
+    dev.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: MAIN_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: MAIN_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: MAIN_TABLE.ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyRef },
+      GlobalSecondaryIndexes: MAIN_TABLE.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: index.projection },
+      })),
+    });
+  });
+
+  it('builds the idempotency table with the Powertools key and TTL, encrypted and recoverable', () => {
+    dev.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: IDEMPOTENCY_TABLE.ttlAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: Match.objectLike({ SSEType: 'KMS', KMSMasterKeyId: keyRef }),
+    });
+    dev.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+
+  it('makes both data buckets private, versioned, KMS-encrypted and logged to the access-log bucket', () => {
+    const dataBuckets = dev.findResources('AWS::S3::Bucket', {
+      Properties: {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyRef },
+            }),
+          ],
+        },
+        LoggingConfiguration: {
+          DestinationBucketName: { Ref: Match.stringLikeRegexp('^AccessLogsBucket') },
+          LogFilePrefix: Match.anyValue(),
+        },
+      },
+    });
+    expect(Object.keys(dataBuckets).sort()).toEqual([
+      expect.stringMatching(/^ReportsBucket/),
+      expect.stringMatching(/^UploadsBucket/),
+    ]);
+  });
+
+  it('keeps the access-log bucket private with S3-managed encryption (S3 cannot log into a KMS bucket)', () => {
+    dev.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
+    });
+  });
+
+  it('denies non-TLS access on every bucket', () => {
+    const buckets = Object.keys(dev.findResources('AWS::S3::Bucket'));
+    const policies = dev.findResources('AWS::S3::BucketPolicy', {
+      Properties: {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      },
+    });
+    const guarded = Object.values(policies).map((p) => (p.Properties.Bucket as { Ref: string }).Ref);
+    expect(guarded.sort()).toEqual(buckets.sort());
+  });
+
+  it('gives the intake queue a KMS-encrypted DLQ kept 14 days and a visibility of six 15-minute timeouts', () => {
+    dev.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 6 * 15 * 60,
+      KmsMasterKeyId: keyRef,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeDeadLetterQueue'), 'Arn'] },
+        maxReceiveCount: Match.anyValue(),
+      },
+    });
+    dev.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      KmsMasterKeyId: keyRef,
+      RedrivePolicy: Match.absent(),
+    });
+    dev.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+        },
+      },
+      2,
+    );
+  });
+
+  it('creates the custom outcall event bus', () => {
+    dev.hasResourceProperties('AWS::Events::EventBus', { Name: 'outcall' });
+  });
+
+  it('retains data in prod: tables, buckets, queues, key and bus, with deletion protection on tables', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::KMS::Key']) {
+      const all = Object.keys(prod.findResources(type));
+      const retained = Object.keys(
+        prod.findResources(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }),
+      );
+      expect(retained, type).toEqual(all);
+      expect(all.length, type).toBeGreaterThan(0);
+    }
+    prod.hasResource('AWS::Events::EventBus', { DeletionPolicy: 'Retain' });
+    prod.resourcePropertiesCountIs('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true }, 2);
+    prod.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('destroys data in dev and empties its buckets first', () => {
+    dev.allResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    dev.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    dev.resourcePropertiesCountIs('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true }, 0);
+    dev.resourceCountIs('Custom::S3AutoDeleteObjects', 3);
+  });
+});
