@@ -10,6 +10,7 @@ import {
   transitionRequestSchema,
   updateCampaignRequestSchema,
 } from '#events/api/campaigns';
+import { optionalEnv, requireEnv } from '#shared/config/env';
 import type { Campaign } from '#shared/domain/campaign';
 import { httpErrorMapper } from '#shared/http/error-mapper';
 import { MethodNotAllowedError, RouteNotFoundError } from '#shared/http/http-errors';
@@ -17,6 +18,7 @@ import { jsonBody, validate } from '#shared/http/request';
 import { actorFromEvent } from '#shared/http/request-context';
 import { type HttpResponse, json } from '#shared/http/responses';
 import { logger as defaultLogger } from '#shared/observability/logger';
+import { systemClock } from '#shared/ports/clock';
 import {
   type CampaignDeps,
   createCampaign,
@@ -166,6 +168,32 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
   return lambdaHandler(event, context);
 };
 
+/**
+ * Real adapters from the environment: TABLE_NAME and BUS_NAME are required; DYNAMODB_ENDPOINT and EVENTS_ENDPOINT
+ * point the SDK at local stand-ins. The SDK clients are loaded here, not at the top, so that importing the factory
+ * (tests, local server) does not pay for them.
+ */
 async function depsFromEnv(): Promise<CampaignDeps> {
-  throw new Error('not wired yet');
+  const tableName = requireEnv('TABLE_NAME');
+  const busName = requireEnv('BUS_NAME');
+  const dynamoEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
+  const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
+  const [{ createDocumentClient }, { DynamoDbCampaignRepository }, { EventBridgeClient }, { EventBridgePublisher }] =
+    await Promise.all([
+      import('#shared/adapters/dynamodb/client'),
+      import('#shared/adapters/dynamodb/campaign-repository'),
+      import('@aws-sdk/client-eventbridge'),
+      import('#shared/adapters/eventbridge/event-publisher'),
+    ]);
+  return {
+    repository: new DynamoDbCampaignRepository({
+      client: createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint }),
+      tableName,
+    }),
+    events: new EventBridgePublisher({
+      client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
+      busName,
+    }),
+    clock: systemClock,
+  };
 }
