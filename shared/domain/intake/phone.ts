@@ -1,4 +1,10 @@
-import { type CountryCode, Metadata, type NumberType, parsePhoneNumberWithError } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  isSupportedCountry,
+  Metadata,
+  type NumberType,
+  parsePhoneNumberWithError,
+} from 'libphonenumber-js/max';
 
 /** Why a phone cell could not be turned into a callable number. */
 export type PhoneProblem = 'missing_phone' | 'scientific_notation' | 'multiple_numbers' | 'invalid_number';
@@ -36,7 +42,7 @@ const NON_ASCII = /[^\x00-\x7F]/;
 // Excel turns a long number typed into a General cell into "1.38001E+10": the lost digits cannot be recovered.
 const SCIENTIFIC = /^[+-]?\d+(?:\.\d*)?e\+?\d+$/i;
 const LIST_SEPARATORS = /[/;,|\n、]+/;
-const SEPARATORS = /[\s\-.()]/g;
+const SEPARATORS = /[\s\-.]/g;
 const LETTERS = /[a-z]/i;
 
 /**
@@ -117,4 +123,9 @@ export function fastChineseMobile(text: string): NormalisedPhone | undefined {
   if (national === undefined) return undefined;
   if (!CN_MOBILE.test(national) || CN_FIXED.test(national) || !CN_GENERAL.test(national)) return undefined;
   return { ok: true, e164: `+86${national}`, type: 'mobile', country: 'CN', nationalNumber: national };
+}
+
+/** Whether libphonenumber knows the region, e.g. "CN"; a list cannot be read for an unknown one. */
+export function isSupportedRegion(region: string): boolean {
+  return isSupportedCountry(region);
 }
