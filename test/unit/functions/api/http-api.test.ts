@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHttpApi } from '#functions/api/http-api';
+import { createHttpApi, handler } from '#functions/api/http-api';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -259,5 +259,19 @@ describe('campaigns HTTP API', () => {
         error: expect.objectContaining({ message: expect.stringContaining('secret') }),
       }),
     );
+  });
+});
+
+describe('Lambda entry point', () => {
+  it('fails on its first invocation naming the missing variable, before touching any AWS client', async () => {
+    vi.stubEnv('TABLE_NAME', '');
+    vi.stubEnv('BUS_NAME', 'bus');
+    try {
+      await expect(handler(apiEvent({ method: 'GET', path: '/campaigns' }), lambdaContext())).rejects.toThrow(
+        'environment variable TABLE_NAME is required',
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
