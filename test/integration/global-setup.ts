@@ -26,12 +26,16 @@ interface StandIn {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   Object.assign(process.env, LOCAL_AWS_ENV);
   const running: StandIn[] = [];
+  const started = async <T extends StandIn>(standIn: Promise<T>): Promise<T> => {
+    const value = await standIn;
+    running.push(value);
+    return value;
+  };
   const teardown = async () => {
     await Promise.allSettled(running.reverse().map((s) => s.stop()));
   };
   try {
-    const dynamo = await startDynamoDbLocal();
-    running.push(dynamo);
+    const dynamo = await started(startDynamoDbLocal());
     project.provide('dynamoDbEndpoint', dynamo.endpoint);
   } catch (error) {
     await teardown();
