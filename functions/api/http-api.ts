@@ -148,8 +148,9 @@ function etagOf(campaign: Campaign): string {
 }
 
 function idOf(event: APIGatewayProxyEventV2): string {
-  // The router fills `id` from the matched template; an empty one cannot match `[^/]+`.
-  return decodeURIComponent(event.pathParameters?.id ?? '');
+  // Left percent-encoded: a campaign id is [a-z0-9-] only, so an encoded one is unknown (404) either way, and
+  // decoding could throw on a malformed escape.
+  return event.pathParameters?.id ?? '';
 }
 
 function templateRegExp(template: string): RegExp {

@@ -84,6 +84,8 @@ describe('campaigns HTTP API', () => {
     const missing = await api.call({ method: 'GET', path: '/campaigns/c-doesnotexist00' });
     expect(missing.statusCode).toBe(404);
     expect(missing.body.message).toContain('c-doesnotexist00');
+    const garbled = await api.call({ method: 'GET', path: '/campaigns/%E0%A4%A' });
+    expect(garbled.statusCode).toBe(404);
   });
 
   it('GET /campaigns lists by state with a cursor; a bad query is 400', async () => {
