@@ -11,7 +11,7 @@ import type { SheetRow } from '#shared/ports/list-intake';
  * stays flat whatever the file's size. Quoted fields may hold delimiters and line breaks; CRLF and LF both work.
  *
  * A record csv-parse cannot read (an unclosed quote) is yielded with no cells and `malformed: true`; its row number
- * is the parser's record count and can be off by the rows it swallowed.
+ * counts it as one row even when it swallowed several lines.
  */
 export async function* csvRows(
   bytes: AsyncIterable<Buffer>,
@@ -21,7 +21,10 @@ export async function* csvRows(
   const utf8 = encoding === 'utf-8' || encoding === 'utf-8-bom';
   const headText = utf8 ? head.toString('utf8') : iconv.decode(head, encoding);
   const firstLine = headText.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  let pendingSkips = 0;
+  // The parser reports a skipped record as soon as it meets it, usually well ahead of the consumer; `records` (how
+  // many records came before it) puts it back in its place.
+  const skips: number[] = [];
+  let parsed = 0;
   let row = 0;
   const parser = parse({
     bom: true,
@@ -30,8 +33,8 @@ export async function* csvRows(
     relax_quotes: true,
     skip_records_with_error: true,
   });
-  parser.on('skip', () => {
-    pendingSkips++;
+  parser.on('skip', (error: { records?: number }) => {
+    skips.push(error.records ?? parsed);
   });
   const source = Readable.from(bytes, { objectMode: false });
   const feeding = utf8
@@ -40,9 +43,13 @@ export async function* csvRows(
   // The consumer sees the failure through the parser, which pipeline destroys with the same error.
   feeding.catch(() => {});
   for await (const record of parser as AsyncIterable<string[]>) {
-    for (; pendingSkips > 0; pendingSkips--) yield { row: ++row, cells: [], malformed: true };
+    while ((skips[0] ?? Number.POSITIVE_INFINITY) <= parsed) {
+      skips.shift();
+      yield { row: ++row, cells: [], malformed: true };
+    }
+    parsed++;
     yield { row: ++row, cells: record };
   }
-  for (; pendingSkips > 0; pendingSkips--) yield { row: ++row, cells: [], malformed: true };
+  for (; skips.length > 0; skips.shift()) yield { row: ++row, cells: [], malformed: true };
   await feeding;
 }
