@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The deployment stages outcall knows; anything else given as `-c stage=…` is rejected. */
 export const STAGES = ['dev', 'prod'] as const;

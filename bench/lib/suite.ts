@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A goal for one result key. `max` and `min` are inclusive bounds; a key matched by no goal is reported without a

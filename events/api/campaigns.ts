@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CAMPAIGN_STATES, campaignSchema, campaignSpecSchema } from '#shared/domain/campaign';
 import { CAMPAIGN_ACTIONS } from '#shared/domain/lifecycle';
 

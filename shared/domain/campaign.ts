@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one campaign schema: the API validates requests with it, the CLI validates campaign files with it, and the

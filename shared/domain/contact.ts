@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A contact is one number on one campaign's list. Intake creates it, the dispatcher dials it, outcomes move it.

@@ -5,7 +5,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { campaignKey, campaignStateIndexKey, TRANSITION_PREFIX, transitionKey } from '#shared/adapters/dynamodb/keys';
 import { CAMPAIGN_STATES, type Campaign, type CampaignState, campaignSchema } from '#shared/domain/campaign';
 import { ConflictError, ValidationError } from '#shared/domain/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HeaderLayout } from '#shared/domain/intake/headers';
 import { normalisePhone, type PhoneType } from '#shared/domain/intake/phone';
 import { zoneForNumber } from '#shared/domain/intake/time-zone';
