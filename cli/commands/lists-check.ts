@@ -1,6 +1,9 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { UsageError } from '#cli/errors';
+import { type CliIo, EXIT_INVALID, EXIT_OK, EXIT_USAGE, processIo } from '#cli/io';
+import { commandGroup } from '#cli/program';
 import { rejectsCsvSink } from '#shared/adapters/files/rejects-csv';
 import { spreadsheetReader } from '#shared/adapters/files/spreadsheet-reader';
 import type { IntakeSummary } from '#shared/domain/intake/classify';
@@ -18,29 +21,24 @@ export interface ListsCheckOptions {
   maxMb: number;
 }
 
-/** Where the command writes; tests pass their own. */
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-};
-
 /**
  * `outcall lists check <file>`: the same reading and cleaning as an upload, offline (no AWS): duplicates are found
  * within the file only and nothing is suppressed. Returns the exit code: 0 when the file could be read, even with
- * rejected rows; 2 with a one-line reason when it could not.
+ * rejected rows; 1 with a one-line reason when it is not a readable list (empty, not a spreadsheet, no phone column,
+ * too large, unsupported type); 2 for usage problems (no such file, unknown region).
  */
-export async function checkList(file: string, options: ListsCheckOptions, io: Io = processIo): Promise<number> {
+export async function checkList(
+  file: string,
+  options: ListsCheckOptions,
+  io: Pick<CliIo, 'out' | 'err'> = processIo,
+): Promise<number> {
   let rejects: RejectSink | undefined;
   try {
     const region = options.region.toUpperCase();
-    if (!isSupportedRegion(region)) throw new Error(`unknown region "${options.region}"; use an ISO code such as CN`);
+    if (!isSupportedRegion(region))
+      throw new UsageError(`unknown region "${options.region}"; use an ISO code such as CN`);
     const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) throw new ListFileError('not_a_spreadsheet', `no such file: ${file}`);
+    if (!info?.isFile()) throw new UsageError(`no such file: ${file}`);
     const maxBytes = options.maxMb * 1024 * 1024;
     if (info.size > maxBytes) {
       throw new ListFileError('too_large', `the file is larger than the limit of ${options.maxMb} MiB`);
@@ -56,11 +54,11 @@ export async function checkList(file: string, options: ListsCheckOptions, io: Io
     await rejects?.close();
     if (options.json) io.out(JSON.stringify(jsonSummary(summary)));
     else for (const line of humanSummary(summary)) io.out(line);
-    return 0;
+    return EXIT_OK;
   } catch (error) {
     await rejects?.close().catch(() => {});
-    io.err(`error: ${oneLine(error)}`);
-    return 2;
+    io.err(`outcall: ${oneLine(error)}`);
+    return error instanceof ListFileError ? EXIT_INVALID : EXIT_USAGE;
   }
 }
 
@@ -96,11 +94,9 @@ function oneLine(error: unknown): string {
   return message.replace(/\s+/g, ' ').trim() || 'the file could not be read';
 }
 
-/** Adds `lists check` to the program, creating the `lists` group unless another command file already did. */
-export function register(program: Command): void {
-  const lists =
-    program.commands.find((c) => c.name() === 'lists') ?? program.command('lists').description('call lists');
-  lists
+/** Adds `lists check` to the program (the `lists` group is shared with other list commands). */
+export function register(program: Command, io: CliIo = processIo): void {
+  commandGroup(program, 'lists', 'Work with call lists')
     .command('check')
     .description('read and clean a call list offline (CSV or .xlsx) and print what an upload would do')
     .argument('<file>', 'the list: CSV (UTF-8, GBK/GB18030, …) or .xlsx')
@@ -110,6 +106,6 @@ export function register(program: Command): void {
     .option('--time-zone <zone>', "zone for numbers whose own zone is unknown (the campaign's)", 'Asia/Shanghai')
     .option('--max-mb <n>', 'largest file accepted, in MiB', (v) => Number.parseInt(v, 10), 512)
     .action(async (file: string, options: ListsCheckOptions) => {
-      process.exitCode = await checkList(file, options);
+      io.setExitCode(await checkList(file, options, io));
     });
 }

@@ -54,7 +54,7 @@ describe('outcall lists check', () => {
   ])('fails on %s with one line and a non-zero code', async (name, message) => {
     const { io, out, err } = capture();
     const code = await checkList(fixture(name), { ...defaults, json: true }, io);
-    expect(code).not.toBe(0);
+    expect(code).toBe(name.startsWith('does-not') ? 2 : 1);
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(message);
@@ -63,7 +63,7 @@ describe('outcall lists check', () => {
 
   it('refuses a file over --max-mb and an unknown region', async () => {
     const big = capture();
-    expect(await checkList(fixture('gbk.csv'), { ...defaults, maxMb: 0 }, big.io)).toBe(2);
+    expect(await checkList(fixture('gbk.csv'), { ...defaults, maxMb: 0 }, big.io)).toBe(1);
     expect(big.err[0]).toMatch(/larger than the limit/);
     const region = capture();
     expect(await checkList(fixture('gbk.csv'), { ...defaults, region: 'XX' }, region.io)).toBe(2);
@@ -78,5 +78,15 @@ describe('outcall lists check', () => {
     expect(lists).toHaveLength(1);
     const check = lists[0]?.commands.find((c) => c.name() === 'check');
     expect(check?.options.map((o) => o.long)).toEqual(['--region', '--json', '--rejects', '--time-zone', '--max-mb']);
+  });
+
+  it('runs through commander and reports its exit code on the io', async () => {
+    const { io, out } = capture();
+    const codes: number[] = [];
+    const program = new Command().exitOverride();
+    register(program, { ...io, setExitCode: (c) => void codes.push(c) });
+    await program.parseAsync(['lists', 'check', fixture('utf8-bom.csv'), '--json', '--region', 'cn'], { from: 'user' });
+    expect(codes).toEqual([0]);
+    expect(JSON.parse(out[0] ?? '')).toMatchObject({ rows: 3, accepted: 2, encoding: 'utf-8-bom' });
   });
 });
