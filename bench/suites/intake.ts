@@ -24,10 +24,19 @@ export const goals = {
   'intake.peakRssMb': { max: 256 },
 };
 
-export default async function run(): Promise<Record<string, number>> {
-  const file = await ensureList(join(ROOT, '.bench', 'intake-1m.csv'), ROWS);
+/** The part of the runner's SuiteContext this suite uses (all optional, so it also runs on its own). */
+interface Context {
+  workDir?: string;
+  nodeBin?: string;
+  log?: (message: string) => void;
+}
+
+export default async function run(ctx: Context = {}): Promise<Record<string, number>> {
+  const file = join(ctx.workDir ?? join(ROOT, '.bench', 'intake'), 'list-1m.csv');
+  ctx.log?.(`intake: using ${file} (generated on first run)`);
+  await ensureList(file, ROWS);
   const bare = await bareParse(file);
-  const pipeline = await inChild(file);
+  const pipeline = await inChild(file, ctx.nodeBin ?? process.execPath);
   return {
     'intake.rowsPerSec': Math.round(pipeline.rowsPerSec),
     'intake.bareParseRowsPerSec': Math.round(bare),
@@ -50,9 +59,9 @@ interface ChildFigures {
   maxRssKb: number;
 }
 
-function inChild(file: string): Promise<ChildFigures> {
+function inChild(file: string, nodeBin: string): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', file], {
+    const child = spawn(nodeBin, ['--import', 'tsx', SELF, '--child', file], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
