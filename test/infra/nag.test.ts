@@ -41,6 +41,22 @@ describe('cdk-nag AwsSolutions', () => {
     }).toThrow(/AwsSolutions-S10/);
   });
 
+  it('stays clean when a later function binds a bucket, a queue and the idempotency table', () => {
+    const { app, stateful, stateless } = outcallApp('dev');
+    stateless
+      .addFunction('ReportFunction', { entry: 'functions/api/http-api.ts' })
+      .bindBucketReadWrite(stateful.reportsBucket, { envName: 'REPORTS_BUCKET', keyPrefix: 'reports/' })
+      .bindQueueSend(stateful.intakeQueue)
+      .bindTableRead(stateful.idempotencyTable, { envName: 'IDEMPOTENCY_TABLE_NAME' });
+
+    app.synth();
+
+    expect(nagFindings(app)).toEqual([]);
+    expect(acknowledgments(app).filter((a) => a.path.includes('ReportFunction'))).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(/IAM5\[Resource::.*ReportsBucket.*\/reports\/\*\]$/) }),
+    ]);
+  });
+
   for (const stage of ['dev', 'prod'] as const) {
     it(`reports no unacknowledged finding for ${stage} and synthesis passes validation`, () => {
       const { app } = outcallApp(stage);
