@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listSuites, selectSuites } from './lib/discover.ts';
+import { listSuites, selectSuites, UnknownSuiteError } from './lib/discover.ts';
 import { runSuites } from './lib/runner.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -12,7 +12,14 @@ const rootDir = dirname(benchDir);
 const suitesDir = join(benchDir, 'suites');
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const suites = selectSuites(await listSuites(suitesDir), requested);
+let suites: string[];
+try {
+  suites = selectSuites(await listSuites(suitesDir), requested);
+} catch (error) {
+  if (!(error instanceof UnknownSuiteError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exit(2);
+}
 const report = await runSuites({
   rootDir,
   suitesDir,
