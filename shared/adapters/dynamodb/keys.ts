@@ -65,3 +65,42 @@ export const dueIndexKey = (
 /** Attempts by Amazon Connect contact id (gsi2). */
 export const connectContactIndexKey = (connectContactId: string) =>
   ({ gsi2pk: `CONNECT#${connectContactId}`, gsi2sk: 'ATTEMPT' }) as const;
+
+/**
+ * A loading list's contact in the pending partition. The sort key carries what the release needs to build the due
+ * key (zone, priority, due time), because the due index projects keys only: `<zone>#<priority>#<dueAt>#<phoneKey>`.
+ */
+export const pendingIndexKey = (
+  campaignId: string,
+  listId: string,
+  shard: number,
+  zone: string,
+  priority: number,
+  dueAt: string,
+  phoneKey: string,
+) => ({ duePk: pendingIndexPk(campaignId, listId, shard), dueSk: `${zone}#${priority}#${dueAt}#${phoneKey}` }) as const;
+
+/** Reads back a pending sort key written by {@link pendingIndexKey}; undefined if it is not one. */
+export function parsePendingSortKey(
+  dueSk: string,
+): { zone: string; priority: number; dueAt: string; phoneKey: string } | undefined {
+  const parts = dueSk.split('#');
+  if (parts.length !== 4) return undefined;
+  const [zone, priority, dueAt, phoneKey] = parts as [string, string, string, string];
+  const p = Number(priority);
+  if (!Number.isInteger(p) || zone === '' || phoneKey === '') return undefined;
+  return { zone, priority: p, dueAt, phoneKey };
+}
+
+/** Shard of a number in the due index: spreads a burst of new contacts over `DUE_SHARDS` partitions. */
+export function dueShard(phoneKey: string): number {
+  let h = 0;
+  for (let i = 0; i < phoneKey.length; i++) h = (Math.imul(h, 31) + phoneKey.charCodeAt(i)) | 0;
+  return (h >>> 0) % DUE_SHARDS;
+}
+
+/** Running totals of all lists of a campaign (ADDed once per finished list); apart from META, which is replaced whole. */
+export const campaignListTotalsKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'LISTS' }) as const;
+
+/** An imported do-not-call file: it belongs to no campaign. */
+export const dncListKey = (listId: string) => ({ pk: `DNCLIST#${listId}`, sk: 'LIST' }) as const;

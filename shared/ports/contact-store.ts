@@ -1,0 +1,64 @@
+import type { AcceptedContact } from '#shared/domain/intake/classify';
+
+/** What the STATUS item of a number says (docs/data-model.md): allocation and DNC entry. */
+export interface PhoneStatus {
+  allocCampaignId?: string | undefined;
+  allocListId?: string | undefined;
+  allocUntil?: string | undefined;
+  dnc?: { source: string; at: string; until?: string | undefined } | undefined;
+}
+
+/** The list being loaded and the values every contact of it gets. */
+export interface IntakeTarget {
+  campaignId: string;
+  listId: string;
+  /** ISO instant of the intake: the contacts' `createdAt` and first `dueAt`. */
+  intakeAt: string;
+  /** ISO instant until which a claimed number stays allocated to the campaign. */
+  allocUntil: string;
+}
+
+/** An accepted row ready to write: the contact, its pseudonymous key and its due-index placement. */
+export interface PendingContact extends AcceptedContact {
+  phoneKey: string;
+  shard: number;
+  priority: number;
+  /**
+   * Set when the number is allocated to a finished campaign: the claim may take it over from exactly that campaign.
+   */
+  takeOverFrom?: string | undefined;
+}
+
+/**
+ * How a contact's write ended. Anything but `accepted` means the store found out more than the status read said
+ * (a race with another list, or rows already written by this list before a crash).
+ */
+export type WriteOutcome =
+  | 'accepted'
+  | 'duplicate_in_file'
+  | 'duplicate_in_campaign'
+  | 'do_not_call'
+  | 'allocated_elsewhere';
+
+export interface ContactStore {
+  /** Most numbers per `readStatuses` call. */
+  readonly statusBatchSize: number;
+  /** STATUS items of these numbers; numbers with none are absent from the answer. */
+  readStatuses(phoneKeys: readonly string[]): Promise<Map<string, PhoneStatus>>;
+  /** Writes contacts (pending, invisible to the dialer) and claims their numbers; one outcome per contact, in order. */
+  writeContacts(target: IntakeTarget, contacts: readonly PendingContact[]): Promise<WriteOutcome[]>;
+  /**
+   * Moves the list's pending contacts to the due index. Stops early when `shouldStop()` turns true; returns how many
+   * it moved and whether the pending partitions looked empty at the end.
+   */
+  releaseList(target: IntakeTarget, shouldStop: () => boolean): Promise<{ released: number; drained: boolean }>;
+  /** Deletes the list's pending contacts and gives back the allocations they claimed; returns how many. */
+  discardList(target: IntakeTarget): Promise<number>;
+}
+
+/** The DNC side of the STATUS items: imported lists add entries. */
+export interface DncStore {
+  readonly batchSize: number;
+  /** Adds an entry to each number that has none (an existing entry, e.g. a customer's own request, is kept). */
+  addEntries(phoneKeys: readonly string[], entry: { source: string; at: string; listId: string }): Promise<void>;
+}
