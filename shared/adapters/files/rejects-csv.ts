@@ -18,7 +18,7 @@ export function rejectsCsvSink(output: Writable): RejectSink {
   return {
     async write(rows: readonly RejectedRow[]): Promise<void> {
       for (const r of rows) {
-        if (!csv.write([r.row, r.raw, r.reason])) await Promise.race([once(csv, 'drain'), done]);
+        if (!csv.write([r.row, neutralizeFormula(r.raw), r.reason])) await Promise.race([once(csv, 'drain'), done]);
       }
     },
     async close(): Promise<void> {
@@ -26,4 +26,12 @@ export function rejectsCsvSink(output: Writable): RejectSink {
       await done;
     },
   };
+}
+
+/**
+ * A rejected cell is shown back to the planner in Excel; one that starts like a formula (`=`, `+`, `-`, `@`, tab, CR)
+ * would run as one. A leading apostrophe makes Excel show it as text (OWASP "CSV injection").
+ */
+export function neutralizeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
