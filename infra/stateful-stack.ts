@@ -102,7 +102,8 @@ export class StatefulStack extends Stack {
       ...this.queueDefaults(removalPolicy),
     });
 
-    this.bus = new events.EventBus(this, 'DomainEventBus', { eventBusName: 'outcall' });
+    // No fixed name: dev and prod (or two developers' stacks) can share an account; functions get the name via BUS_NAME.
+    this.bus = new events.EventBus(this, 'DomainEventBus');
     this.bus.applyRemovalPolicy(removalPolicy);
   }
 

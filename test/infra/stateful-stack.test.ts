@@ -128,8 +128,9 @@ describe('stateful stack', () => {
     );
   });
 
-  it('creates the custom outcall event bus', () => {
-    dev.hasResourceProperties('AWS::Events::EventBus', { Name: 'outcall' });
+  it('creates one custom event bus for domain events, with a generated name', () => {
+    dev.resourceCountIs('AWS::Events::EventBus', 1);
+    dev.hasResourceProperties('AWS::Events::EventBus', { Name: Match.stringLikeRegexp('DomainEventBus') });
   });
 
   it('retains data in prod: tables, buckets, queues, key and bus, with deletion protection on tables', () => {
