@@ -1,10 +1,16 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
+import { startS3Local } from '#infra/local/s3-local';
+import { startSesLocal } from '#infra/local/ses-local';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** DynamoDB Local endpoint shared by the whole run; each test file makes its own tables on it. */
     dynamoDbEndpoint: string;
+    /** s3rver endpoint (path-style, credentials S3RVER/S3RVER); tests create their own buckets. */
+    s3Endpoint: string;
+    /** aws-ses-v2-local endpoint; `GET <endpoint>/store` lists the mail sent. */
+    sesEndpoint: string;
   }
 }
 
@@ -37,6 +43,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const dynamo = await started(startDynamoDbLocal());
     project.provide('dynamoDbEndpoint', dynamo.endpoint);
+    project.provide('s3Endpoint', (await started(startS3Local())).endpoint);
+    project.provide('sesEndpoint', (await started(startSesLocal())).endpoint);
   } catch (error) {
     await teardown();
     throw error;
