@@ -94,7 +94,7 @@ export class StatelessStack extends Stack {
     });
 
     this.apiFunction = this.addFunction('CampaignsApiFunction', {
-      entry: 'functions/api/http-api.ts',
+      entry: 'functions/api/handler.ts',
       serviceName: 'campaigns-api',
       description: 'Campaigns HTTP API',
     })

@@ -10,7 +10,6 @@ import {
   transitionRequestSchema,
   updateCampaignRequestSchema,
 } from '#events/api/campaigns';
-import { optionalEnv, requireEnv } from '#shared/config/env';
 import type { Campaign } from '#shared/domain/campaign';
 import { httpErrorMapper } from '#shared/http/error-mapper';
 import { MethodNotAllowedError, RouteNotFoundError } from '#shared/http/http-errors';
@@ -18,7 +17,6 @@ import { jsonBody, validate } from '#shared/http/request';
 import { actorFromEvent } from '#shared/http/request-context';
 import { type HttpResponse, json } from '#shared/http/responses';
 import { logger as defaultLogger } from '#shared/observability/logger';
-import { systemClock } from '#shared/ports/clock';
 import {
   type CampaignDeps,
   createCampaign,
@@ -30,6 +28,9 @@ import {
 } from '#shared/use-cases/campaigns';
 
 /**
+ * The HTTP API's router and middleware, built around injected adapters so the Lambda entry point
+ * (`functions/api/handler.ts`), the local server and the tests run the same code.
+ *
  * The campaigns HTTP API (API Gateway HTTP API, payload 2.0, `$default` stage so paths carry no stage prefix).
  *
  * Optimistic locking: every campaign response carries `ETag: "<revision>"`; `PATCH` takes it back in `If-Match`
@@ -155,46 +156,4 @@ function idOf(event: APIGatewayProxyEventV2): string {
 
 function templateRegExp(template: string): RegExp {
   return new RegExp(`^${template.replace(/\{[^/]+\}/g, '[^/]+')}/?$`);
-}
-
-let lambdaHandler: ReturnType<typeof createHttpApi> | undefined;
-
-/**
- * The Lambda entry point. Adapters are built from the environment on the first invocation (and kept for the
- * container's life) rather than at import, so tests and the local server can import this module's factory without
- * a Lambda environment.
- */
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> => {
-  lambdaHandler ??= createHttpApi(await depsFromEnv());
-  return lambdaHandler(event, context);
-};
-
-/**
- * Real adapters from the environment: TABLE_NAME and BUS_NAME are required; DYNAMODB_ENDPOINT and EVENTS_ENDPOINT
- * point the SDK at local stand-ins. The SDK clients are loaded here, not at the top, so that importing the factory
- * (tests, local server) does not pay for them.
- */
-async function depsFromEnv(): Promise<CampaignDeps> {
-  const tableName = requireEnv('TABLE_NAME');
-  const busName = requireEnv('BUS_NAME');
-  const dynamoEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
-  const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
-  const [{ createDocumentClient }, { DynamoDbCampaignRepository }, { EventBridgeClient }, { EventBridgePublisher }] =
-    await Promise.all([
-      import('#shared/adapters/dynamodb/client'),
-      import('#shared/adapters/dynamodb/campaign-repository'),
-      import('@aws-sdk/client-eventbridge'),
-      import('#shared/adapters/eventbridge/event-publisher'),
-    ]);
-  return {
-    repository: new DynamoDbCampaignRepository({
-      client: createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint }),
-      tableName,
-    }),
-    events: new EventBridgePublisher({
-      client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
-      busName,
-    }),
-    clock: systemClock,
-  };
 }

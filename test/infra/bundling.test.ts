@@ -25,7 +25,7 @@ describe('bundling options', () => {
   it('bundles the API handler as one ESM file with the AWS SDK inside and the require shim on top', async () => {
     const result = await build({
       ...BUNDLING_OPTIONS,
-      entryPoints: ['functions/api/http-api.ts'],
+      entryPoints: ['functions/api/handler.ts'],
       outfile: 'out/http-api.mjs',
       write: false,
       metafile: true,

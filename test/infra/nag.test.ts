@@ -44,7 +44,7 @@ describe('cdk-nag AwsSolutions', () => {
   it('stays clean when a later function binds a bucket, a queue and the idempotency table', () => {
     const { app, stateful, stateless } = outcallApp('dev');
     stateless
-      .addFunction('ReportFunction', { entry: 'functions/api/http-api.ts' })
+      .addFunction('ReportFunction', { entry: 'functions/api/handler.ts' })
       .bindBucketReadWrite(stateful.reportsBucket, { envName: 'REPORTS_BUCKET', keyPrefix: 'reports/' })
       .bindQueueSend(stateful.intakeQueue)
       .bindTableRead(stateful.idempotencyTable, { envName: 'IDEMPOTENCY_TABLE_NAME' });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { OutcallFunction, ReservedEnvironmentError } from '#infra/constructs/outcall-function';
 import { bareStack, templateOf } from '#test/infra/fixtures';
 
-const ENTRY = 'functions/api/http-api.ts';
+const ENTRY = 'functions/api/handler.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 

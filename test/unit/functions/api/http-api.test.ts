@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHttpApi, handler } from '#functions/api/http-api';
+import { createHttpApi } from '#functions/api/http-api';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -265,13 +265,25 @@ describe('campaigns HTTP API', () => {
 });
 
 describe('Lambda entry point', () => {
-  it('fails on its first invocation naming the missing variable, before touching any AWS client', async () => {
+  it('fails at import (the INIT phase) naming the missing variable', async () => {
+    vi.resetModules();
     vi.stubEnv('TABLE_NAME', '');
     vi.stubEnv('BUS_NAME', 'bus');
     try {
-      await expect(handler(apiEvent({ method: 'GET', path: '/campaigns' }), lambdaContext())).rejects.toThrow(
-        'environment variable TABLE_NAME is required',
-      );
+      await expect(import('#functions/api/handler')).rejects.toThrow('environment variable TABLE_NAME is required');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('builds a handler at import when the environment is complete', async () => {
+    vi.resetModules();
+    vi.stubEnv('TABLE_NAME', 'table');
+    vi.stubEnv('BUS_NAME', 'bus');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    try {
+      const { handler } = await import('#functions/api/handler');
+      expect(typeof handler).toBe('function');
     } finally {
       vi.unstubAllEnvs();
     }

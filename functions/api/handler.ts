@@ -1,0 +1,24 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createHttpApi } from '#functions/api/http-api';
+import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { EventBridgePublisher } from '#shared/adapters/eventbridge/event-publisher';
+import { optionalEnv, requireEnv } from '#shared/config/env';
+import { systemClock } from '#shared/ports/clock';
+
+// Lambda entry point of the HTTP API. Adapters are built once per container, at import (the INIT phase), and a
+// missing variable fails the INIT with its name. DYNAMODB_ENDPOINT / EVENTS_ENDPOINT point at local stand-ins.
+const dynamoEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
+const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
+
+export const handler = createHttpApi({
+  repository: new DynamoDbCampaignRepository({
+    client: createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint }),
+    tableName: requireEnv('TABLE_NAME'),
+  }),
+  events: new EventBridgePublisher({
+    client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
+    busName: requireEnv('BUS_NAME'),
+  }),
+  clock: systemClock,
+});
