@@ -1,0 +1,47 @@
+import * as z from 'zod';
+
+/** Event types Amazon Connect sends; others may appear and are ignored, not rejected. */
+export const CONTACT_EVENT_TYPES = [
+  'INITIATED',
+  'CONNECTED_TO_SYSTEM',
+  'CONTACT_DATA_UPDATED',
+  'QUEUED',
+  'CONNECTED_TO_AGENT',
+  'DISCONNECTED',
+  'COMPLETED',
+  'PAUSED',
+  'RESUMED',
+] as const;
+
+const ts = z.string().min(1).nullish();
+
+/**
+ * `detail` of an "Amazon Connect Contact Event" (source `aws.connect`). Best effort and unordered; parsed tolerantly
+ * (unknown fields kept and ignored, `channel` seen as both `VOICE` and `Voice`).
+ */
+export const contactEventDetailSchema = z.looseObject({
+  eventType: z.string(),
+  contactId: z.string().min(1),
+  initialContactId: z.string().nullish(),
+  channel: z.string().nullish(),
+  initiationMethod: z.string().nullish(),
+  instanceArn: z.string().nullish(),
+  initiationTimestamp: ts,
+  connectedToSystemTimestamp: ts,
+  disconnectTimestamp: ts,
+  disconnectReason: z.string().nullish(),
+  answeringMachineDetectionStatus: z.string().nullish(),
+  agentInfo: z.looseObject({ agentArn: z.string().nullish(), connectedToAgentTimestamp: ts }).nullish(),
+  campaign: z.looseObject({ campaignId: z.string().nullish() }).nullish(),
+});
+export type ContactEventDetail = z.infer<typeof contactEventDetailSchema>;
+
+/** The EventBridge envelope around {@link contactEventDetailSchema}. */
+export const contactEventSchema = z.looseObject({
+  id: z.string(),
+  source: z.literal('aws.connect'),
+  'detail-type': z.literal('Amazon Connect Contact Event'),
+  time: z.string(),
+  detail: contactEventDetailSchema,
+});
+export type ContactEvent = z.infer<typeof contactEventSchema>;

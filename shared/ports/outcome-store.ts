@@ -1,0 +1,91 @@
+import type { Campaign } from '#shared/domain/campaign';
+import type { ContactChange, ContactView, CounterContribution } from '#shared/domain/outcomes/derive';
+import type { AttemptFacts } from '#shared/domain/outcomes/facts';
+
+/** Names one attempt: `attemptKey(campaignId, phoneKey, attempt)`. */
+export interface AttemptId {
+  campaignId: string;
+  phoneKey: string;
+  attempt: number;
+}
+
+/** The attempt item as the outcomes use case keeps it. */
+export interface StoredAttempt {
+  id: AttemptId;
+  /** Optimistic-locking version; 0 means "no item yet". */
+  version: number;
+  facts: AttemptFacts;
+  /** What this attempt has added to the counters so far; the next write ADDs only the difference. */
+  counted: CounterContribution[];
+  /** Team of the attempt's agent as resolved when the agent became known. */
+  team?: string | undefined;
+  /** The agent `team` was resolved for. */
+  teamAgentId?: string | undefined;
+  /** When the outcome first became final; never changes afterwards. */
+  finalizedAt?: string | undefined;
+  /** Set once `OrderPlaced` went out for this attempt's order. */
+  orderPublished?: boolean | undefined;
+}
+
+/** What one read returns: the attempt (absent before its first input), its contact and what else was asked for. */
+export interface OutcomeSnapshot {
+  attempt?: StoredAttempt | undefined;
+  contact?: ContactView | undefined;
+  /** Only when asked for. */
+  campaign?: Campaign | undefined;
+  /** Only when asked for: the agent's team, `null` when the agent has no profile or no team. */
+  agentTeam?: string | null | undefined;
+}
+
+/** Fields of the attempt item that indexes and readers (QA, reports) use; derived, rewritten on every write. */
+export interface AttemptSummary {
+  connectContactId?: string | undefined;
+  agentId?: string | undefined;
+  day?: string | undefined;
+  outcome?: string | undefined;
+  effective: boolean;
+  talkSeconds: number;
+  startedAt?: string | undefined;
+  endedAt?: string | undefined;
+}
+
+/** A pending contact of the same number, to be made `dnc` if it is still in `state`. */
+export interface PhoneContact {
+  campaignId: string;
+  state: ContactView['state'];
+}
+
+/** Everything one input changes, written atomically or not at all. */
+export interface OutcomeWrite {
+  attempt: StoredAttempt;
+  /** The version the attempt had when read; the write fails (conflict) if it changed meanwhile. */
+  expectedVersion: number;
+  summary: AttemptSummary;
+  /** The contact's move, conditional on the attempt still owning the contact (`ownsContact`). */
+  contact?: ContactChange | undefined;
+  counters: CounterContribution[];
+  /** A do-not-call request: the STATUS entry and the pending contacts of the number in every campaign. */
+  dnc?:
+    | {
+        entry: { source: 'request' | 'complaint'; at: string; who: string; how: string };
+        contacts: PhoneContact[];
+      }
+    | undefined;
+}
+
+/**
+ * Attempts, their contacts and counters in the store (docs/data-model.md, patterns 14–16). Implementations must make
+ * {@link OutcomeStore.write} atomic and conditional, so that exactly one of two racing writers wins.
+ */
+export interface OutcomeStore {
+  /** The attempt a Connect contact id was recorded for (gsi2), once an input carrying both has been written. */
+  findByConnectContactId(connectContactId: string): Promise<AttemptId | undefined>;
+  /** Reads the attempt and its contact (consistently), plus the campaign and the agent's team when asked. */
+  read(id: AttemptId, options: { campaign: boolean; agentId?: string | undefined }): Promise<OutcomeSnapshot>;
+  /** Contacts of the number in every campaign (one Query of its partition). */
+  phoneContacts(phoneKey: string): Promise<PhoneContact[]>;
+  /** Writes everything or nothing; false when a condition failed (someone wrote first): read again and retry. */
+  write(write: OutcomeWrite): Promise<boolean>;
+  /** Marks the attempt's order as published. */
+  markOrderPublished(id: AttemptId): Promise<void>;
+}

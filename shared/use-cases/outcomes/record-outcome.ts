@@ -1,0 +1,240 @@
+import type { Campaign } from '#shared/domain/campaign';
+import { FINAL_CONTACT_STATES } from '#shared/domain/contact';
+import {
+  type AttemptOutcome,
+  type ContactChange,
+  contactMatches,
+  counterContributions,
+  counterDeltas,
+  deriveOutcome,
+  planContactChange,
+  UNASSIGNED_TEAM,
+} from '#shared/domain/outcomes/derive';
+import { connectContactIdOf, mergeFacts, sameFacts } from '#shared/domain/outcomes/facts';
+import { type OrderPlacedDetail, OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
+import type { Clock } from '#shared/ports/clock';
+import type { LostOutcome, OutcomeLookup } from '#shared/ports/contact-dialing';
+import type { EventPublisher } from '#shared/ports/event-publisher';
+import type { AttemptId, OutcomeStore, OutcomeWrite, StoredAttempt } from '#shared/ports/outcome-store';
+import type { OutcomeInput } from '#shared/use-cases/outcomes/inputs';
+
+export interface OutcomeDeps {
+  store: OutcomeStore;
+  events: EventPublisher;
+  clock: Clock;
+  /** How long a campaign read is reused (its rules are frozen while it dials). Default 60 s. */
+  campaignCacheMs?: number;
+  /** Reads and writes tried before giving up on contention. Default 8. */
+  maxTries?: number;
+}
+
+/** Attempts that lost the optimistic-locking race `maxTries` times in a row. */
+export class OutcomeContentionError extends Error {
+  override readonly name = 'OutcomeContentionError';
+}
+
+export type RecordStatus =
+  /** Something changed and was written. */
+  | 'recorded'
+  /** A repeat: nothing new, nothing written. */
+  | 'unchanged'
+  /** A contact event for a contact id no attempt has been recorded for yet (the contact record will bring it). */
+  | 'uncorrelated'
+  /** The attempt's campaign does not exist: not an outcall dial, or deleted. */
+  | 'unknownCampaign';
+
+export interface RecordResult {
+  status: RecordStatus;
+  id?: AttemptId;
+  outcome?: AttemptOutcome;
+  /** The contact's state after the write, when this attempt decides it. */
+  contactState?: string;
+  /** Screen-pop data for the call-start flow (never logged). */
+  screenPop?: { name?: string | undefined; company?: string | undefined; scriptVersion?: number | undefined };
+}
+
+/** Call in flight for the reconciler: a reached call without a verdict is given this long before being revisited. */
+const IN_PROGRESS_GRACE_MS = 30 * 60_000;
+const PENDING_STATES = new Set(['new', 'queued', 'dialing', 'retryWait', 'callback']);
+
+/**
+ * Records outcome inputs (contact records, contact events, dispositions, call starts) exactly once per attempt:
+ * read → merge facts → derive → one conditional atomic write of the attempt, the contact move, the counter deltas
+ * and a DNC entry; a lost race reads again. Duplicates change nothing and write nothing.
+ */
+export class OutcomeRecorder implements OutcomeLookup {
+  readonly #deps: OutcomeDeps;
+  readonly #campaigns = new Map<string, { campaign: Campaign; at: number }>();
+
+  constructor(deps: OutcomeDeps) {
+    this.#deps = deps;
+  }
+
+  async record(input: OutcomeInput): Promise<RecordResult> {
+    const id = input.id ?? (await this.#deps.store.findByConnectContactId(input.connectContactId));
+    if (!id) return { status: 'uncorrelated' };
+    const tries = this.#deps.maxTries ?? 8;
+    let agentToRead = input.agentId;
+    for (let i = 0; i < tries; i++) {
+      const cached = this.#cachedCampaign(id.campaignId);
+      const snap = await this.#deps.store.read(id, { campaign: !cached, agentId: agentToRead });
+      const campaign = snap.campaign ?? cached;
+      if (!campaign) return { status: 'unknownCampaign', id };
+      if (snap.campaign) this.#campaigns.set(id.campaignId, { campaign: snap.campaign, at: this.#now().getTime() });
+
+      const old: StoredAttempt = snap.attempt ?? { id, version: 0, facts: {}, counted: [] };
+      const facts = mergeFacts(old.facts, input.facts);
+      const o = deriveOutcome(facts, campaign);
+
+      let team: string | undefined;
+      let teamAgentId: string | undefined;
+      if (o.agentId) {
+        teamAgentId = o.agentId;
+        if (old.teamAgentId === o.agentId && old.team) team = old.team;
+        else if (agentToRead === o.agentId && snap.agentTeam !== undefined) team = snap.agentTeam ?? UNASSIGNED_TEAM;
+        else {
+          // The merged facts name an agent this read did not ask about: read again with it.
+          agentToRead = o.agentId;
+          i--;
+          continue;
+        }
+      }
+
+      const counted = counterContributions(id.campaignId, o, facts, team);
+      const counters = counterDeltas(old.counted, counted);
+      const change = snap.contact ? planContactChange(snap.contact, id.attempt, o, campaign, facts) : undefined;
+      const contact = change && snap.contact && !contactMatches(snap.contact, change) ? change : undefined;
+      const dnc =
+        o.doNotCall && !deriveOutcome(old.facts, campaign).doNotCall
+          ? await this.#dncFor(id, o, facts, change)
+          : undefined;
+
+      const screenPop = {
+        name: snap.contact?.attributes?.name,
+        company: snap.contact?.attributes?.company,
+        scriptVersion: campaign.script.version,
+      };
+      const unchanged =
+        sameFacts(old.facts, facts) &&
+        counters.length === 0 &&
+        !contact &&
+        !dnc &&
+        old.team === team &&
+        old.version > 0;
+      const contactState = change?.state ?? snap.contact?.state;
+      if (unchanged) {
+        await this.#publishOrder(old, o, campaign);
+        return { status: 'unchanged', id, outcome: o, screenPop, ...(contactState ? { contactState } : {}) };
+      }
+
+      const now = this.#now().toISOString();
+      const attempt: StoredAttempt = {
+        id,
+        version: old.version + 1,
+        facts,
+        counted,
+        team,
+        teamAgentId,
+        finalizedAt: old.finalizedAt ?? (o.final ? now : undefined),
+        orderPublished: old.orderPublished,
+      };
+      const write: OutcomeWrite = {
+        attempt,
+        expectedVersion: old.version,
+        summary: {
+          connectContactId: connectContactIdOf(facts),
+          agentId: o.agentId,
+          day: o.day,
+          outcome: o.outcome,
+          effective: o.effective,
+          talkSeconds: o.talkSeconds,
+          startedAt: o.startedAt,
+          endedAt: o.endedAt,
+        },
+        contact,
+        counters,
+        dnc,
+      };
+      if (await this.#deps.store.write(write)) {
+        await this.#publishOrder(attempt, o, campaign);
+        return { status: 'recorded', id, outcome: o, screenPop, ...(contactState ? { contactState } : {}) };
+      }
+    }
+    throw new OutcomeContentionError(`attempt ${id.campaignId}.${id.phoneKey}.${id.attempt} kept changing under us`);
+  }
+
+  /**
+   * For the stale-dial reconciler: applies a known outcome the contact missed, or says the call is still going on.
+   */
+  async lookup(campaignId: string, phoneKey: string, attempt: number): Promise<LostOutcome> {
+    const id = { campaignId, phoneKey, attempt };
+    const snap = await this.#deps.store.read(id, { campaign: !this.#cachedCampaign(campaignId) });
+    if (!snap.attempt) return { kind: 'unknown' };
+    // Re-running an empty input writes whatever the contact is missing (or nothing).
+    const result = await this.record({ id, connectContactId: '', facts: {} });
+    if (result.status === 'unknownCampaign') return { kind: 'unknown' };
+    const contact = (await this.#deps.store.read(id, { campaign: false })).contact;
+    if (contact?.state !== 'dialing' || contact.dialing?.attempt !== attempt) return { kind: 'applied' };
+    return { kind: 'inProgress', until: new Date(this.#now().getTime() + IN_PROGRESS_GRACE_MS).toISOString() };
+  }
+
+  async #dncFor(
+    id: AttemptId,
+    o: AttemptOutcome,
+    facts: OutcomeInput['facts'],
+    change: ContactChange | undefined,
+  ): Promise<OutcomeWrite['dnc']> {
+    const contacts = (await this.#deps.store.phoneContacts(id.phoneKey)).filter(
+      (c) =>
+        PENDING_STATES.has(c.state) &&
+        !(FINAL_CONTACT_STATES as readonly string[]).includes(c.state) &&
+        !(change && c.campaignId === id.campaignId),
+    );
+    return {
+      entry: {
+        source: o.complaint ? 'complaint' : 'request',
+        at: facts.disposition?.at ?? this.#now().toISOString(),
+        who: o.agentId ?? 'agent',
+        how: connectContactIdOf(facts) ?? `${id.campaignId}.${id.phoneKey}.${id.attempt}`,
+      },
+      contacts,
+    };
+  }
+
+  async #publishOrder(attempt: StoredAttempt, o: AttemptOutcome, campaign: Campaign): Promise<void> {
+    const order = attempt.facts.disposition?.order;
+    if (!order || !o.disposition?.order || attempt.orderPublished) return;
+    const { id } = attempt;
+    const detail: OrderPlacedDetail = {
+      orderId: `${id.campaignId}.${id.phoneKey}.${id.attempt}`,
+      campaignId: campaign.id,
+      phoneKey: id.phoneKey,
+      attempt: id.attempt,
+      connectContactId: connectContactIdOf(attempt.facts) ?? '',
+      dispositionCode: o.disposition.code,
+      items: order.items,
+      placedAt: attempt.facts.disposition?.at ?? this.#now().toISOString(),
+      ...(o.agentId ? { agentId: o.agentId } : {}),
+      ...(order.amount !== undefined ? { amount: order.amount } : {}),
+      ...(order.currency ? { currency: order.currency } : {}),
+      ...(order.deliveryAddress ? { deliveryAddress: order.deliveryAddress } : {}),
+    };
+    // At least once: published after the write; a failure here fails the input, whose redelivery publishes again.
+    await this.#deps.events.publish([{ source: OUTCOME_EVENT_SOURCE, detailType: 'OrderPlaced', detail }]);
+    await this.#deps.store.markOrderPublished(id);
+  }
+
+  #cachedCampaign(campaignId: string): Campaign | undefined {
+    const hit = this.#campaigns.get(campaignId);
+    if (!hit) return undefined;
+    if (this.#now().getTime() - hit.at > (this.#deps.campaignCacheMs ?? 60_000)) {
+      this.#campaigns.delete(campaignId);
+      return undefined;
+    }
+    return hit.campaign;
+  }
+
+  #now(): Date {
+    return this.#deps.clock.now();
+  }
+}
