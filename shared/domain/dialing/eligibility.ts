@@ -1,0 +1,210 @@
+import { DateTime } from 'luxon';
+import { isOpenAt, moveIntoWindow } from '#shared/domain/calling-window';
+import type { CallingRules, Campaign, RetryClass } from '#shared/domain/campaign';
+import type { Contact } from '#shared/domain/contact';
+import { FINAL_CONTACT_STATES } from '#shared/domain/contact';
+import { type CapName, checkFrequencyCaps } from '#shared/domain/dialing/frequency-caps';
+import { DIALING_STATES } from '#shared/domain/lifecycle';
+
+/**
+ * Dial-time rules (DOMAIN.md §4): one reason code per hold, so the dispatcher, the reconciler and the "why is nothing
+ * dialing" report all speak the same vocabulary.
+ */
+
+/** Reasons that hold back a whole campaign, whatever its contacts. */
+export const CAMPAIGN_HOLD_REASONS = [
+  'campaignNotDialing',
+  'deadlinePassed',
+  'pilotSizeReached',
+  'connectNotRunning',
+] as const;
+export type CampaignHoldReason = (typeof CAMPAIGN_HOLD_REASONS)[number];
+
+/** Reasons that hold back one contact. */
+export const CONTACT_HOLD_REASONS = [
+  'waitingForRetry',
+  'outsideCallingWindow',
+  'restrictedPeriod',
+  'frequencyCap',
+  'doNotCall',
+  'exhausted',
+  'final',
+  'inFlight',
+] as const;
+export type ContactHoldReason = (typeof CONTACT_HOLD_REASONS)[number];
+
+export interface CampaignDialContext {
+  /** Dials placed while the campaign was in pilot (counted by the dialing store). */
+  pilotDialed: number;
+  /** The Amazon Connect campaign runs (or its state is unknown and assumed running). */
+  connectRunning: boolean;
+}
+
+export type CampaignHold = { ok: true } | { ok: false; reason: CampaignHoldReason; message: string };
+
+/** Whether the campaign as a whole may place a dial at `now`. Order: state, deadline, pilot size, Connect. */
+export function campaignHold(campaign: Campaign, context: CampaignDialContext, now: Date): CampaignHold {
+  if (!DIALING_STATES.includes(campaign.state)) {
+    return { ok: false, reason: 'campaignNotDialing', message: `the campaign is ${campaign.state}` };
+  }
+  if (now.getTime() >= Date.parse(campaign.deadline)) {
+    return { ok: false, reason: 'deadlinePassed', message: `the deadline ${campaign.deadline} has passed` };
+  }
+  if (campaign.state === 'pilot' && context.pilotDialed >= campaign.pilot.size) {
+    return {
+      ok: false,
+      reason: 'pilotSizeReached',
+      message: `the pilot placed ${context.pilotDialed} of ${campaign.pilot.size} dials`,
+    };
+  }
+  if (!context.connectRunning) {
+    return { ok: false, reason: 'connectNotRunning', message: 'the Amazon Connect campaign is not running' };
+  }
+  return { ok: true };
+}
+
+export type ContactDecision =
+  | { dialable: true; attempt: number }
+  | {
+      dialable: false;
+      reason: ContactHoldReason;
+      /** The contact will not become dialable before this instant; absent when it never will in this campaign. */
+      nextEligibleAt: Date | undefined;
+      /** The contact is done: the dispatcher records the final state instead of rescheduling. */
+      final: boolean;
+      cap?: CapName;
+    };
+
+/** What the dispatcher knows about a contact at dial time. */
+export interface DialCandidate {
+  contact: Pick<Contact, 'state' | 'zone' | 'attempts' | 'recentAttempts' | 'dueAt'>;
+  /** The number has an active DNC entry (re-read now, not at intake). */
+  doNotCall: boolean;
+}
+
+/**
+ * Decides whether one contact may be dialed at `now`, assuming the campaign itself may dial (see {@link campaignHold}).
+ * Checks, in order: final or in-flight state, DNC, total attempts, due time, frequency caps, calling window (a
+ * restricted day is told apart from closed hours). A held contact comes with the instant it may next be tried.
+ */
+export function decideContact(campaign: Campaign, candidate: DialCandidate, now: Date): ContactDecision {
+  const { contact } = candidate;
+  if (FINAL_CONTACT_STATES.includes(contact.state)) {
+    return { dialable: false, reason: 'final', nextEligibleAt: undefined, final: true };
+  }
+  if (contact.state === 'dialing' || contact.state === 'queued') {
+    return { dialable: false, reason: 'inFlight', nextEligibleAt: undefined, final: false };
+  }
+  if (candidate.doNotCall) return { dialable: false, reason: 'doNotCall', nextEligibleAt: undefined, final: true };
+  if (contact.attempts >= campaign.frequencyCaps.maxAttemptsTotal) {
+    return { dialable: false, reason: 'exhausted', nextEligibleAt: undefined, final: true };
+  }
+  const dueAt = contact.dueAt === undefined ? undefined : Date.parse(contact.dueAt);
+  if (dueAt !== undefined && Number.isFinite(dueAt) && dueAt > now.getTime()) {
+    return held('waitingForRetry', campaign, contact, new Date(dueAt));
+  }
+  const caps = checkFrequencyCaps(campaign.frequencyCaps, contact, now, contact.zone);
+  if (!caps.ok) {
+    if (caps.nextAt === undefined)
+      return { dialable: false, reason: 'exhausted', nextEligibleAt: undefined, final: true };
+    return {
+      dialable: false,
+      reason: 'frequencyCap',
+      nextEligibleAt: nextEligibleAt(campaign, contact, caps.nextAt),
+      final: false,
+      cap: caps.cap,
+    };
+  }
+  if (!isOpenAt(campaign.callingRules, now, contact.zone)) {
+    const reason = isRestrictedDay(campaign.callingRules, now, contact.zone)
+      ? 'restrictedPeriod'
+      : 'outsideCallingWindow';
+    return held(reason, campaign, contact, now);
+  }
+  return { dialable: true, attempt: contact.attempts + 1 };
+}
+
+function held(
+  reason: ContactHoldReason,
+  campaign: Campaign,
+  contact: DialCandidate['contact'],
+  from: Date,
+): ContactDecision {
+  return { dialable: false, reason, nextEligibleAt: nextEligibleAt(campaign, contact, from), final: false };
+}
+
+/** Whether `instant` falls on a restricted local day (holiday) in `zone`. */
+export function isRestrictedDay(rules: CallingRules, instant: Date, zone: string): boolean {
+  const day = DateTime.fromJSDate(instant, { zone }).toISODate();
+  if (day === null) return false;
+  return rules.restrictedPeriods.some((p) => p.startDate <= day && day <= p.endDate);
+}
+
+const MAX_SETTLE_ROUNDS = 16;
+
+/**
+ * The earliest instant at or after `from` at which the contact passes both its frequency caps and its calling
+ * window, before the campaign's deadline; `undefined` when there is none. Caps and windows push each other forward
+ * (the next window opens, but it is still the same local day with two attempts), so they are applied in turns until
+ * both agree.
+ */
+export function nextEligibleAt(
+  campaign: Campaign,
+  contact: Pick<Contact, 'zone' | 'attempts' | 'recentAttempts'>,
+  from: Date,
+): Date | undefined {
+  const deadline = Date.parse(campaign.deadline);
+  let t: Date | undefined = from;
+  for (let round = 0; round < MAX_SETTLE_ROUNDS && t !== undefined; round++) {
+    if (t.getTime() >= deadline) return undefined;
+    const caps = checkFrequencyCaps(campaign.frequencyCaps, contact, t, contact.zone);
+    if (!caps.ok) {
+      t = caps.nextAt;
+      continue;
+    }
+    const open: Date | undefined = moveIntoWindow(campaign.callingRules, t, contact.zone);
+    if (open === undefined) return undefined;
+    if (open.getTime() === t.getTime()) return t.getTime() < deadline ? t : undefined;
+    t = open;
+  }
+  return undefined;
+}
+
+/** Where a waiting contact sorts in the due index: callbacks, then new mobiles, new fixed lines, then retries. */
+export function duePriority(contact: Pick<Contact, 'state' | 'numberType' | 'callback'>): 1 | 2 | 3 | 4 {
+  if (contact.state === 'callback' || contact.callback !== undefined) return 1;
+  if (contact.state === 'new')
+    return contact.numberType === 'mobile' || contact.numberType === 'fixedLineOrMobile' ? 2 : 3;
+  return 4;
+}
+
+export type RetryPlacement = { kind: 'retry'; dueAt: Date } | { kind: 'exhausted'; reason: string };
+
+/**
+ * Places the next attempt after one that ended in `retryClass` (e.g. `expired` when no outcome ever came back): after
+ * the class's delay, moved into the contact's next allowed time; exhausted when the class or the campaign has no
+ * attempts left or no allowed time comes before the deadline.
+ *
+ * @param attemptsInClass attempts of this class including the one that just ended.
+ */
+export function placeRetry(
+  campaign: Campaign,
+  contact: Pick<Contact, 'zone' | 'attempts' | 'recentAttempts'>,
+  retryClass: RetryClass,
+  attemptsInClass: number,
+  now: Date,
+): RetryPlacement {
+  const rule = campaign.retryPolicy[retryClass];
+  if (attemptsInClass >= rule.maxAttempts) {
+    return {
+      kind: 'exhausted',
+      reason: `${attemptsInClass} attempts ended ${retryClass}; the policy allows ${rule.maxAttempts}`,
+    };
+  }
+  if (contact.attempts >= campaign.frequencyCaps.maxAttemptsTotal) {
+    return { kind: 'exhausted', reason: `all ${campaign.frequencyCaps.maxAttemptsTotal} attempts are used` };
+  }
+  const at = nextEligibleAt(campaign, contact, new Date(now.getTime() + rule.delayMinutes * 60_000));
+  if (at === undefined) return { kind: 'exhausted', reason: 'no calling time is left before the deadline' };
+  return { kind: 'retry', dueAt: at };
+}

@@ -1,0 +1,132 @@
+import type { Contact } from '#shared/domain/contact';
+
+/** A contact as the due index shows it: enough to fetch it and to update it only if it has not moved since. */
+export interface DueRef {
+  campaignId: string;
+  phoneKey: string;
+  zone: string;
+  shard: number;
+  priority: number;
+  dueAt: string;
+  /** The index sort key it was selected with; every update is conditional on it. */
+  dueSk: string;
+}
+
+/** A contact read for dialing, with its number's DNC standing read at the same time. */
+export interface DialingContact {
+  ref: DueRef;
+  contact: Contact;
+  doNotCall: boolean;
+}
+
+/** Marks a contact `dialing` with its attempt; the index entry moves to priority 0 at `deadline`. */
+export interface DialMark {
+  ref: DueRef;
+  contact: Contact;
+  attempt: number;
+  requestedAt: string;
+  expiresAt: string;
+  /** When the reconciler takes over if no outcome has come back. */
+  deadline: string;
+  recentAttempts: string[];
+}
+
+/** Where a contact goes when it leaves `dialing` or is held at selection. */
+export type ContactMove =
+  /** Back to waiting in the index at `dueAt` with `priority`; `attempts` is what the next dial counts from. */
+  | {
+      kind: 'due';
+      priority: number;
+      dueAt: string;
+      state: Contact['state'];
+      attempts: number;
+      recentAttempts: string[];
+      attemptsByClass?: Record<string, number>;
+      reason?: string;
+    }
+  /** Done: out of the index for good. */
+  | { kind: 'final'; state: Contact['state']; reason: string; attemptsByClass?: Record<string, number> };
+
+/** Campaign-wide dialing figures kept on one counter item, read by the dispatcher and the diagnostics. */
+export interface DialingStats {
+  dials: number;
+  pilotDials: number;
+  invalid: number;
+  exhausted: number;
+  dnc: number;
+  expired: number;
+  throttled: number;
+  lastThrottledAt?: string | undefined;
+  lastExpiredAt?: string | undefined;
+  /** The last Connect control-plane error, kept until a later call succeeds. */
+  connectError?: { action: string; code: string; message: string; at: string } | undefined;
+}
+
+/** Figure updates; counts are added. */
+export interface StatsDelta {
+  dials?: number;
+  pilotDials?: number;
+  invalid?: number;
+  exhausted?: number;
+  dnc?: number;
+  expired?: number;
+  throttled?: number;
+  lastThrottledAt?: string;
+  lastExpiredAt?: string;
+}
+
+/** The dialer's view of contacts in the store (docs/data-model.md, patterns 10–13). */
+export interface ContactDialing {
+  /** Zones holding the campaign's contacts (maintained as contacts are written). */
+  campaignZones(campaignId: string): Promise<string[]>;
+  /** Adds zones to the campaign's set; idempotent. */
+  addCampaignZones(campaignId: string, zones: readonly string[]): Promise<void>;
+  /**
+   * Due contacts of one zone, shard and priority with `dueAt <= untilIso`, oldest first, at most `limit`.
+   * Priority 0 lists in-flight dials whose deadline has passed.
+   */
+  queryDue(
+    campaignId: string,
+    zone: string,
+    shard: number,
+    priority: number,
+    untilIso: string,
+    limit: number,
+  ): Promise<DueRef[]>;
+  /** Reads the contacts and their numbers' DNC standing; refs whose contact is gone are left out. */
+  load(refs: readonly DueRef[], nowIso: string): Promise<DialingContact[]>;
+  /**
+   * Marks contacts dialing (≤ 25 per call, one transaction) together with the stats update, each only if its index
+   * entry is still the one selected. Returns the marks that were written; a mark that lost a race is left out.
+   */
+  markDialing(campaignId: string, marks: readonly DialMark[], stats: StatsDelta, nowIso: string): Promise<DialMark[]>;
+  /** Records Connect's acceptance of dials (the request id), so the reconciler knows they were placed. */
+  recordAccepted(accepted: readonly { mark: DialMark; requestId: string }[], nowIso: string): Promise<void>;
+  /**
+   * Moves contacts out of `dialing` (attempt `attempt`) or out of the due position `fromDueSk`; a contact that
+   * moved on meanwhile (an outcome arrived) is left alone. Returns how many moved.
+   */
+  move(
+    moves: readonly { ref: DueRef; from: { attempt: number } | { dueSk: string }; to: ContactMove }[],
+    nowIso: string,
+  ): Promise<number>;
+  stats(campaignId: string): Promise<DialingStats>;
+  addStats(campaignId: string, delta: StatsDelta): Promise<void>;
+  setConnectError(campaignId: string, error: DialingStats['connectError'] | undefined): Promise<void>;
+}
+
+/** What the outcomes side knows about an attempt whose outcome never reached the contact. */
+export type LostOutcome =
+  | { kind: 'unknown' }
+  /** The call is still going on (e.g. a long conversation): leave it in flight until `until`. */
+  | { kind: 'inProgress'; until: string }
+  /** The outcome exists; it was applied to the contact by the lookup. */
+  | { kind: 'applied' };
+
+/** Looks up an attempt's outcome for the stale-dial reconciler (implemented by the outcomes issue). */
+export interface OutcomeLookup {
+  lookup(campaignId: string, phoneKey: string, attempt: number): Promise<LostOutcome>;
+}
+
+/** The default until the outcomes issue lands: nothing is known, so a stale dial counts as expired. */
+export const noOutcomeLookup: OutcomeLookup = { lookup: async () => ({ kind: 'unknown' }) };
