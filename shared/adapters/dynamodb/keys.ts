@@ -104,3 +104,15 @@ export const campaignListTotalsKey = (campaignId: string) => ({ pk: `CAMPAIGN#${
 
 /** An imported do-not-call file: it belongs to no campaign. */
 export const dncListKey = (listId: string) => ({ pk: `DNCLIST#${listId}`, sk: 'LIST' }) as const;
+
+/** Teams listed without a scan (gsi1): the reminder tick reads this one partition. */
+export const teamsIndexKey = (teamId: string) => ({ gsi1pk: 'TEAMS', gsi1sk: teamId }) as const;
+/** A team's agents (gsi1). */
+export const teamAgentIndexKey = (teamId: string, agentId: string) =>
+  ({ gsi1pk: `TEAM#${teamId}`, gsi1sk: `AGENT#${agentId}` }) as const;
+/** An agent's plan for the half month or month starting `periodStart`. */
+export const periodPlanKey = (agentId: string, periodStart: string) =>
+  ({ pk: `AGENT#${agentId}`, sk: `PLAN#${periodStart}` }) as const;
+/** Makes one message go out once: `kind` (e.g. `LOGREMIND`), `scope` (team, campaign), `period` (day, month). */
+export const sentMarkerKey = (kind: string, scope: string, period: string, recipient: string) =>
+  ({ pk: `SENT#${kind}#${scope}#${period}`, sk: recipient }) as const;
