@@ -66,6 +66,33 @@ export const dueIndexKey = (
 export const connectContactIndexKey = (connectContactId: string) =>
   ({ gsi2pk: `CONNECT#${connectContactId}`, gsi2sk: 'ATTEMPT' }) as const;
 
+/** gsi1 partition of one agent's attempts of one local day: what QA sampling reads, and nothing else. */
+export const attemptsOfAgentDayPk = (agentId: string, day: string) => `AGENTDAY#${agentId}#${day}`;
+
+/** A scorecard version. Zero-padded so a descending Query with `Limit: 1` reads the latest. Immutable once written. */
+export const scorecardKey = (scorecardId: string, version: number) =>
+  ({ pk: `SCORECARD#${scorecardId}`, sk: `V#${String(version).padStart(6, '0')}` }) as const;
+
+/** A sampled call in the QA queue; the put is conditional on it, so no call is queued twice. */
+export const qaItemKey = (attemptRef: string) => ({ pk: `QA#${attemptRef}`, sk: 'ITEM' }) as const;
+
+/** The n-th evaluation of a sampled call (primary, revision or calibration), next to its item. */
+export const qaEvaluationKey = (attemptRef: string, n: number) =>
+  ({ pk: `QA#${attemptRef}`, sk: `EVAL#${String(n).padStart(4, '0')}` }) as const;
+
+export const QA_EVALUATION_PREFIX = 'EVAL#';
+
+/**
+ * The QA queue of a day (gsi1), sorted by team, campaign and agent so each filter is a `begins_with`; the attempt ref
+ * ends the sort key to give every item its own place.
+ */
+export const qaQueueIndexKey = (day: string, teamId: string, campaignId: string, agentId: string, attemptRef: string) =>
+  ({ gsi1pk: `QAQ#${day}`, gsi1sk: `${teamId}#${campaignId}#${agentId}#${attemptRef}` }) as const;
+
+/** An agent's sampled calls by day (gsi2): what the agent and their lead read. */
+export const qaAgentIndexKey = (agentId: string, day: string, attemptRef: string) =>
+  ({ gsi2pk: `QAAGENT#${agentId}`, gsi2sk: `${day}#${attemptRef}` }) as const;
+
 /**
  * A loading list's contact in the pending partition. The sort key carries what the release needs to build the due
  * key (zone, priority, due time), because the due index projects keys only: `<zone>#<priority>#<dueAt>#<phoneKey>`.
