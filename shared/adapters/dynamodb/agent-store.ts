@@ -159,20 +159,24 @@ export class DynamoDbAgentStore implements AgentStore, SentMarkers {
   }
 
   async release(marker: SentMarker): Promise<void> {
-    await this.#client.send(
-      new DeleteCommand({
-        TableName: this.#table,
-        Key: markerKey(marker),
-        // Never undo a marker of a message that did go out.
-        ConditionExpression: 'attribute_not_exists(sentAt)',
-      }),
-    ).catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    await this.#client
+      .send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: markerKey(marker),
+          // Never undo a marker of a message that did go out.
+          ConditionExpression: 'attribute_not_exists(sentAt)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async #get<S extends z.ZodType>(key: { pk: string; sk: string }, schema: S): Promise<z.output<S> | undefined> {
-    const { Item } = await this.#client.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+    );
     return Item ? parse(schema, Item) : undefined;
   }
 
@@ -231,7 +235,8 @@ function countersOf(item: Record<string, unknown>): Counters {
 
 function parse<S extends z.ZodType>(schema: S, item: Record<string, unknown>): z.output<S> {
   const result = schema.safeParse(item);
-  if (!result.success) throw new StoredAgentItemInvalidError(`stored item ${String(item.pk)}/${String(item.sk)} is invalid`);
+  if (!result.success)
+    throw new StoredAgentItemInvalidError(`stored item ${String(item.pk)}/${String(item.sk)} is invalid`);
   return result.data;
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { WEEKDAYS } from '#shared/domain/campaign';
 import type { TeamSettings } from '#shared/domain/agents/agent';
+import { WEEKDAYS } from '#shared/domain/campaign';
 
 /**
  * A team's working calendar in its own IANA zone: local days, working days and holidays, the shift end and the
@@ -35,9 +35,7 @@ export function addDays(day: string, days: number): string {
 
 /** Whole calendar days from `from` to `to` (`to` − `from`). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round(
-    DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days,
-  );
+  return Math.round(DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days);
 }
 
 /** Last calendar day of the month of `day` (28, 29, 30 or 31). */
@@ -115,7 +113,10 @@ export function planPeriodStarting(periodStart: string): PlanPeriod | undefined 
  * The plan the team is reminded of on local `day`: the plan of the next plan day P ≥ `day` when `day` is the last
  * working day on or before P. A plan day that falls on a weekend or holiday moves back to the working day before it.
  */
-export function planReminderOn(calendar: Pick<Calendar, 'workingDays' | 'holidays'>, day: string): PlanPeriod | undefined {
+export function planReminderOn(
+  calendar: Pick<Calendar, 'workingDays' | 'holidays'>,
+  day: string,
+): PlanPeriod | undefined {
   if (!isWorkingDay(calendar, day)) return undefined;
   // At most 16 days separate a day from the next plan day (the 15th or the month's end).
   for (let candidate = day, i = 0; i <= 16; i++, candidate = addDays(candidate, 1)) {

@@ -99,7 +99,14 @@ export function renderLeadDigest(d: LeadDigest): MailMessage {
   const below = d.agents.filter((a) => !a.progress.met);
   const subject = `【日志与指标】${d.teamName} ${d.day}: ${missing.length} 份日志未交 logs missing, ${below.length} 人未达标 below quota`;
   const label = (a: LeadDigestLine) => `${a.name ?? a.agentId}${a.newAgent ? '（新员工 new）' : ''}`;
-  const head = ['坐席 Agent', '日志 Log', '有效/指标 Effective/quota', '拨打 Dials', '意向 Intentional', '成交 Conversions'];
+  const head = [
+    '坐席 Agent',
+    '日志 Log',
+    '有效/指标 Effective/quota',
+    '拨打 Dials',
+    '意向 Intentional',
+    '成交 Conversions',
+  ];
   const rows = [...d.agents]
     .filter((a) => !a.logSubmitted || !a.progress.met)
     .map((a) => [

@@ -1,6 +1,6 @@
 import type { Agent } from '#shared/domain/agents/agent';
 import { ForbiddenError } from '#shared/domain/errors';
-import { AGENT_ROLE, type Actor, MANAGER_ROLES } from '#shared/use-cases/agents/deps';
+import { type Actor, AGENT_ROLE, MANAGER_ROLES } from '#shared/use-cases/agents/deps';
 
 export function isManager(actor: Actor): boolean {
   return actor.roles.some((role) => (MANAGER_ROLES as readonly string[]).includes(role));

@@ -54,7 +54,10 @@ export class ReminderSendError extends Error {
 const MINUTE_MS = 60_000;
 
 /** Runs one tick at `deps.clock.now()`. Throws {@link ReminderSendError} after trying every message if any failed. */
-export async function runReminderTick(deps: ReminderDeps, options: ReminderTickOptions = {}): Promise<ReminderTickResult> {
+export async function runReminderTick(
+  deps: ReminderDeps,
+  options: ReminderTickOptions = {},
+): Promise<ReminderTickResult> {
   const now = deps.clock.now();
   const catchUp = (options.catchUpMinutes ?? 60) * MINUTE_MS;
   const staleBefore = new Date(now.getTime() - (options.staleClaimMinutes ?? 10) * MINUTE_MS);
@@ -94,9 +97,8 @@ export async function runReminderTick(deps: ReminderDeps, options: ReminderTickO
       if (leadDue) {
         const flagged = state.agents.filter((a) => !a.logSubmitted || !a.progress.met);
         if (flagged.length > 0) {
-          await sendOnce(
-            { kind: MARKER_KINDS.leadDigest, scope: team.id, period: day, recipient: 'leads' },
-            () => renderLeadDigest({ to: team.leadEmails, teamName: team.name ?? team.id, day, agents: state.agents }),
+          await sendOnce({ kind: MARKER_KINDS.leadDigest, scope: team.id, period: day, recipient: 'leads' }, () =>
+            renderLeadDigest({ to: team.leadEmails, teamName: team.name ?? team.id, day, agents: state.agents }),
           );
         }
       }

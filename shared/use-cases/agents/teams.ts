@@ -67,7 +67,10 @@ export async function updateAgentSettings(
 ): Promise<Agent> {
   requireManager(actor);
   if (!agentIdSchema.safeParse(agentId).success) throw new ValidationError(`${agentId} is not an agent id`);
-  const parsed = agentSettingsSchema.partial().strict().safeParse(patch ?? {});
+  const parsed = agentSettingsSchema
+    .partial()
+    .strict()
+    .safeParse(patch ?? {});
   if (!parsed.success) throw new ValidationError('the agent settings are invalid', issuesFrom(parsed.error.issues));
   if (parsed.data.teamId !== undefined) await getTeam(deps, parsed.data.teamId);
   const existing = await deps.store.getAgent(agentId);
