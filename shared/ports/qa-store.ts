@@ -70,8 +70,10 @@ export interface QaStore {
   getScorecard(id: string, version?: number): Promise<Scorecard | undefined>;
   /** The attempts of one agent and local day. */
   attemptsOfAgentDay(agentId: string, day: string): Promise<AttemptForQa[]>;
-  /** The agents of a team. */
+  /** The active agents of a team. */
   teamAgents(teamId: string): Promise<TeamAgent[]>;
+  /** Every team with its zone: the sampler picks those whose zone its schedule runs in. */
+  listTeams(): Promise<{ teamId: string; timeZone: string }[]>;
   /** Queues items that are not queued yet (conditional put per item); returns how many were new. */
   enqueue(items: readonly QaItem[]): Promise<{ added: number; alreadyQueued: number }>;
   getItem(attemptRef: string): Promise<QaItem | undefined>;
