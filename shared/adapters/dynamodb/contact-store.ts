@@ -200,7 +200,6 @@ export class DynamoDbContactStore implements ContactStore {
       const pendingPk = pendingIndexPk(target.campaignId, target.listId, shard);
       let startKey: Record<string, unknown> | undefined;
       do {
-        if (shouldStop()) return { released, drained: false };
         const page = await this.#client.send(
           new QueryCommand({
             TableName: this.#table,
@@ -220,6 +219,8 @@ export class DynamoDbContactStore implements ContactStore {
         await inParallel(chunks, this.#concurrency, async (chunk) => {
           released += await this.#releaseChunk(target, shard, pendingPk, chunk);
         });
+        // Checked only after real work, so every invocation moves some contacts and a resumed run gets further.
+        if (items.length > 0 && shouldStop()) return { released, drained: false };
       } while (startKey);
     }
     return { released, drained: true };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -153,7 +154,15 @@ export function useIntakeWorld(prefix: string): IntakeWorld {
       ],
     };
     const context = { getRemainingTimeInMillis: remaining } as unknown as Context;
-    return handler(event, context);
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      // Powertools throws when every record of the batch failed: Lambda then retries the whole batch.
+      if (error instanceof FullBatchFailureError) {
+        return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+      }
+      throw error;
+    }
   };
 
   world.deliverAll = async (body, deps, remaining) => {
