@@ -58,11 +58,13 @@ export interface PhoneContact {
 /** Everything one input changes, written atomically or not at all. */
 export interface OutcomeWrite {
   attempt: StoredAttempt;
+  /** When the write is made (ISO); stamped on what it changes. */
+  at: string;
   /** The version the attempt had when read; the write fails (conflict) if it changed meanwhile. */
   expectedVersion: number;
   summary: AttemptSummary;
-  /** The contact's move, conditional on the attempt still owning the contact (`ownsContact`). */
-  contact?: ContactChange | undefined;
+  /** The contact's move, conditional on the attempt still owning the contact (`ownsContact`); `zone` places it in the due index. */
+  contact?: (ContactChange & { zone: string }) | undefined;
   counters: CounterContribution[];
   /** A do-not-call request: the STATUS entry and the pending contacts of the number in every campaign. */
   dnc?:

@@ -103,7 +103,10 @@ export class OutcomeRecorder implements OutcomeLookup {
       const counted = counterContributions(id.campaignId, o, facts, team);
       const counters = counterDeltas(old.counted, counted);
       const change = snap.contact ? planContactChange(snap.contact, id.attempt, o, campaign, facts) : undefined;
-      const contact = change && snap.contact && !contactMatches(snap.contact, change) ? change : undefined;
+      const contact =
+        change && snap.contact && !contactMatches(snap.contact, change)
+          ? { ...change, zone: snap.contact.zone }
+          : undefined;
       const dnc =
         o.doNotCall && !deriveOutcome(old.facts, campaign).doNotCall
           ? await this.#dncFor(id, o, facts, change)
@@ -139,6 +142,7 @@ export class OutcomeRecorder implements OutcomeLookup {
         orderPublished: old.orderPublished,
       };
       const write: OutcomeWrite = {
+        at: now,
         attempt,
         expectedVersion: old.version,
         summary: {

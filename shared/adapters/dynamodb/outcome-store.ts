@@ -1,0 +1,354 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  agentKey,
+  attemptKey,
+  campaignKey,
+  connectContactIndexKey,
+  contactKey,
+  counterKey,
+  dueIndexKey,
+  dueShard,
+  phonePartition,
+  phoneStatusKey,
+} from '#shared/adapters/dynamodb/keys';
+import { type Campaign, campaignSchema } from '#shared/domain/campaign';
+import type { ContactView } from '#shared/domain/outcomes/derive';
+import type {
+  AttemptId,
+  OutcomeSnapshot,
+  OutcomeStore,
+  OutcomeWrite,
+  PhoneContact,
+  StoredAttempt,
+} from '#shared/ports/outcome-store';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** TransactWriteItems' limit; a number held by more pending contacts than fit has the rest caught at dial time. */
+const MAX_ACTIONS = 100;
+const MAX_BATCH_GET_ROUNDS = 8;
+const DAY_MS = 86_400_000;
+
+export interface DynamoDbOutcomeStoreConfig {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Days an attempt item is kept (TTL), counted from its end. Default 730 (Connect keeps contact data 24 months). */
+  retentionDays?: number;
+}
+
+/** A stored item could not be read back as what this adapter wrote. */
+export class OutcomeItemInvalidError extends Error {
+  override readonly name = 'OutcomeItemInvalidError';
+}
+
+/**
+ * Attempts, contacts and counters in the main table (docs/data-model.md, patterns 14–16, docs/outcomes.md).
+ * A read is one BatchGetItem (attempt, contact, and when asked the campaign and the agent profile); a write is one
+ * TransactWriteItems whose attempt condition (`version`) makes concurrent or repeated writers serialise.
+ */
+export class DynamoDbOutcomeStore implements OutcomeStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #retentionDays: number;
+
+  constructor(config: DynamoDbOutcomeStoreConfig) {
+    this.#client = config.client;
+    this.#table = config.tableName;
+    this.#retentionDays = config.retentionDays ?? 730;
+  }
+
+  async findByConnectContactId(connectContactId: string): Promise<AttemptId | undefined> {
+    const out = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :sk',
+        ExpressionAttributeValues: {
+          ':pk': connectContactIndexKey(connectContactId).gsi2pk,
+          ':sk': connectContactIndexKey(connectContactId).gsi2sk,
+        },
+        ProjectionExpression: 'campaignId, phoneKey, attempt',
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    if (!item) return undefined;
+    return { campaignId: String(item.campaignId), phoneKey: String(item.phoneKey), attempt: Number(item.attempt) };
+  }
+
+  async read(id: AttemptId, options: { campaign: boolean; agentId?: string | undefined }): Promise<OutcomeSnapshot> {
+    const keys: Record<string, string>[] = [
+      attemptKey(id.campaignId, id.phoneKey, id.attempt),
+      contactKey(id.campaignId, id.phoneKey),
+    ];
+    if (options.campaign) keys.push(campaignKey(id.campaignId));
+    if (options.agentId) keys.push(agentKey(options.agentId));
+    const items = new Map<string, Record<string, unknown>>();
+    let pending = keys;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_BATCH_GET_ROUNDS) throw new OutcomeItemInvalidError('attempt read stayed unprocessed');
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+      const out = await this.#client.send(
+        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[this.#table] ?? []) items.set(`${item.pk}|${item.sk}`, item);
+      pending = (out.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Record<string, string>[];
+    }
+    const get = (k: { pk: string; sk: string }) => items.get(`${k.pk}|${k.sk}`);
+    const snap: OutcomeSnapshot = {};
+    const attemptItem = get(attemptKey(id.campaignId, id.phoneKey, id.attempt));
+    if (attemptItem && typeof attemptItem.version === 'number') snap.attempt = toStoredAttempt(id, attemptItem);
+    const contactItem = get(contactKey(id.campaignId, id.phoneKey));
+    if (contactItem) snap.contact = toContactView(contactItem);
+    if (options.campaign) {
+      const item = get(campaignKey(id.campaignId));
+      if (item) snap.campaign = toCampaign(item);
+    }
+    if (options.agentId) {
+      const profile = get(agentKey(options.agentId));
+      snap.agentTeam = typeof profile?.teamId === 'string' ? profile.teamId : null;
+    }
+    return snap;
+  }
+
+  async phoneContacts(phoneKey: string): Promise<PhoneContact[]> {
+    const contacts: PhoneContact[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
+          ExpressionAttributeValues: { ':pk': phonePartition(phoneKey), ':contact': 'CONTACT#' },
+          ExpressionAttributeNames: { '#state': 'state' },
+          ProjectionExpression: 'sk, campaignId, #state',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        // Attempts sort under their contact (CONTACT#<campaign>#ATTEMPT#nnn); only contacts are wanted.
+        if (String(item.sk).includes('#ATTEMPT#')) continue;
+        contacts.push({ campaignId: String(item.campaignId), state: item.state as PhoneContact['state'] });
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return contacts;
+  }
+
+  async write(w: OutcomeWrite): Promise<boolean> {
+    const actions: TransactItem[] = [this.#attemptUpdate(w)];
+    if (w.contact) actions.push(this.#contactUpdate(w));
+    for (const c of w.counters) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':scope': c.scope, ':id': c.id, ':day': c.day };
+      const adds = Object.entries(c.values).map(([name, n], i) => {
+        names[`#c${i}`] = name;
+        values[`:c${i}`] = n;
+        return `#c${i} :c${i}`;
+      });
+      actions.push({
+        Update: {
+          TableName: this.#table,
+          Key: counterKey(c.scope, c.id, c.day),
+          UpdateExpression: `SET #scope = :scope, #id = :id, #day = :day ADD ${adds.join(', ')}`,
+          ExpressionAttributeNames: { ...names, '#scope': 'scope', '#id': 'id', '#day': 'day' },
+          ExpressionAttributeValues: values,
+        },
+      });
+    }
+    if (w.dnc) {
+      const { phoneKey } = w.attempt.id;
+      actions.push({
+        Update: {
+          TableName: this.#table,
+          Key: phoneStatusKey(phoneKey),
+          UpdateExpression: 'SET dnc = :entry',
+          ExpressionAttributeValues: { ':entry': w.dnc.entry },
+        },
+      });
+      for (const c of w.dnc.contacts.slice(0, MAX_ACTIONS - actions.length)) {
+        actions.push({
+          Update: {
+            TableName: this.#table,
+            Key: contactKey(c.campaignId, phoneKey),
+            UpdateExpression: 'SET #state = :dnc, reason = :reason, updatedAt = :now REMOVE duePk, dueSk, dueAt',
+            ConditionExpression: '#state = :observed',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':dnc': 'dnc',
+              ':reason': `do not call (${w.dnc.entry.source})`,
+              ':now': w.at,
+              ':observed': c.state,
+            },
+          },
+        });
+      }
+    }
+    try {
+      await this.#client.send(new TransactWriteCommand({ TransactItems: actions }));
+      return true;
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      // A failed condition or a concurrent transaction on the same items: the caller reads again and retries.
+      if (name === 'TransactionCanceledException' || name === 'TransactionConflictException') return false;
+      throw error;
+    }
+  }
+
+  async markOrderPublished(id: AttemptId): Promise<void> {
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: attemptKey(id.campaignId, id.phoneKey, id.attempt),
+        UpdateExpression: 'SET orderPublished = :t',
+        ExpressionAttributeValues: { ':t': true },
+      }),
+    );
+  }
+
+  #attemptUpdate(w: OutcomeWrite): TransactItem {
+    const a = w.attempt;
+    const s = w.summary;
+    const end = s.endedAt ?? s.startedAt;
+    const set: Record<string, unknown> = {
+      campaignId: a.id.campaignId,
+      phoneKey: a.id.phoneKey,
+      attempt: a.id.attempt,
+      version: a.version,
+      facts: a.facts,
+      counted: a.counted,
+      team: a.team,
+      teamAgentId: a.teamAgentId,
+      finalizedAt: a.finalizedAt,
+      orderPublished: a.orderPublished,
+      order: a.facts.disposition?.order,
+      disposition: a.facts.disposition?.code,
+      connectContactId: s.connectContactId,
+      agentId: s.agentId,
+      day: s.day,
+      outcome: s.outcome,
+      effective: s.effective,
+      talkSeconds: s.talkSeconds,
+      startedAt: s.startedAt,
+      endedAt: s.endedAt,
+      expiresAt: end ? Math.floor(Date.parse(end) / 1000) + this.#retentionDays * (DAY_MS / 1000) : undefined,
+      ...(s.connectContactId ? connectContactIndexKey(s.connectContactId) : {}),
+      ...(s.agentId && s.day && end
+        ? { gsi1pk: `AGENTDAY#${s.agentId}#${s.day}`, gsi1sk: `${end}#${a.id.campaignId}#${a.id.phoneKey}` }
+        : {}),
+    };
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':expected': w.expectedVersion };
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(set)) {
+      if (v === undefined) continue;
+      names[`#${k}`] = k;
+      values[`:${k}`] = v;
+      parts.push(`#${k} = :${k}`);
+    }
+    return {
+      Update: {
+        TableName: this.#table,
+        Key: attemptKey(a.id.campaignId, a.id.phoneKey, a.id.attempt),
+        UpdateExpression: `SET ${parts.join(', ')}`,
+        ConditionExpression: w.expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: w.expectedVersion === 0 ? omit(values, ':expected') : values,
+      },
+    };
+  }
+
+  #contactUpdate(w: OutcomeWrite): TransactItem {
+    const c = w.contact as NonNullable<OutcomeWrite['contact']>;
+    const { campaignId, phoneKey } = w.attempt.id;
+    const set = ['#state = :state', 'attemptsByClass = :byClass', 'outcomeAttempt = :n', 'updatedAt = :now'];
+    const remove = ['dialing'];
+    const values: Record<string, unknown> = {
+      ':state': c.state,
+      ':byClass': c.attemptsByClass,
+      ':n': c.attempt,
+      ':now': w.at,
+      ':dialing': 'dialing',
+      ...Object.fromEntries(OWNED_STATES.map((s, i) => [`:o${i}`, s])),
+    };
+    const optional = (name: string, value: unknown) => {
+      if (value === undefined) remove.push(name);
+      else {
+        set.push(`${name} = :${name}`);
+        values[`:${name}`] = value;
+      }
+    };
+    optional('outcomeClass', c.outcomeClass);
+    optional('callback', c.callback);
+    optional('reason', c.reason);
+    optional('dueAt', c.dueAt);
+    if (c.dueAt !== undefined && c.priority !== undefined) {
+      const due = dueIndexKey(campaignId, c.zone, dueShard(phoneKey), c.priority, c.dueAt, phoneKey);
+      set.push('duePk = :duePk', 'dueSk = :dueSk');
+      values[':duePk'] = due.duePk;
+      values[':dueSk'] = due.dueSk;
+    } else remove.push('duePk', 'dueSk');
+    return {
+      Update: {
+        TableName: this.#table,
+        Key: contactKey(campaignId, phoneKey),
+        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+        ConditionExpression: `(#state = :dialing AND dialing.attempt = :n) OR (attribute_not_exists(dialing) AND outcomeAttempt = :n AND #state IN (${OWNED_STATES.map((_, i) => `:o${i}`).join(', ')}))`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+}
+
+/** Mirrors `ownsContact` in the domain: the states an outcome may have set. */
+const OWNED_STATES = ['retryWait', 'callback', 'doneSuccess', 'doneRefused', 'invalid', 'exhausted'] as const;
+
+function omit<T extends Record<string, unknown>>(value: T, key: string): T {
+  const { [key]: _dropped, ...rest } = value;
+  return rest as T;
+}
+
+function toStoredAttempt(id: AttemptId, item: Record<string, unknown>): StoredAttempt {
+  return {
+    id,
+    version: item.version as number,
+    facts: (item.facts ?? {}) as StoredAttempt['facts'],
+    counted: (item.counted ?? []) as StoredAttempt['counted'],
+    team: item.team as string | undefined,
+    teamAgentId: item.teamAgentId as string | undefined,
+    finalizedAt: item.finalizedAt as string | undefined,
+    orderPublished: item.orderPublished as boolean | undefined,
+  };
+}
+
+function toContactView(item: Record<string, unknown>): ContactView {
+  const attributes = (item.attributes ?? {}) as { name?: string; company?: string };
+  return {
+    campaignId: String(item.campaignId),
+    phoneKey: String(item.phoneKey),
+    zone: String(item.zone ?? ''),
+    state: item.state as ContactView['state'],
+    attemptsByClass: item.attemptsByClass as Record<string, number> | undefined,
+    dialing: item.dialing as { attempt: number } | undefined,
+    outcomeAttempt: item.outcomeAttempt as number | undefined,
+    outcomeClass: item.outcomeClass as string | undefined,
+    dueAt: item.dueAt as string | undefined,
+    callback: item.callback as ContactView['callback'],
+    attributes: { name: attributes.name, company: attributes.company },
+  };
+}
+
+function toCampaign(item: Record<string, unknown>): Campaign {
+  const parsed = campaignSchema.safeParse(item);
+  if (!parsed.success)
+    throw new OutcomeItemInvalidError(`stored campaign ${String(item.pk)} does not match the schema`);
+  return parsed.data;
+}
