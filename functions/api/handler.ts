@@ -2,6 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createHttpApi } from '#functions/api/http-api';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { DynamoDbQaStore } from '#shared/adapters/dynamodb/qa-store';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge/event-publisher';
 import { optionalEnv, requireEnv } from '#shared/config/env';
 import { systemClock } from '#shared/ports/clock';
@@ -11,14 +12,15 @@ import { systemClock } from '#shared/ports/clock';
 const dynamoEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
 const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
 
+const dynamo = createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint });
+const tableName = requireEnv('TABLE_NAME');
+
 export const handler = createHttpApi({
-  repository: new DynamoDbCampaignRepository({
-    client: createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint }),
-    tableName: requireEnv('TABLE_NAME'),
-  }),
+  repository: new DynamoDbCampaignRepository({ client: dynamo, tableName }),
   events: new EventBridgePublisher({
     client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
     busName: requireEnv('BUS_NAME'),
   }),
   clock: systemClock,
+  qa: { store: new DynamoDbQaStore({ client: dynamo, tableName }), clock: systemClock },
 });

@@ -10,6 +10,7 @@ import {
   transitionRequestSchema,
   updateCampaignRequestSchema,
 } from '#events/api/campaigns';
+import { qaRoutes } from '#functions/api/qa-routes';
 import type { Campaign } from '#shared/domain/campaign';
 import { httpErrorMapper } from '#shared/http/error-mapper';
 import { MethodNotAllowedError, RouteNotFoundError } from '#shared/http/http-errors';
@@ -26,6 +27,7 @@ import {
   transitionCampaign,
   updateCampaign,
 } from '#shared/use-cases/campaigns';
+import type { QaDeps } from '#shared/use-cases/qa/scorecards';
 
 /**
  * The HTTP API's router and middleware, built around injected adapters so the Lambda entry point
@@ -117,9 +119,9 @@ export function campaignRoutes(deps: CampaignDeps): ApiRoute[] {
  * Builds the API's Lambda handler around injected adapters, so the Lambda entry point, the local server and the tests
  * run the same code. Order: context logging, identity check, the error mapper last (its `onError` runs first).
  */
-export function createHttpApi(deps: CampaignDeps, options: HttpApiOptions = {}) {
+export function createHttpApi(deps: CampaignDeps & { qa?: QaDeps }, options: HttpApiOptions = {}) {
   const logger = options.logger ?? defaultLogger;
-  const routes = campaignRoutes(deps);
+  const routes: ApiRoute[] = [...campaignRoutes(deps), ...(deps.qa ? qaRoutes(deps.qa) : [])];
   const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
     routes,
     notFoundResponse: ({ method, path }) => {

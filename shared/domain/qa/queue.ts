@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { SAMPLE_REASONS } from '#shared/domain/qa/sampling';
-import { answerSchema } from '#shared/domain/qa/scoring';
+import { answerSchema, answersSchema } from '#shared/domain/qa/scoring';
 
 /**
  * The QA queue item (`QA#<attemptRef>` / `ITEM`) and its evaluations (`QA#<attemptRef>` / `EVAL#<n>`).
@@ -80,6 +80,17 @@ export const evaluationSchema = z.object({
   at: z.string(),
 });
 export type Evaluation = z.infer<typeof evaluationSchema>;
+
+/** What an evaluator submits: item answers against a named scorecard version; the score is computed from them. */
+export const evaluationInputSchema = z.object({
+  scorecardId: z.string().min(1).max(64),
+  scorecardVersion: z.number().int().min(1),
+  answers: answersSchema,
+  comment: z.string().trim().max(5000).optional(),
+});
+
+/** A revision: new answers (possibly against another version) and why the score changes. */
+export const revisionInputSchema = evaluationInputSchema.extend({ reason: z.string().trim().min(1).max(2000) });
 
 /** How long a claim holds before another evaluator may take the item. */
 export const CLAIM_HOURS = 8;

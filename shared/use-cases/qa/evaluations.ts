@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { ConflictError, issuesFrom, NotFoundError, ValidationError } from '#shared/domain/errors';
 import {
   mayReadEvaluationsOf,
@@ -13,27 +13,20 @@ import {
   CLAIM_HOURS,
   type Evaluation,
   type EvaluationKind,
+  evaluationInputSchema,
   type QaItem,
   type QaItemState,
   qaCounterDelta,
+  revisionInputSchema,
 } from '#shared/domain/qa/queue';
 import type { Scorecard } from '#shared/domain/qa/scorecard';
-import { answersSchema, scoreAnswers } from '#shared/domain/qa/scoring';
+import { scoreAnswers } from '#shared/domain/qa/scoring';
 import type { QueuePage } from '#shared/ports/qa-store';
 import { type QaDeps, readScorecard } from '#shared/use-cases/qa/scorecards';
 
 /** Default and largest page of the queue. */
 export const DEFAULT_QUEUE_PAGE = 50;
 export const MAX_QUEUE_PAGE = 200;
-
-const submissionSchema = z.object({
-  scorecardId: z.string().min(1).max(64),
-  scorecardVersion: z.number().int().min(1),
-  answers: answersSchema,
-  comment: z.string().trim().max(5000).optional(),
-});
-
-const revisionSchema = submissionSchema.extend({ reason: z.string().trim().min(1).max(2000) });
 
 /** The QA queue of a day, filtered by team, campaign, agent and state. */
 export async function listQueue(
@@ -97,7 +90,7 @@ export async function submitEvaluation(
   input: unknown,
 ): Promise<Evaluation> {
   requireEvaluator(actor);
-  const body = parse(submissionSchema, input, 'evaluation');
+  const body = parse(evaluationInputSchema, input, 'evaluation');
   const item = await requireItem(deps, attemptRef);
   const calibrating = item.calibrators[actor.id] !== undefined;
   if (!calibrating) {
@@ -130,7 +123,7 @@ export async function reviseEvaluation(
   input: unknown,
 ): Promise<Evaluation> {
   requireEvaluator(actor);
-  const body = parse(revisionSchema, input, 'revision');
+  const body = parse(revisionInputSchema, input, 'revision');
   const item = await requireItem(deps, attemptRef);
   const current = item.current;
   if (item.state !== 'scored' || current === undefined) throw new ConflictError('only a scored call can be revised');
@@ -234,7 +227,7 @@ function buildEvaluation(
   actor: QaActor,
   item: QaItem,
   card: Scorecard,
-  body: z.infer<typeof submissionSchema>,
+  body: z.infer<typeof evaluationInputSchema>,
   kind: EvaluationKind,
 ): Evaluation {
   const result = scoreAnswers(card, body.answers);
