@@ -26,6 +26,7 @@ export function memoryWorld(): World & { store: MemoryOutcomeStore } {
         state: 'dialing',
         attemptsByClass: {},
         dialing: { attempt: 1 },
+        attributes: { name: '张三', company: '乐源' },
       });
       if (scenario.otherCampaignContact) {
         store.contacts.set(key(OTHER_CAMPAIGN_ID), {

@@ -1,0 +1,4 @@
+import { createContactEventsHandler } from '#functions/outcomes/handlers';
+import { outcomeDeps } from '#functions/outcomes/recorder';
+
+export const handler = createContactEventsHandler(outcomeDeps);

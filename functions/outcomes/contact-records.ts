@@ -1,0 +1,4 @@
+import { createContactRecordsHandler } from '#functions/outcomes/handlers';
+import { outcomeDeps } from '#functions/outcomes/recorder';
+
+export const handler = createContactRecordsHandler(outcomeDeps);

@@ -1,0 +1,4 @@
+import { createDispositionHandler } from '#functions/outcomes/handlers';
+import { outcomeDeps } from '#functions/outcomes/recorder';
+
+export const handler = createDispositionHandler(outcomeDeps);
