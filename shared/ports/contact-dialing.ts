@@ -17,6 +17,15 @@ export interface DialingContact {
   ref: DueRef;
   contact: Contact;
   doNotCall: boolean;
+  /** Bookkeeping of the dial in flight beyond the domain's `dialing` field. */
+  inFlight?: {
+    /** Connect acknowledged the request (its id); absent when the send may never have happened. */
+    requestId?: string | undefined;
+    /** The due sort key the contact was selected with, to put it back where it was. */
+    fromSk?: string | undefined;
+    /** State before the mark. */
+    prevState?: Contact['state'] | undefined;
+  };
 }
 
 /** Marks a contact `dialing` with its attempt; the index entry moves to priority 0 at `deadline`. */
@@ -113,6 +122,16 @@ export interface ContactDialing {
   stats(campaignId: string): Promise<DialingStats>;
   addStats(campaignId: string, delta: StatsDelta): Promise<void>;
   setConnectError(campaignId: string, error: DialingStats['connectError'] | undefined): Promise<void>;
+}
+
+/** Reads behind the "why is nothing dialing" report; all bounded by zones, shards and lists, never by a Scan. */
+export interface DialingDiagnosticsReads {
+  /** Index entries of one due partition with `fromSk <= dueSk <= toSk` (a COUNT query: keys are read, not returned). */
+  countDue(campaignId: string, zone: string, shard: number, fromSk: string, toSk: string): Promise<number>;
+  /** Lists still loading and how many of their contacts wait in the pending partitions. */
+  loadingLists(campaignId: string): Promise<{ listId: string; pendingContacts: number }[]>;
+  /** Contacts accepted by all finished lists of the campaign. */
+  acceptedContacts(campaignId: string): Promise<number>;
 }
 
 /** What the outcomes side knows about an attempt whose outcome never reached the contact. */

@@ -1,0 +1,319 @@
+import { attemptRef, DUE_SHARDS } from '#shared/adapters/dynamodb/keys';
+import { isOpenAt } from '#shared/domain/calling-window';
+import type { Campaign, CampaignState } from '#shared/domain/campaign';
+import { type ContactHoldReason, campaignHold, decideContact } from '#shared/domain/dialing/eligibility';
+import { appendAttempt } from '#shared/domain/dialing/frequency-caps';
+import { DIAL_BATCH_SIZE, dialBatches, dialBudget } from '#shared/domain/dialing/pacing';
+import { DIALING_STATES } from '#shared/domain/lifecycle';
+import { ConnectCallError, ConnectThrottledError, type DialRequest } from '#shared/ports/connect-campaigns';
+import type { ContactMove, DialingContact, DialMark, DueRef } from '#shared/ports/contact-dialing';
+import { DEFAULT_DIAL_SETTINGS, type DialingDeps, type DialSettings, silentLog } from '#shared/use-cases/dialing/deps';
+
+/** Priorities a tick serves, best first: callbacks, new mobiles, new fixed lines, retries. */
+export const SERVED_PRIORITIES = [1, 2, 3, 4] as const;
+
+/** What one tick did for one campaign. */
+export interface CampaignTickReport {
+  campaignId: string;
+  /** Why the campaign placed nothing at all, if so. */
+  hold?: string;
+  budget: number;
+  selected: number;
+  dialed: number;
+  invalid: number;
+  /** Requests that go again later (throttled, unknown, no permit). */
+  requeued: number;
+  held: Partial<Record<ContactHoldReason, number>>;
+}
+
+/** One dispatcher run: every pilot and active campaign, each within its pacing budget. */
+export async function dispatchTick(deps: DialingDeps): Promise<CampaignTickReport[]> {
+  const reports: CampaignTickReport[] = [];
+  for (const state of DIALING_STATES) {
+    for (const campaign of await campaignsIn(deps, state)) {
+      try {
+        reports.push(await dispatchCampaign(deps, campaign));
+      } catch (error) {
+        // One campaign's failure must not starve the others; it is retried on the next tick.
+        (deps.log ?? silentLog).warn('dispatch failed for a campaign', {
+          campaignId: campaign.id,
+          error: error instanceof Error ? error.name : 'Error',
+        });
+      }
+    }
+  }
+  return reports;
+}
+
+async function campaignsIn(deps: DialingDeps, state: CampaignState): Promise<Campaign[]> {
+  const out: Campaign[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.campaigns.list({ state, limit: 100, ...(cursor ? { cursor } : {}) });
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * One tick for one campaign: select due contacts best first within the budget (only zones whose window is open),
+ * re-read them with their DNC standing, decide each, mark the dialable ones `dialing` 25 at a time and send each
+ * batch once a rate-limit permit is in hand. Nothing is lost on the way: a contact whose request was not placed
+ * for sure goes back to the index with its attempt number unchanged, so its next send carries the same client token.
+ */
+export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): Promise<CampaignTickReport> {
+  const settings: DialSettings = { ...DEFAULT_DIAL_SETTINGS, ...deps.settings };
+  const log = deps.log ?? silentLog;
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+  const report: CampaignTickReport = {
+    campaignId: campaign.id,
+    budget: 0,
+    selected: 0,
+    dialed: 0,
+    invalid: 0,
+    requeued: 0,
+    held: {},
+  };
+  const stats = await deps.store.stats(campaign.id);
+  const connectId = campaign.connect.connectCampaignId;
+  const hold = campaignHold(
+    campaign,
+    { pilotDialed: stats.pilotDials, connectRunning: connectId !== undefined && stats.connectError === undefined },
+    now,
+  );
+  if (!hold.ok || connectId === undefined) {
+    report.hold = hold.ok ? 'connectNotRunning' : hold.reason;
+    return report;
+  }
+  report.budget = dialBudget(campaign, stats.pilotDials);
+
+  const refs = await selectDue(deps, campaign, now, report.budget);
+  report.selected = refs.length;
+  const loaded = await deps.store.load(refs, nowIso);
+
+  const marks: DialMark[] = [];
+  const holds: { ref: DueRef; from: { dueSk: string }; to: ContactMove }[] = [];
+  const finals = { dnc: 0, exhausted: 0 };
+  for (const candidate of loaded) {
+    const decision = decideContact(campaign, candidate, now);
+    if (decision.dialable) {
+      marks.push(markFor(campaign, candidate, decision.attempt, now, settings));
+      continue;
+    }
+    report.held[decision.reason] = (report.held[decision.reason] ?? 0) + 1;
+    const move = holdMove(candidate, decision);
+    if (move) holds.push({ ref: candidate.ref, from: { dueSk: candidate.ref.dueSk }, to: move });
+    if (move?.kind === 'final' && move.state === 'dnc') finals.dnc++;
+    if (move?.kind === 'final' && move.state === 'exhausted') finals.exhausted++;
+  }
+  if (holds.length > 0) {
+    await deps.store.move(holds, nowIso);
+    if (finals.dnc + finals.exhausted > 0) await deps.store.addStats(campaign.id, finals);
+  }
+
+  const pilot = campaign.state === 'pilot';
+  const batches = dialBatches(marks, DIAL_BATCH_SIZE);
+  for (let b = 0; b < batches.length; b++) {
+    const batch = batches[b] as DialMark[];
+    const marked = await deps.store.markDialing(campaign.id, batch, pilot ? { pilotDials: batch.length } : {}, nowIso);
+    if (marked.length === 0) continue;
+    const sent = await sendBatch(deps, campaign, connectId, marked, settings, now, pilot);
+    report.dialed += sent.dialed;
+    report.invalid += sent.invalid;
+    report.requeued += sent.requeued;
+    if (sent.stop) {
+      // The rest was never marked: it stays due in the index for the next tick.
+      log.warn('dispatch stopped early', {
+        campaignId: campaign.id,
+        reason: sent.stop,
+        unsentBatches: batches.length - b - 1,
+      });
+      break;
+    }
+  }
+  log.info('dispatch tick', { ...report });
+  return report;
+}
+
+async function selectDue(deps: DialingDeps, campaign: Campaign, now: Date, budget: number): Promise<DueRef[]> {
+  if (budget <= 0) return [];
+  const zones = new Set([campaign.callingRules.timeZone, ...(await deps.store.campaignZones(campaign.id))]);
+  const open = [...zones].filter((zone) => isOpenAt(campaign.callingRules, now, zone));
+  const refs: DueRef[] = [];
+  const nowIso = now.toISOString();
+  for (const priority of SERVED_PRIORITIES) {
+    for (const zone of open) {
+      for (let shard = 0; shard < DUE_SHARDS; shard++) {
+        const remaining = budget - refs.length;
+        if (remaining <= 0) return refs;
+        refs.push(...(await deps.store.queryDue(campaign.id, zone, shard, priority, nowIso, remaining)));
+      }
+    }
+  }
+  return refs;
+}
+
+function markFor(
+  campaign: Campaign,
+  candidate: DialingContact,
+  attempt: number,
+  now: Date,
+  settings: DialSettings,
+): DialMark {
+  const expiresAt = new Date(now.getTime() + settings.requestTtlMinutes * 60_000);
+  return {
+    ref: candidate.ref,
+    contact: candidate.contact,
+    attempt,
+    requestedAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    deadline: new Date(expiresAt.getTime() + settings.outcomeGraceMinutes * 60_000).toISOString(),
+    recentAttempts: appendAttempt(candidate.contact.recentAttempts, now.toISOString(), campaign.frequencyCaps),
+  };
+}
+
+function holdMove(
+  candidate: DialingContact,
+  decision: Extract<ReturnType<typeof decideContact>, { dialable: false }>,
+): ContactMove | undefined {
+  const { contact, ref } = candidate;
+  if (decision.reason === 'inFlight') return undefined;
+  if (decision.reason === 'final') return { kind: 'final', state: contact.state, reason: contact.reason ?? 'final' };
+  if (decision.reason === 'doNotCall')
+    return { kind: 'final', state: 'dnc', reason: 'the number is on the do-not-call list' };
+  if (decision.final || decision.nextEligibleAt === undefined) {
+    return {
+      kind: 'final',
+      state: 'exhausted',
+      reason: decision.final ? 'no attempts left' : 'no calling time is left before the deadline',
+    };
+  }
+  // Pushed down the index to when it may next be dialed, so it does not block the head of the queue every tick.
+  return {
+    kind: 'due',
+    priority: ref.priority,
+    dueAt: decision.nextEligibleAt.toISOString(),
+    state: contact.state,
+    attempts: contact.attempts,
+    recentAttempts: contact.recentAttempts,
+  };
+}
+
+/** Connect-safe attribute values: what the flow and the agent need to greet the customer and file the outcome. */
+export function dialAttributes(campaign: Campaign, mark: DialMark): Record<string, string> {
+  const a = mark.contact.attributes;
+  return {
+    outcallCampaignId: campaign.id,
+    phoneKey: mark.ref.phoneKey,
+    attempt: String(mark.attempt),
+    attemptRef: attemptRef(campaign.id, mark.ref.phoneKey, mark.attempt),
+    scriptVersion: String(campaign.script.version),
+    ...(a.name !== undefined ? { customerName: a.name } : {}),
+    ...(a.company !== undefined ? { company: a.company } : {}),
+  };
+}
+
+function requestOf(campaign: Campaign, mark: DialMark): DialRequest {
+  return {
+    clientToken: attemptRef(campaign.id, mark.ref.phoneKey, mark.attempt),
+    phoneNumber: mark.contact.e164,
+    expiresAt: new Date(mark.expiresAt),
+    attributes: dialAttributes(campaign, mark),
+    sourcePhoneNumber: campaign.connect.sourcePhoneNumber,
+    answerMachineDetection: campaign.connect.answerMachineDetection,
+    ringTimeoutSeconds: campaign.connect.ringTimeoutSeconds,
+  };
+}
+
+/** Puts a marked contact back where it was, attempt number unchanged: its next send reuses the same client token. */
+export function revertMove(mark: DialMark, dueAt: string): ContactMove {
+  return {
+    kind: 'due',
+    priority: mark.ref.priority,
+    dueAt,
+    state: mark.contact.state,
+    attempts: mark.contact.attempts,
+    recentAttempts: mark.contact.recentAttempts,
+  };
+}
+
+async function sendBatch(
+  deps: DialingDeps,
+  campaign: Campaign,
+  connectId: string,
+  marked: DialMark[],
+  settings: DialSettings,
+  now: Date,
+  pilot: boolean,
+): Promise<{ dialed: number; invalid: number; requeued: number; stop?: string }> {
+  const nowIso = now.toISOString();
+  const later = new Date(now.getTime() + settings.resendAfterMinutes * 60_000).toISOString();
+  const requeue = async (marks: DialMark[], extra: { throttled?: boolean } = {}) => {
+    await deps.store.move(
+      marks.map((m) => ({ ref: m.ref, from: { attempt: m.attempt }, to: revertMove(m, later) })),
+      nowIso,
+    );
+    // Not dialed after all: the pilot count must not include them.
+    await deps.store.addStats(campaign.id, {
+      dials: -marks.length,
+      ...(pilot ? { pilotDials: -marks.length } : {}),
+      ...(extra.throttled ? { throttled: marks.length, lastThrottledAt: nowIso } : {}),
+    });
+  };
+
+  if (!(await deps.limiter.acquire(settings.permitWaitMs))) {
+    await requeue(marked);
+    return { dialed: 0, invalid: 0, requeued: marked.length, stop: 'no rate-limit permit' };
+  }
+  let results: Awaited<ReturnType<DialingDeps['connect']['putDialRequests']>>;
+  try {
+    results = await deps.connect.putDialRequests(
+      connectId,
+      marked.map((m) => requestOf(campaign, m)),
+    );
+  } catch (error) {
+    await requeue(marked, { throttled: error instanceof ConnectThrottledError });
+    if (error instanceof ConnectThrottledError) {
+      return { dialed: 0, invalid: 0, requeued: marked.length, stop: 'throttled by Amazon Connect' };
+    }
+    const code = error instanceof ConnectCallError ? error.code : ((error as { name?: string }).name ?? 'Error');
+    // The campaign is not running or gone on the Connect side: hold it until a planner acts, and say why.
+    await deps.store.setConnectError(campaign.id, {
+      action: 'PutOutboundRequestBatch',
+      code,
+      message: error instanceof Error ? error.message.slice(0, 300) : String(error).slice(0, 300),
+      at: nowIso,
+    });
+    return { dialed: 0, invalid: 0, requeued: marked.length, stop: `Amazon Connect error ${code}` };
+  }
+
+  const byToken = new Map(results.map((r) => [r.clientToken, r]));
+  const accepted: { mark: DialMark; requestId: string }[] = [];
+  const invalid: { ref: DueRef; from: { attempt: number }; to: ContactMove }[] = [];
+  const again: DialMark[] = [];
+  for (const mark of marked) {
+    const result = byToken.get(attemptRef(campaign.id, mark.ref.phoneKey, mark.attempt));
+    if (result?.outcome === 'accepted') accepted.push({ mark, requestId: result.requestId });
+    else if (result?.outcome === 'invalid') {
+      invalid.push({
+        ref: mark.ref,
+        from: { attempt: mark.attempt },
+        to: { kind: 'final', state: 'invalid', reason: result.reason },
+      });
+    } else again.push(mark);
+  }
+  await deps.store.recordAccepted(accepted, nowIso);
+  if (invalid.length > 0) {
+    await deps.store.move(invalid, nowIso);
+    await deps.store.addStats(campaign.id, { invalid: invalid.length });
+  }
+  if (again.length > 0) {
+    const throttled = again.some(
+      (m) => byToken.get(attemptRef(campaign.id, m.ref.phoneKey, m.attempt))?.outcome === 'throttled',
+    );
+    await requeue(again, { throttled });
+  }
+  return { dialed: accepted.length, invalid: invalid.length, requeued: again.length };
+}

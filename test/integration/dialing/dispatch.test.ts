@@ -1,0 +1,302 @@
+import { randomBytes } from 'node:crypto';
+import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
+import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
+import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { contactKey, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import type { Campaign } from '#shared/domain/campaign';
+import type { DialMark } from '#shared/ports/contact-dialing';
+import type { DialingDeps } from '#shared/use-cases/dialing/deps';
+import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
+import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
+import { storedCampaign } from '#test/integration/helpers/campaign-spec';
+import { e164Of, phoneKeyOf, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { useTestTables } from '#test/integration/helpers/tables';
+
+const tables = useTestTables('dialing');
+let sim: ConnectSim;
+let clock: ManualClock;
+let store: DynamoDbDialingStore;
+let deps: DialingDeps;
+let repository: DynamoDbCampaignRepository;
+
+const ALL_DAY = [{ start: '00:00', end: '24:00' }];
+const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai, Sunday 21:00 in New York
+
+beforeAll(async () => {
+  sim = await startConnectSim();
+  clock = new ManualClock(START);
+  repository = new DynamoDbCampaignRepository({ client: tables.client, tableName: tables.names.main });
+  store = new DynamoDbDialingStore({ client: tables.client, tableName: tables.names.main, sleep: async () => {} });
+  deps = {
+    campaigns: repository,
+    store,
+    connect: new ConnectCampaignsAdapter({
+      client: new ConnectCampaignsV2Client({
+        endpoint: sim.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 1,
+      }),
+    }),
+    limiter: new DynamoDbRateLimiter({
+      client: tables.client,
+      tableName: tables.names.main,
+      name: 'connect-put-batch',
+      perSecond: 10,
+      now: () => clock.now().getTime(),
+      sleep: async (ms) => clock.advance(ms),
+    }),
+    clock,
+  };
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+async function newCampaign(overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> {
+  const id = `c-${randomBytes(8).toString('hex')}`;
+  const connectId = `cc-${id}`;
+  sim.addCampaign(connectId, 'Running');
+  const base = storedCampaign(id, { state: 'active', revision: 1 });
+  const campaign: Campaign = {
+    ...base,
+    callingRules: {
+      timeZone: 'Asia/Shanghai',
+      windows: {
+        monday: ALL_DAY,
+        tuesday: ALL_DAY,
+        wednesday: ALL_DAY,
+        thursday: ALL_DAY,
+        friday: ALL_DAY,
+        saturday: ALL_DAY,
+        sunday: ALL_DAY,
+      },
+      restrictedPeriods: [],
+    },
+    frequencyCaps: { ...base.frequencyCaps, minMinutesBetweenAttempts: 1 },
+    connect: { ...base.connect, connectCampaignId: connectId },
+    ...overrides,
+  };
+  await repository.create(campaign);
+  await store.addCampaignZones(id, ['Asia/Shanghai']);
+  await seedContacts(tables.client, tables.names.main, id, contacts);
+  return campaign;
+}
+
+async function contactOf(campaign: Campaign, n: number) {
+  const out = await tables.client.send(
+    new GetCommand({ TableName: tables.names.main, Key: contactKey(campaign.id, phoneKeyOf(n)) }),
+  );
+  return out.Item ?? {};
+}
+
+const placedFor = (campaign: Campaign) => sim.placed.filter((d) => d.campaignId === campaign.connect.connectCampaignId);
+const tokenOf = (campaign: Campaign, n: number, attempt: number) => `${campaign.id}.${phoneKeyOf(n)}.${attempt}`;
+const minutes = (n: number) => n * 60_000;
+
+describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
+  it('dials callbacks first, then new mobiles, within the pacing budget, only in open zones and never a DNC number', async () => {
+    clock.set(START);
+    const t = (m: number) => new Date(Date.parse('2027-02-28T00:00:00Z') + minutes(m)).toISOString();
+    const contacts: SeedContact[] = [
+      ...Array.from({ length: 5 }, (_, i) => ({ n: i, priority: 1, state: 'callback', dueAt: t(i) })),
+      ...Array.from({ length: 40 }, (_, i) => ({ n: 100 + i, priority: 2, dueAt: t(i) })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        n: 200 + i,
+        numberType: 'fixedLine' as const,
+        priority: 3,
+        dueAt: t(i),
+      })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        n: 300 + i,
+        priority: 4,
+        state: 'retryWait',
+        attempts: 1,
+        dueAt: t(i),
+      })),
+      { n: 400, priority: 1, state: 'callback', dnc: true, dueAt: t(0) },
+      { n: 500, priority: 1, state: 'callback', zone: 'America/New_York', dueAt: t(0) },
+      { n: 600, priority: 1, state: 'callback', dueAt: '2027-03-01T05:00:00.000Z' },
+    ];
+    const campaign = await newCampaign(
+      {
+        pacing: { dialsPerMinute: 30 },
+        // A holiday in New York only: Sunday 2027-02-28 is the local date there at START.
+        callingRules: {
+          ...storedCampaign('c-xxxxxxxxxx').callingRules,
+          windows: Object.fromEntries(
+            ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, ALL_DAY]),
+          ) as Campaign['callingRules']['windows'],
+          restrictedPeriods: [{ name: 'holiday', startDate: '2027-02-28', endDate: '2027-02-28' }],
+        },
+      },
+      contacts,
+    );
+    await store.addCampaignZones(campaign.id, ['America/New_York']);
+
+    const report = await dispatchCampaign(deps, campaign);
+
+    expect(report).toMatchObject({ budget: 30, selected: 30, dialed: 29, invalid: 0, requeued: 0 });
+    expect(report.held).toEqual({ doNotCall: 1 });
+    const dialed = new Set(placedFor(campaign).map((d) => d.phoneNumber));
+    expect(dialed.size).toBe(29);
+    for (let i = 0; i < 5; i++) expect(dialed.has(e164Of(i))).toBe(true);
+    for (const n of [400, 500, 600, 200, 300]) expect(dialed.has(e164Of(n))).toBe(false);
+    expect([...dialed].filter((p) => contacts.find((c) => e164Of(c.n) === p)?.priority === 2)).toHaveLength(24);
+    expect(await contactOf(campaign, 400)).toMatchObject({ state: 'dnc' });
+    expect((await contactOf(campaign, 400)).duePk).toBeUndefined();
+    const first = await contactOf(campaign, 0);
+    expect(first).toMatchObject({ state: 'dialing', attempts: 1, dialing: { attempt: 1 } });
+    expect(String(first.dueSk)).toMatch(/^0#2027-03-01T02:35:00.000Z#/);
+    const sent = placedFor(campaign).find((d) => d.phoneNumber === e164Of(0));
+    expect(sent?.clientToken).toBe(tokenOf(campaign, 0, 1));
+    expect(sent?.attributes).toMatchObject({
+      outcallCampaignId: campaign.id,
+      attempt: '1',
+      customerName: '客户0',
+      company: '乐源',
+    });
+    expect((await store.stats(campaign.id)).dials).toBe(29);
+  });
+
+  it('loses nothing when Connect throttles the whole call or single requests, and resends the same tokens', async () => {
+    clock.set(START);
+    const campaign = await newCampaign(
+      { pacing: { dialsPerMinute: 10 } },
+      Array.from({ length: 10 }, (_, i) => ({ n: 1000 + i })),
+    );
+    sim.throttleNextBatches(1);
+    const throttled = await dispatchCampaign(deps, campaign);
+    expect(throttled).toMatchObject({ dialed: 0, requeued: 10 });
+    expect(placedFor(campaign)).toHaveLength(0);
+    expect(await contactOf(campaign, 1000)).toMatchObject({ state: 'new', attempts: 0 });
+    expect((await store.stats(campaign.id)).lastThrottledAt).toBe(START);
+
+    sim.setDialHandler((dial) => {
+      if (dial.phoneNumber === e164Of(1001)) return { kind: 'fail', failureCode: 'InvalidInput' };
+      if (dial.phoneNumber === e164Of(1002)) return { kind: 'fail', failureCode: 'RequestThrottled' };
+      if (dial.phoneNumber === e164Of(1003)) return { kind: 'fail', failureCode: 'UnknownError' };
+      return { kind: 'accept' };
+    });
+    clock.advance(minutes(1));
+    const partial = await dispatchCampaign(deps, campaign);
+    sim.setDialHandler(() => ({ kind: 'accept' }));
+    expect(partial).toMatchObject({ dialed: 7, invalid: 1, requeued: 2 });
+    expect(await contactOf(campaign, 1001)).toMatchObject({ state: 'invalid' });
+    expect((await contactOf(campaign, 1001)).reason).toMatch(/invalid/);
+    expect(await contactOf(campaign, 1002)).toMatchObject({ state: 'new', attempts: 0 });
+
+    clock.advance(minutes(1));
+    const again = await dispatchCampaign(deps, campaign);
+    expect(again).toMatchObject({ dialed: 2 });
+    const tokens = placedFor(campaign).map((d) => d.clientToken);
+    expect(tokens).toContain(tokenOf(campaign, 1002, 1));
+    expect(tokens).toContain(tokenOf(campaign, 1003, 1));
+    expect(new Set(tokens).size).toBe(9);
+  });
+
+  it('after a crash between marking and sending, reconciles to the same client token, never a second one', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 2000 }]);
+    // The tick's first half: selected and marked, then the process died before PutOutboundRequestBatch.
+    const [ref] = await store.queryDue(
+      campaign.id,
+      'Asia/Shanghai',
+      (await findShard(campaign, 2000)) ?? 0,
+      2,
+      START,
+      5,
+    );
+    if (!ref) throw new Error('seeded contact not found in the due index');
+    const [loaded] = await store.load([ref], START);
+    if (!loaded) throw new Error('seeded contact not loaded');
+    const mark: DialMark = {
+      ref,
+      contact: loaded.contact,
+      attempt: 1,
+      requestedAt: START,
+      expiresAt: '2027-03-01T02:05:00.000Z',
+      deadline: '2027-03-01T02:35:00.000Z',
+      recentAttempts: [START],
+    };
+    expect(await store.markDialing(campaign.id, [mark], {}, START)).toHaveLength(1);
+
+    clock.advance(minutes(20));
+    expect((await reconcileCampaign(deps, campaign)).stale).toBe(0);
+    clock.advance(minutes(16));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 1, resent: 1 });
+    expect(await contactOf(campaign, 2000)).toMatchObject({ state: 'new', attempts: 0 });
+
+    await dispatchCampaign(deps, campaign);
+    expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([tokenOf(campaign, 2000, 1)]);
+
+    // Accepted this time, but no outcome ever comes back: expired, retried with attempt 2 = a new token.
+    clock.advance(minutes(36));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 1, expired: 1 });
+    const waiting = await contactOf(campaign, 2000);
+    expect(waiting).toMatchObject({ state: 'retryWait', attempts: 1, attemptsByClass: { expired: 1 } });
+    expect(String(waiting.dueSk)).toMatch(/^4#/);
+    clock.advance(minutes(10));
+    await dispatchCampaign(deps, campaign);
+    expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([
+      tokenOf(campaign, 2000, 1),
+      tokenOf(campaign, 2000, 2),
+    ]);
+    expect((await store.stats(campaign.id)).expired).toBe(1);
+  });
+
+  it('stops a pilot at its size, in total over ticks', async () => {
+    clock.set(START);
+    const campaign = await newCampaign(
+      { state: 'pilot', pilot: { size: 7 }, pacing: { dialsPerMinute: 5 } },
+      Array.from({ length: 20 }, (_, i) => ({ n: 3000 + i })),
+    );
+    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(5);
+    clock.advance(minutes(1));
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ budget: 2, dialed: 2 });
+    clock.advance(minutes(1));
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'pilotSizeReached', dialed: 0 });
+    expect(placedFor(campaign)).toHaveLength(7);
+    expect((await store.stats(campaign.id)).pilotDials).toBe(7);
+  });
+
+  it('places nothing once the deadline has passed', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({ deadline: '2027-03-01T01:59:00Z' }, [{ n: 4000 }]);
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'deadlinePassed', dialed: 0 });
+    expect(placedFor(campaign)).toHaveLength(0);
+  });
+
+  it('re-reads DNC at dial time: a number put on DNC after its first attempt is not dialed again', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 5000 }, { n: 5001 }]);
+    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(2);
+    clock.advance(minutes(36));
+    await reconcileCampaign(deps, campaign);
+    await tables.client.send(
+      new UpdateCommand({
+        TableName: tables.names.main,
+        Key: phoneStatusKey(phoneKeyOf(5000)),
+        UpdateExpression: 'SET dnc = :d',
+        ExpressionAttributeValues: { ':d': { source: 'request', at: clock.now().toISOString() } },
+      }),
+    );
+    clock.advance(minutes(15));
+    const report = await dispatchCampaign(deps, campaign);
+    expect(report).toMatchObject({ dialed: 1, held: { doNotCall: 1 } });
+    expect(await contactOf(campaign, 5000)).toMatchObject({ state: 'dnc' });
+    expect(placedFor(campaign).filter((d) => d.phoneNumber === e164Of(5000))).toHaveLength(1);
+  });
+});
+
+async function findShard(campaign: Campaign, n: number): Promise<number | undefined> {
+  const item = await contactOf(campaign, n);
+  const shard = String(item.duePk ?? '').split('#')[3];
+  return shard === undefined ? undefined : Number(shard);
+}
