@@ -249,12 +249,15 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     await inParallel(moves, MOVE_CONCURRENCY, async ({ ref, from, to }) => {
       const names: Record<string, string> = { '#state': 'state' };
       const values: Record<string, unknown> = { ':state': to.state, ':now': nowIso };
-      const condition =
-        'attempt' in from
-          ? ((values[':dialing'] = 'dialing'),
-            (values[':a'] = from.attempt),
-            '#state = :dialing AND dialing.attempt = :a')
-          : ((values[':from'] = from.dueSk), 'dueSk = :from');
+      let condition: string;
+      if ('attempt' in from) {
+        values[':dialing'] = 'dialing';
+        values[':a'] = from.attempt;
+        condition = '#state = :dialing AND dialing.attempt = :a';
+      } else {
+        values[':from'] = from.dueSk;
+        condition = 'dueSk = :from';
+      }
       const set = ['#state = :state', 'updatedAt = :now'];
       let remove: string[];
       if (to.kind === 'due') {
