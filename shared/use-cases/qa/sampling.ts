@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import * as z from 'zod';
 import type { QaItem } from '#shared/domain/qa/queue';
 import {
   DEFAULT_SAMPLING_POLICY,
@@ -92,4 +93,45 @@ export function previousLocalDay(now: Date, timeZone: string): string {
   const day = DateTime.fromJSDate(now, { zone: timeZone }).minus({ days: 1 }).toISODate();
   if (day === null) throw new RangeError(`invalid time zone ${timeZone}`);
   return day;
+}
+
+/** What the daily schedule sends the sampler (one schedule per team time zone). */
+export const samplingRunSchema = z.object({
+  /** IANA zone the schedule runs in: the teams of this zone are sampled, for the previous local day. */
+  timeZone: z.string().min(1).max(64),
+  /** Only these teams (default: every team whose zone is `timeZone`). */
+  teamIds: z.array(z.string().min(1).max(100)).max(500).optional(),
+  /** The day to sample instead of yesterday (a manual rerun). */
+  day: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  seed: z.string().min(1).max(100).optional(),
+});
+export type SamplingRun = z.infer<typeof samplingRunSchema>;
+
+/**
+ * One scheduled run: the previous local day of `timeZone` (or `day`) for each team of that zone (or `teamIds`). A
+ * rerun is safe: already queued calls are left as they are.
+ */
+export async function runScheduledSampling(
+  deps: QaDeps,
+  run: SamplingRun,
+  policy?: SamplingPolicy,
+): Promise<TeamSampleResult[]> {
+  const day = run.day ?? previousLocalDay(deps.clock.now(), run.timeZone);
+  const teamIds =
+    run.teamIds ?? (await deps.store.listTeams()).filter((t) => t.timeZone === run.timeZone).map((t) => t.teamId);
+  const results: TeamSampleResult[] = [];
+  for (const teamId of teamIds) {
+    results.push(
+      await sampleTeamDay(deps, {
+        teamId,
+        day,
+        ...(run.seed ? { seed: run.seed } : {}),
+        ...(policy ? { policy } : {}),
+      }),
+    );
+  }
+  return results;
 }
