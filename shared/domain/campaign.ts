@@ -183,6 +183,41 @@ export const scriptSchema = z.object({
 
 const email = z.email('must be an e-mail address');
 
+/**
+ * Sales follow-through settings of a sales campaign (docs/orders.md). Every field has a default, so a campaign
+ * without this object follows through with the defaults; the order domain applies them (`followThroughOf`).
+ */
+export const followThroughSchema = z.object({
+  /** Zone of the store: courier days and order-form times are read in it. Default: the campaign's zone. */
+  storeTimeZone: timeZoneSchema.optional(),
+  /** Hours from dispatch (or from the order, before dispatch) within which the store promises delivery. Default 4. */
+  deliveryPromiseHours: z.number().min(0.25).max(168).default(4),
+  /** Agent commission on delivered sales, in basis points (100 = 1 %). Default 100. */
+  commissionBasisPoints: z.number().int().min(0).max(10_000).default(100),
+  /** Courier bonus: the n-th delivery of a day earns n × stepCents, the day's total capped. Default 1 and 100 yuan. */
+  courierBonus: z
+    .object({
+      stepCents: z.number().int().min(0).max(100_000).default(100),
+      dailyCapCents: z.number().int().min(0).max(10_000_000).default(10_000),
+    })
+    .default({ stepCents: 100, dailyCapCents: 10_000 }),
+  /** The return-visit campaign (purpose returnVisit) a delivered order is called back in, and after how long. */
+  returnVisit: z
+    .object({
+      campaignId: z.string().regex(/^c-[a-z0-9]{10,32}$/, 'not a campaign id'),
+      delayHours: z.number().min(0).max(2160).default(72),
+    })
+    .optional(),
+  /** Where a returned order's complaint follow-up goes (default: the return-visit campaign), and after how long. */
+  complaintFollowUp: z
+    .object({
+      campaignId: z.string().regex(/^c-[a-z0-9]{10,32}$/, 'not a campaign id'),
+      delayHours: z.number().min(0).max(2160).default(4),
+    })
+    .optional(),
+});
+export type FollowThrough = z.infer<typeof followThroughSchema>;
+
 /** Everything a planner writes for a campaign (DOMAIN.md §1). */
 export const campaignSpecSchema = z.object({
   name: z.string().min(1).max(200),
@@ -215,6 +250,8 @@ export const campaignSpecSchema = z.object({
   connect: connectSettingsSchema,
   /** Store customer service address that receives order forms (sales campaigns). */
   fulfilmentEmail: email.optional(),
+  /** Orders, incentives and return visits of a sales campaign; defaults apply when absent. */
+  followThrough: followThroughSchema.optional(),
   teamIds: z.array(z.string().min(1).max(64)).max(50).default([]),
 });
 export type CampaignSpec = z.infer<typeof campaignSpecSchema>;

@@ -35,6 +35,7 @@ export const COUNTER_FIELDS = [
   'orders',
   'ordersDelivered',
   'ordersReturned',
+  'ordersCancelled',
   'salesCents',
   'deliveredCents',
 ] as const;

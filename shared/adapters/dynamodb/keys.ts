@@ -143,3 +143,24 @@ export const periodPlanKey = (agentId: string, periodStart: string) =>
 /** Makes one message go out once: `kind` (e.g. `LOGREMIND`), `scope` (team, campaign), `period` (day, month). */
 export const sentMarkerKey = (kind: string, scope: string, period: string, recipient: string) =>
   ({ pk: `SENT#${kind}#${scope}#${period}`, sk: recipient }) as const;
+
+/** An order (orders issue): the item, its events, its stored form, all under one partition (one Query reads all). */
+export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }) as const;
+/** An order's history line; `version` (unique per order) breaks ties within one millisecond. */
+export const orderEventKey = (orderId: string, at: string, version: number) =>
+  ({ pk: `ORDER#${orderId}`, sk: `EVENT#${at}#${String(version).padStart(4, '0')}` }) as const;
+export const ORDER_EVENT_PREFIX = 'EVENT#';
+/** The order form as e-mailed to the store. */
+export const orderFormKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'FORM' }) as const;
+/** Orders of a campaign and local day (gsi1): what the store's and the reports' day lists read. */
+export const ordersOfCampaignDayIndexKey = (campaignId: string, day: string, orderId: string) =>
+  ({ gsi1pk: `ORDERS#${campaignId}#${day}`, gsi1sk: orderId }) as const;
+/** An agent's orders by day (gsi2): the agent's 报告单. */
+export const ordersOfAgentIndexKey = (agentId: string, day: string, orderId: string) =>
+  ({ gsi2pk: `ORDERAGENT#${agentId}`, gsi2sk: `${day}#${orderId}` }) as const;
+/** Returns per reason of a campaign's orders of a day; beside the DAY# counters, outside their `BETWEEN` range. */
+export const returnReasonsKey = (campaignId: string, day: string) =>
+  ({ pk: `COUNTER#CAMPAIGN#${campaignId}`, sk: `RETURNS#${day}` }) as const;
+/** A courier's deliveries of one local day (store zone): the courier bonus reads it. */
+export const courierDayKey = (courierId: string, day: string) =>
+  ({ pk: `COURIER#${courierId}`, sk: `DAY#${day}` }) as const;
