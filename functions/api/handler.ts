@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createHttpApi } from '#functions/api/http-api';
+import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { DynamoDbQaStore } from '#shared/adapters/dynamodb/qa-store';
@@ -23,4 +24,5 @@ export const handler = createHttpApi({
   }),
   clock: systemClock,
   qa: { store: new DynamoDbQaStore({ client: dynamo, tableName }), clock: systemClock },
+  agents: { store: new DynamoDbAgentStore({ client: dynamo, tableName }), clock: systemClock },
 });

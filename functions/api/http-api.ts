@@ -10,6 +10,8 @@ import {
   transitionRequestSchema,
   updateCampaignRequestSchema,
 } from '#events/api/campaigns';
+import { agentRoutes } from '#functions/api/agent-routes';
+import { dialingRoutes } from '#functions/api/dialing-routes';
 import { qaRoutes } from '#functions/api/qa-routes';
 import type { Campaign } from '#shared/domain/campaign';
 import { httpErrorMapper } from '#shared/http/error-mapper';
@@ -18,6 +20,8 @@ import { jsonBody, validate } from '#shared/http/request';
 import { actorFromEvent } from '#shared/http/request-context';
 import { type HttpResponse, json } from '#shared/http/responses';
 import { logger as defaultLogger } from '#shared/observability/logger';
+import type { AgentDeps } from '#shared/use-cases/agents/deps';
+import type { DiagnosticsDeps } from '#shared/use-cases/dialing/diagnostics';
 import {
   type CampaignDeps,
   createCampaign,
@@ -119,9 +123,14 @@ export function campaignRoutes(deps: CampaignDeps): ApiRoute[] {
  * Builds the API's Lambda handler around injected adapters, so the Lambda entry point, the local server and the tests
  * run the same code. Order: context logging, identity check, the error mapper last (its `onError` runs first).
  */
-export function createHttpApi(deps: CampaignDeps & { qa?: QaDeps }, options: HttpApiOptions = {}) {
+export function createHttpApi(deps: CampaignDeps & { qa?: QaDeps; dialing?: DiagnosticsDeps; agents?: AgentDeps }, options: HttpApiOptions = {}) {
   const logger = options.logger ?? defaultLogger;
-  const routes: ApiRoute[] = [...campaignRoutes(deps), ...(deps.qa ? qaRoutes(deps.qa) : [])];
+  const routes: ApiRoute[] = [
+    ...campaignRoutes(deps),
+    ...(deps.qa ? qaRoutes(deps.qa) : []),
+    ...(deps.dialing ? dialingRoutes(deps.dialing) : []),
+    ...(deps.agents ? agentRoutes(deps.agents) : []),
+  ];
   const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
     routes,
     notFoundResponse: ({ method, path }) => {

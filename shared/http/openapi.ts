@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { DIALING_OPERATIONS, DIALING_RESPONSE_SCHEMAS } from '#events/api/diagnostics';
+import { AGENT_OPERATIONS, AGENT_REQUEST_SCHEMAS, AGENT_RESPONSE_SCHEMAS } from '#events/api/agents';
 import {
   campaignPageSchema,
   campaignResponseSchema,
@@ -36,6 +38,7 @@ const REQUEST_SCHEMAS = {
   CreateCampaignRequest: createCampaignRequestSchema,
   UpdateCampaignRequest: updateCampaignRequestSchema,
   TransitionRequest: transitionRequestSchema,
+  ...AGENT_REQUEST_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies: what the API sends, defaults applied (`io: 'output'`). */
@@ -50,6 +53,8 @@ const RESPONSE_SCHEMAS = {
   TransitionRefused: transitionRefusedResponseSchema,
   MethodNotAllowed: methodNotAllowedResponseSchema,
   InternalError: internalErrorResponseSchema,
+  ...DIALING_RESPONSE_SCHEMAS,
+  ...AGENT_RESPONSE_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
@@ -192,6 +197,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       404: responseRef('NotFound'),
     },
   },
+  ...AGENT_OPERATIONS,
+  ...DIALING_OPERATIONS,
 };
 
 /** Answers every operation may give. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { agentRoutes } from '#functions/api/agent-routes';
 import { campaignRoutes } from '#functions/api/http-api';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
@@ -13,11 +14,14 @@ const doc = JSON.parse(committed) as {
   components: { securitySchemes: Record<string, unknown> };
 };
 
-const routes = campaignRoutes({
-  repository: new InMemoryCampaignRepository(),
-  events: new InMemoryEventPublisher(),
-  clock: new ManualClock(),
-});
+const routes = [
+  ...campaignRoutes({
+    repository: new InMemoryCampaignRepository(),
+    events: new InMemoryEventPublisher(),
+    clock: new ManualClock(),
+  }),
+  ...agentRoutes({ store: {} as never, clock: new ManualClock() }),
+];
 
 function refsIn(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) for (const v of value) refsIn(v, found);
