@@ -11,7 +11,10 @@ import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -19,6 +22,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
+import { QaSampling } from '#infra/constructs/qa-sampling';
+import { Outcomes } from '#infra/constructs/outcomes';
+import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 
 /** Throttle of the campaigns API's stage: planners and tools, not the public, call it. */
@@ -38,6 +44,10 @@ export interface StatelessStackProps extends StackProps {
   readonly intakeQueue: IQueue;
   readonly intakeDeadLetterQueue: IQueue;
   readonly bus: IEventBus;
+  /** Amazon Connect contact records (outcomes). */
+  readonly contactRecordStream: IStream;
+  /** On-failure destination of the contact-record event source mapping. */
+  readonly contactRecordFailureQueue: IQueue;
 }
 
 /**
@@ -51,6 +61,13 @@ export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
   /** The function behind `/campaigns`. */
   readonly apiFunction: OutcallFunction;
+  /** The daily QA sampler and its per-zone schedules. */
+  readonly qaSampling: QaSampling;
+  /** List intake: consumes the intake queue (S3 uploads under `lists/` and `dnc/`, and its own continuations). */
+  readonly intakeFunction: OutcallFunction;
+
+  /** Contact records, contact events, disposition and call-start functions. */
+  readonly outcomes: Outcomes;
 
   private readonly props: StatelessStackProps;
   // One integration per function, shared by its routes, so the API holds one Lambda permission set per function.
@@ -102,8 +119,64 @@ export class StatelessStack extends Stack {
       .bindBus(props.bus);
     this.addApiRoute('/campaigns', this.apiFunction);
     this.addApiRoute('/campaigns/{proxy+}', this.apiFunction);
+    this.addApiRoute('/qa/{proxy+}', this.apiFunction);
+    this.qaSampling = new QaSampling(this, 'QaSampling', {
+      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      table: props.table,
+    });
+
+    this.intakeFunction = this.addIntake(props);
+
+    this.outcomes = new Outcomes(this, 'Outcomes', {
+      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      instanceArn: this.parameter('connectInstanceArn'),
+      table: props.table,
+      bus: props.bus,
+      contactRecordStream: props.contactRecordStream,
+      contactRecordFailureQueue: props.contactRecordFailureQueue,
+    });
 
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
+  }
+
+  /**
+   * Intake queue → intake function. One message per invocation (a file can take the whole 15 minutes; it
+   * checkpoints and re-queues itself before that), partial batch responses, and the queue's own redrive to its DLQ.
+   * The bucket's notification to the queue (ObjectCreated under `lists/` and `dnc/`) belongs with the bucket and the
+   * queue in the stateful stack: added from here, CDK's S3→SQS destination makes the bucket, the queue's KMS key and
+   * the key policy depend on each other (a cycle) and adds an unreviewed custom-resource function.
+   */
+  private addIntake(props: StatelessStackProps): OutcallFunction {
+    const sender = this.parameter('sesSenderAddress');
+    const fn = this.addFunction('IntakeFunction', {
+      entry: 'functions/intake/ingest.ts',
+      serviceName: 'intake',
+      description: 'List intake: uploaded call lists and DNC files into contacts',
+      memorySize: 1769,
+      timeout: MAX_FUNCTION_TIMEOUT,
+      environment: {
+        SES_SENDER: sender,
+        DNC_REPORT_TO: this.parameter('managerEmails'),
+        // The HMAC secret of phone keys: one value per deployment, never changed (see shared/domain/phone-key.ts).
+        PHONE_KEY_SECRET: ssm.StringParameter.valueForStringParameter(
+          this,
+          `/outcall/${props.config.stage}/phone-key-secret`,
+        ),
+        INTAKE_MAX_MB: '200',
+      },
+    })
+      .bindTableReadWrite(props.table, { indexNames: MAIN_TABLE_INDEX_NAMES })
+      .bindBucketReadWrite(props.uploadsBucket)
+      .bindBus(props.bus)
+      .bindQueueSend(props.intakeQueue);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: sender })],
+      }),
+    );
+    fn.addEventSource(new SqsEventSource(props.intakeQueue, { batchSize: 1, reportBatchItemFailures: true }));
+    return fn;
   }
 
   /**
