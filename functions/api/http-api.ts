@@ -21,7 +21,6 @@ import { actorFromEvent } from '#shared/http/request-context';
 import { type HttpResponse, json } from '#shared/http/responses';
 import { logger as defaultLogger } from '#shared/observability/logger';
 import type { AgentDeps } from '#shared/use-cases/agents/deps';
-import type { DiagnosticsDeps } from '#shared/use-cases/dialing/diagnostics';
 import {
   type CampaignDeps,
   createCampaign,
@@ -31,6 +30,7 @@ import {
   transitionCampaign,
   updateCampaign,
 } from '#shared/use-cases/campaigns';
+import type { DiagnosticsDeps } from '#shared/use-cases/dialing/diagnostics';
 import type { QaDeps } from '#shared/use-cases/qa/scorecards';
 
 /**
@@ -123,7 +123,10 @@ export function campaignRoutes(deps: CampaignDeps): ApiRoute[] {
  * Builds the API's Lambda handler around injected adapters, so the Lambda entry point, the local server and the tests
  * run the same code. Order: context logging, identity check, the error mapper last (its `onError` runs first).
  */
-export function createHttpApi(deps: CampaignDeps & { qa?: QaDeps; dialing?: DiagnosticsDeps; agents?: AgentDeps }, options: HttpApiOptions = {}) {
+export function createHttpApi(
+  deps: CampaignDeps & { qa?: QaDeps; dialing?: DiagnosticsDeps; agents?: AgentDeps },
+  options: HttpApiOptions = {},
+) {
   const logger = options.logger ?? defaultLogger;
   const routes: ApiRoute[] = [
     ...campaignRoutes(deps),

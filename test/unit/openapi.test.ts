@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { agentRoutes } from '#functions/api/agent-routes';
+import { dialingRoutes } from '#functions/api/dialing-routes';
 import { campaignRoutes } from '#functions/api/http-api';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
@@ -21,6 +22,7 @@ const routes = [
     clock: new ManualClock(),
   }),
   ...agentRoutes({ store: {} as never, clock: new ManualClock() }),
+  ...dialingRoutes({} as never),
 ];
 
 function refsIn(value: unknown, found: string[] = []): string[] {
