@@ -3,6 +3,7 @@ import { createHttpApi } from '#functions/api/http-api';
 import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbQaStore } from '#shared/adapters/dynamodb/qa-store';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge/event-publisher';
 import { optionalEnv, requireEnv } from '#shared/config/env';
@@ -16,13 +17,20 @@ const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
 const dynamo = createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint });
 const tableName = requireEnv('TABLE_NAME');
 
+const repository = new DynamoDbCampaignRepository({ client: dynamo, tableName });
+
 export const handler = createHttpApi({
-  repository: new DynamoDbCampaignRepository({ client: dynamo, tableName }),
+  repository,
   events: new EventBridgePublisher({
     client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
     busName: requireEnv('BUS_NAME'),
   }),
   clock: systemClock,
+  dialing: {
+    campaigns: repository,
+    store: new DynamoDbDialingStore({ client: dynamo, tableName }),
+    clock: systemClock,
+  },
   qa: { store: new DynamoDbQaStore({ client: dynamo, tableName }), clock: systemClock },
   agents: { store: new DynamoDbAgentStore({ client: dynamo, tableName }), clock: systemClock },
 });
