@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { register as campaignCheck } from '#cli/commands/campaign-check';
+import { register as campaignExplain } from '#cli/commands/campaign-explain';
 import { register as listsCheck } from '#cli/commands/lists-check';
 import { UsageError } from '#cli/errors';
 import { type CliIo, EXIT_USAGE, processIo } from '#cli/io';
 
 /** Each command module exports `register(program, io)`; add new commands to this list. */
-const registrations: ((program: Command, io: CliIo) => void)[] = [campaignCheck, listsCheck];
+const registrations: ((program: Command, io: CliIo) => void)[] = [campaignCheck, campaignExplain, listsCheck];
 
 /** The `outcall` program with every command registered; it throws instead of exiting the process. */
 export function buildProgram(io: CliIo = processIo): Command {
