@@ -21,9 +21,11 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
+import { AgentReminders } from '#infra/constructs/agent-reminders';
+import { Dialing } from '#infra/constructs/dialing';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
-import { QaSampling } from '#infra/constructs/qa-sampling';
 import { Outcomes } from '#infra/constructs/outcomes';
+import { QaSampling } from '#infra/constructs/qa-sampling';
 import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 
@@ -68,6 +70,10 @@ export class StatelessStack extends Stack {
 
   /** Contact records, contact events, disposition and call-start functions. */
   readonly outcomes: Outcomes;
+  /** Daily-log reminders (every minute) and the Connect roster sync. */
+  readonly agentReminders: AgentReminders;
+  /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
+  readonly dialing: Dialing;
 
   private readonly props: StatelessStackProps;
   // One integration per function, shared by its routes, so the API holds one Lambda permission set per function.
@@ -134,6 +140,18 @@ export class StatelessStack extends Stack {
       bus: props.bus,
       contactRecordStream: props.contactRecordStream,
       contactRecordFailureQueue: props.contactRecordFailureQueue,
+    });
+
+    this.agentReminders = new AgentReminders(this, 'AgentReminders', {
+      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      table: props.table,
+      connectInstanceId: this.parameter('connectInstanceId'),
+      connectInstanceArn: this.parameter('connectInstanceArn'),
+      senderAddress: this.parameter('sesSenderAddress'),
+    });
+    this.dialing = new Dialing(this, 'Dialing', {
+      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      table: props.table,
     });
 
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
