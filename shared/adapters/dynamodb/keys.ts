@@ -164,3 +164,8 @@ export const returnReasonsKey = (campaignId: string, day: string) =>
 /** A courier's deliveries of one local day (store zone): the courier bonus reads it. */
 export const courierDayKey = (courierId: string, day: string) =>
   ({ pk: `COURIER#${courierId}`, sk: `DAY#${day}` }) as const;
+/** Report recipients and settings: one small item (docs/reports.md). */
+export const reportSettingsKey = () => ({ pk: 'REPORTS#CONFIG', sk: 'RECIPIENTS' }) as const;
+/** Counter items of one entity over local days `from`–`to`, every shard: the bounds of a `BETWEEN` on `sk`. */
+export const counterDayRange = (scope: 'CAMPAIGN' | 'AGENT' | 'TEAM', id: string, from: string, to: string) =>
+  ({ pk: `COUNTER#${scope}#${id}`, skFrom: `DAY#${from}#`, skTo: `DAY#${to}#~` }) as const;
