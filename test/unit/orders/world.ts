@@ -18,7 +18,7 @@ const weekdays = [
   { start: '14:00', end: '20:00' },
 ];
 
-export function campaign(id: string, overrides: Partial<CampaignSpecInput> & Partial<Campaign> = {}): Campaign {
+export function campaign(id: string, overrides: Partial<CampaignSpecInput> & { state?: Campaign['state'] } = {}): Campaign {
   const spec = campaignSpecSchema.parse({
     name: '每天乐源 电话营销',
     purpose: 'sales',
@@ -124,7 +124,7 @@ export interface OrdersWorld {
 /** A sales campaign linked to a return-visit campaign, the sale's contact, and in-memory adapters. */
 export async function ordersWorld(
   salesOverrides: Partial<CampaignSpecInput> = {},
-  visitOverrides: Partial<CampaignSpecInput> & Partial<Campaign> = {},
+  visitOverrides: Partial<CampaignSpecInput> & { state?: Campaign['state'] } = {},
 ): Promise<OrdersWorld> {
   const campaigns = new InMemoryCampaignRepository();
   await campaigns.create(
