@@ -24,6 +24,7 @@ import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#in
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
+import { QaSampling } from '#infra/constructs/qa-sampling';
 import { Outcomes } from '#infra/constructs/outcomes';
 import { QaSampling } from '#infra/constructs/qa-sampling';
 import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
@@ -63,6 +64,8 @@ export class StatelessStack extends Stack {
   readonly httpApi: HttpApi;
   /** The function behind `/campaigns`. */
   readonly apiFunction: OutcallFunction;
+  /** The daily QA sampler and its per-zone schedules. */
+  readonly qaSampling: QaSampling;
   /** The daily QA sampler and its per-zone schedules. */
   readonly qaSampling: QaSampling;
   /** List intake: consumes the intake queue (S3 uploads under `lists/` and `dnc/`, and its own continuations). */
@@ -125,6 +128,11 @@ export class StatelessStack extends Stack {
       .bindBus(props.bus);
     this.addApiRoute('/campaigns', this.apiFunction);
     this.addApiRoute('/campaigns/{proxy+}', this.apiFunction);
+    this.addApiRoute('/qa/{proxy+}', this.apiFunction);
+    this.qaSampling = new QaSampling(this, 'QaSampling', {
+      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      table: props.table,
+    });
     this.addApiRoute('/qa/{proxy+}', this.apiFunction);
     this.qaSampling = new QaSampling(this, 'QaSampling', {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),

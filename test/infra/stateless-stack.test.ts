@@ -7,15 +7,15 @@ const { stateless } = outcallApp('dev');
 const template = templateOf(stateless);
 
 describe('stateless stack', () => {
-  it('routes ANY /campaigns and ANY /campaigns/{proxy+} to one integration behind IAM auth', () => {
-    for (const routeKey of ['ANY /campaigns', 'ANY /campaigns/{proxy+}']) {
+  it('routes ANY /campaigns, ANY /campaigns/{proxy+} and ANY /qa/{proxy+} to one integration behind IAM auth', () => {
+    for (const routeKey of ['ANY /campaigns', 'ANY /campaigns/{proxy+}', 'ANY /qa/{proxy+}']) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey,
         AuthorizationType: 'AWS_IAM',
         Target: Match.anyValue(),
       });
     }
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
     template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',

@@ -1,0 +1,89 @@
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
+
+/** Props of {@link QaSampling}. */
+export interface QaSamplingProps {
+  /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
+  readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
+  readonly table: ITable;
+  /**
+   * IANA zones that have teams: one daily schedule per zone, each sampling that zone's teams' previous local day.
+   * @default ['Asia/Shanghai']
+   */
+  readonly timeZones?: readonly string[];
+  /** Local time of the run, `HH:MM`, after the day's calls are final. @default '01:30' */
+  readonly localTime?: string;
+  /** The recorded sampling seed (QA_SAMPLING_SEED). @default the code's default seed */
+  readonly seed?: string;
+}
+
+/**
+ * Daily QA sampling: the sampler function and, per team zone, an EventBridge Scheduler schedule that runs in that
+ * zone (DST handled by Scheduler), retries, and sends what still fails to a dead-letter queue. See docs/qa.md.
+ */
+export class QaSampling extends Construct {
+  readonly samplerFunction: OutcallFunction;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly schedules: Schedule[];
+
+  constructor(scope: Construct, id: string, props: QaSamplingProps) {
+    super(scope, id);
+    const zones = props.timeZones ?? ['Asia/Shanghai'];
+    const [hour = '1', minute = '30'] = (props.localTime ?? '01:30').split(':').map((p) => String(Number(p)));
+    this.samplerFunction = props
+      .addFunction('QaSamplerFunction', {
+        entry: 'functions/qa/sampler.ts',
+        serviceName: 'qa-sampler',
+        description: "QA sampling: the previous day's calls of each team into the QA queue",
+        timeout: Duration.minutes(5),
+        ...(props.seed ? { environment: { QA_SAMPLING_SEED: props.seed } } : {}),
+      })
+      // Agents' attempts by day, team rosters and the team list are all gsi1 Queries; queue items are conditional puts.
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1'] });
+    this.deadLetterQueue = new sqs.Queue(this, 'SamplerScheduleDlq', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
+    });
+    // A role of our own rather than the stack-wide singleton, so the acknowledgment below covers this target only.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler invokes the QA sampler',
+    });
+    const sampler = this.samplerFunction;
+    this.node.addValidation({
+      validate: () => {
+        const logicalId = Stack.of(sampler).getLogicalId(sampler.node.defaultChild as CfnElement);
+        Validations.of(scheduleRole).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+          reason: 'grantInvoke adds the qualified ARN form of the one sampler function (its versions); nothing else.',
+        });
+        return [];
+      },
+    });
+    this.schedules = zones.map(
+      (zone, i) =>
+        new Schedule(this, `Daily${i}`, {
+          description: `QA sampling of the previous local day, teams in ${zone}`,
+          schedule: ScheduleExpression.cron({ minute, hour, timeZone: TimeZone.of(zone) }),
+          target: new LambdaInvoke(this.samplerFunction, {
+            input: ScheduleTargetInput.fromObject({ timeZone: zone }),
+            role: scheduleRole,
+            retryAttempts: 3,
+            maxEventAge: Duration.hours(6),
+            deadLetterQueue: this.deadLetterQueue,
+          }),
+        }),
+    );
+  }
+}
