@@ -24,9 +24,9 @@ import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#in
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
-import { QaSampling } from '#infra/constructs/qa-sampling';
 import { Outcomes } from '#infra/constructs/outcomes';
 import { QaSampling } from '#infra/constructs/qa-sampling';
+import { Reports } from '#infra/constructs/reports';
 import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 
@@ -66,8 +66,6 @@ export class StatelessStack extends Stack {
   readonly apiFunction: OutcallFunction;
   /** The daily QA sampler and its per-zone schedules. */
   readonly qaSampling: QaSampling;
-  /** The daily QA sampler and its per-zone schedules. */
-  readonly qaSampling: QaSampling;
   /** List intake: consumes the intake queue (S3 uploads under `lists/` and `dnc/`, and its own continuations). */
   readonly intakeFunction: OutcallFunction;
 
@@ -75,6 +73,8 @@ export class StatelessStack extends Stack {
   readonly outcomes: Outcomes;
   /** Daily-log reminders (every minute) and the Connect roster sync. */
   readonly agentReminders: AgentReminders;
+  /** Scheduled team reports, pilot reviews and campaign evaluations by e-mail (docs/reports.md). */
+  readonly reports: Reports;
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
 
@@ -133,11 +133,6 @@ export class StatelessStack extends Stack {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
     });
-    this.addApiRoute('/qa/{proxy+}', this.apiFunction);
-    this.qaSampling = new QaSampling(this, 'QaSampling', {
-      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
-      table: props.table,
-    });
 
     this.intakeFunction = this.addIntake(props);
 
@@ -160,6 +155,15 @@ export class StatelessStack extends Stack {
     this.dialing = new Dialing(this, 'Dialing', {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
+    });
+
+    this.reports = new Reports(this, 'Reports', {
+      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      table: props.table,
+      bus: props.bus,
+      reportsBucket: props.reportsBucket,
+      senderAddress: this.parameter('sesSenderAddress'),
+      managerEmails: this.parameter('managerEmails'),
     });
 
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
