@@ -26,7 +26,6 @@ import { Dialing } from '#infra/constructs/dialing';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { Outcomes } from '#infra/constructs/outcomes';
 import { QaSampling } from '#infra/constructs/qa-sampling';
-import { Reports } from '#infra/constructs/reports';
 import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 
@@ -73,8 +72,6 @@ export class StatelessStack extends Stack {
   readonly outcomes: Outcomes;
   /** Daily-log reminders (every minute) and the Connect roster sync. */
   readonly agentReminders: AgentReminders;
-  /** Scheduled team reports, pilot reviews and campaign evaluations by e-mail (docs/reports.md). */
-  readonly reports: Reports;
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
 
@@ -155,15 +152,6 @@ export class StatelessStack extends Stack {
     this.dialing = new Dialing(this, 'Dialing', {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
-    });
-
-    this.reports = new Reports(this, 'Reports', {
-      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
-      table: props.table,
-      bus: props.bus,
-      reportsBucket: props.reportsBucket,
-      senderAddress: this.parameter('sesSenderAddress'),
-      managerEmails: this.parameter('managerEmails'),
     });
 
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
