@@ -80,7 +80,8 @@ describe('cdk-nag AwsSolutions', () => {
       app.synth();
 
       const acks = acknowledgments(app);
-      expect(acks.length).toBeLessThanOrEqual(15);
+      // Each scheduled construct brings ~4 specific ones (its DLQ, its schedule role per function, its own scope).
+      expect(acks.length).toBeLessThanOrEqual(20);
       for (const ack of acks) {
         expect(ack.id, ack.path).toMatch(/AwsSolutions-[A-Z0-9]+/);
         expect(ack.reason.length, ack.path).toBeGreaterThan(30);

@@ -1,0 +1,121 @@
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
+
+/** Props of {@link Dialing}. */
+export interface DialingProps {
+  /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
+  readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
+  readonly table: ITable;
+  /**
+   * Zone the schedules are written in; a rate does not depend on it, but Scheduler is always told one explicitly.
+   * @default 'UTC'
+   */
+  readonly timeZone?: TimeZone;
+  /**
+   * How often stale dials are reconciled.
+   * @default Duration.minutes(5)
+   */
+  readonly reconcileInterval?: Duration;
+}
+
+/**
+ * The dialer (docs/data-model.md, patterns 10–13): a dispatcher every minute that sends due contacts to Amazon
+ * Connect outbound campaigns within each campaign's pacing and the account's batch limit, and a reconciler for dials
+ * whose outcome never came. Both run from EventBridge Scheduler with retries and a dead-letter queue.
+ */
+export class Dialing extends Construct {
+  readonly dispatcherFunction: OutcallFunction;
+  readonly reconcilerFunction: OutcallFunction;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: DialingProps) {
+    super(scope, id);
+    const campaignArns = Stack.of(this).formatArn({
+      service: 'connect-campaigns',
+      resource: 'campaign',
+      resourceName: '*',
+    });
+
+    this.dispatcherFunction = props
+      .addFunction('DispatcherFunction', {
+        entry: 'functions/dialing/dispatcher.ts',
+        serviceName: 'dispatcher',
+        description: 'Due contacts to Amazon Connect outbound campaigns, every minute',
+        memorySize: 512,
+        timeout: Duration.seconds(55),
+      })
+      // Campaigns by state (gsi1), due contacts (due); contacts, STATUS, counters and the rate-limit items by key.
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'due'] });
+    this.reconcilerFunction = props
+      .addFunction('ReconcilerFunction', {
+        entry: 'functions/dialing/reconciler.ts',
+        serviceName: 'reconciler',
+        description: 'Dials past their deadline without an outcome: resend or retry as expired',
+        timeout: Duration.minutes(2),
+      })
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'due'] });
+    this.dispatcherFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['connect-campaigns:PutOutboundRequestBatch'], resources: [campaignArns] }),
+    );
+
+    this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDlq', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
+    });
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler invokes the dialing dispatcher and reconciler',
+    });
+    const dispatcherRole = this.dispatcherFunction.executionRole;
+    this.node.addValidation({
+      validate: () => {
+        for (const fn of [this.dispatcherFunction, this.reconcilerFunction]) {
+          const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
+          Validations.of(scheduleRole).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+            reason: 'grantInvoke adds the qualified ARN form of the one function (its versions); nothing else.',
+          });
+        }
+        Validations.of(dispatcherRole).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect-campaigns:<AWS::Region>:<AWS::AccountId>:campaign/*]',
+          reason: 'Outbound campaigns are created at launch, so their ids are not known at deploy time.',
+        });
+        return [];
+      },
+    });
+    const timeZone = props.timeZone ?? TimeZone.ETC_UTC;
+    new Schedule(this, 'DispatcherTick', {
+      description: 'Dialing dispatcher: due contacts of every pilot and active campaign',
+      schedule: ScheduleExpression.expression('rate(1 minute)', timeZone),
+      // A tick older than two minutes is superseded by the next one, which finds the same contacts still due.
+      target: new LambdaInvoke(this.dispatcherFunction, {
+        role: scheduleRole,
+        retryAttempts: 1,
+        maxEventAge: Duration.minutes(2),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+    const minutes = (props.reconcileInterval ?? Duration.minutes(5)).toMinutes();
+    new Schedule(this, 'ReconcilerRun', {
+      description: 'Dialing reconciler: stale dials',
+      schedule: ScheduleExpression.expression(`rate(${minutes} minutes)`, timeZone),
+      target: new LambdaInvoke(this.reconcilerFunction, {
+        role: scheduleRole,
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(10),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+  }
+}
