@@ -4,6 +4,7 @@ import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
 import { DynamoDbQaStore } from '#shared/adapters/dynamodb/qa-store';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge/event-publisher';
 import { optionalEnv, requireEnv } from '#shared/config/env';
@@ -19,12 +20,14 @@ const tableName = requireEnv('TABLE_NAME');
 
 const repository = new DynamoDbCampaignRepository({ client: dynamo, tableName });
 
+const events = new EventBridgePublisher({
+  client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
+  busName: requireEnv('BUS_NAME'),
+});
+
 export const handler = createHttpApi({
   repository,
-  events: new EventBridgePublisher({
-    client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
-    busName: requireEnv('BUS_NAME'),
-  }),
+  events,
   clock: systemClock,
   dialing: {
     campaigns: repository,
@@ -33,4 +36,10 @@ export const handler = createHttpApi({
   },
   qa: { store: new DynamoDbQaStore({ client: dynamo, tableName }), clock: systemClock },
   agents: { store: new DynamoDbAgentStore({ client: dynamo, tableName }), clock: systemClock },
+  orders: {
+    orders: new DynamoDbOrderStore({ client: dynamo, tableName }),
+    campaigns: repository,
+    events,
+    clock: systemClock,
+  },
 });

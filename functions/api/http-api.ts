@@ -12,6 +12,7 @@ import {
 } from '#events/api/campaigns';
 import { agentRoutes } from '#functions/api/agent-routes';
 import { dialingRoutes } from '#functions/api/dialing-routes';
+import { orderRoutes } from '#functions/api/order-routes';
 import { qaRoutes } from '#functions/api/qa-routes';
 import type { Campaign } from '#shared/domain/campaign';
 import { httpErrorMapper } from '#shared/http/error-mapper';
@@ -31,6 +32,7 @@ import {
   updateCampaign,
 } from '#shared/use-cases/campaigns';
 import type { DiagnosticsDeps } from '#shared/use-cases/dialing/diagnostics';
+import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
 import type { QaDeps } from '#shared/use-cases/qa/scorecards';
 
 /**
@@ -124,7 +126,7 @@ export function campaignRoutes(deps: CampaignDeps): ApiRoute[] {
  * run the same code. Order: context logging, identity check, the error mapper last (its `onError` runs first).
  */
 export function createHttpApi(
-  deps: CampaignDeps & { qa?: QaDeps; dialing?: DiagnosticsDeps; agents?: AgentDeps },
+  deps: CampaignDeps & { qa?: QaDeps; dialing?: DiagnosticsDeps; agents?: AgentDeps; orders?: FulfilmentDeps },
   options: HttpApiOptions = {},
 ) {
   const logger = options.logger ?? defaultLogger;
@@ -133,6 +135,7 @@ export function createHttpApi(
     ...(deps.qa ? qaRoutes(deps.qa) : []),
     ...(deps.dialing ? dialingRoutes(deps.dialing) : []),
     ...(deps.agents ? agentRoutes(deps.agents) : []),
+    ...(deps.orders ? orderRoutes(deps.orders) : []),
   ];
   const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
     routes,

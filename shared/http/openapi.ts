@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { DIALING_OPERATIONS, DIALING_RESPONSE_SCHEMAS } from '#events/api/diagnostics';
 import { AGENT_OPERATIONS, AGENT_REQUEST_SCHEMAS, AGENT_RESPONSE_SCHEMAS } from '#events/api/agents';
 import {
   campaignPageSchema,
@@ -18,6 +17,8 @@ import {
   updateCampaignRequestSchema,
   validationErrorResponseSchema,
 } from '#events/api/campaigns';
+import { DIALING_OPERATIONS, DIALING_RESPONSE_SCHEMAS } from '#events/api/diagnostics';
+import { ORDER_OPERATIONS, ORDER_REQUEST_SCHEMAS, ORDER_RESPONSE_SCHEMAS } from '#events/api/orders';
 import { campaignIdSchema } from '#shared/domain/campaign';
 
 /**
@@ -39,6 +40,7 @@ const REQUEST_SCHEMAS = {
   UpdateCampaignRequest: updateCampaignRequestSchema,
   TransitionRequest: transitionRequestSchema,
   ...AGENT_REQUEST_SCHEMAS,
+  ...ORDER_REQUEST_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies: what the API sends, defaults applied (`io: 'output'`). */
@@ -55,6 +57,7 @@ const RESPONSE_SCHEMAS = {
   InternalError: internalErrorResponseSchema,
   ...DIALING_RESPONSE_SCHEMAS,
   ...AGENT_RESPONSE_SCHEMAS,
+  ...ORDER_RESPONSE_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
@@ -199,6 +202,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   ...AGENT_OPERATIONS,
   ...DIALING_OPERATIONS,
+  ...ORDER_OPERATIONS,
 };
 
 /** Answers every operation may give. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { agentRoutes } from '#functions/api/agent-routes';
 import { dialingRoutes } from '#functions/api/dialing-routes';
 import { campaignRoutes } from '#functions/api/http-api';
+import { orderRoutes } from '#functions/api/order-routes';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -23,6 +24,7 @@ const routes = [
   }),
   ...agentRoutes({ store: {} as never, clock: new ManualClock() }),
   ...dialingRoutes({} as never),
+  ...orderRoutes({} as never),
 ];
 
 function refsIn(value: unknown, found: string[] = []): string[] {

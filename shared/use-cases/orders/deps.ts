@@ -17,3 +17,6 @@ export interface OrderDeps {
   /** Reads and conditional writes tried before a contended order gives up (409). Default 5. */
   maxTries?: number;
 }
+
+/** What recording fulfilment and reading orders need: no mail goes out from there. */
+export type FulfilmentDeps = Pick<OrderDeps, 'orders' | 'campaigns' | 'events' | 'clock' | 'maxTries'>;

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { issuesFrom } from '#shared/domain/errors';
 import { type OrderActor, requireFulfilment } from '#shared/domain/orders/access';
 import { orderUpdateSchema } from '#shared/domain/orders/order';
-import type { OrderDeps } from '#shared/use-cases/orders/deps';
+import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
 import { applyOrderUpdate } from '#shared/use-cases/orders/fulfilment';
 
 /** Most rows one upload may carry; a store's day is far below it. */
@@ -54,7 +54,11 @@ export interface CsvRowResult {
  * rights; each row gets its own result, so one bad row does not stop the rest. A re-delivered upload gives
  * `duplicate` for every row it already applied.
  */
-export async function applyFulfilmentCsv(deps: OrderDeps, text: string, actor: OrderActor): Promise<CsvRowResult[]> {
+export async function applyFulfilmentCsv(
+  deps: FulfilmentDeps,
+  text: string,
+  actor: OrderActor,
+): Promise<CsvRowResult[]> {
   requireFulfilment(actor);
   const records = parse(text.replace(/^\uFEFF/, ''), {
     columns: (header: string[]) => header.map((h) => HEADERS[h.trim().toLowerCase()] ?? h.trim()),

@@ -23,7 +23,7 @@ import {
 } from '#shared/domain/orders/order';
 import { planVisit, type VisitKind } from '#shared/domain/orders/return-visit';
 import type { TransitionExtras } from '#shared/ports/order-store';
-import type { OrderDeps } from '#shared/use-cases/orders/deps';
+import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
 import { countersFor } from '#shared/use-cases/orders/place-order';
 
 /** What an update did: applied, or nothing because it was a resend (`duplicate`) or a late report (`stale`). */
@@ -45,7 +45,7 @@ const DEFAULT_TRIES = 5;
  * @throws TransitionRefusedError when the order's state does not allow it (with the states it allows)
  */
 export async function updateOrder(
-  deps: OrderDeps,
+  deps: FulfilmentDeps,
   orderId: string,
   input: unknown,
   actor: OrderActor,
@@ -58,7 +58,7 @@ export async function updateOrder(
 
 /** {@link updateOrder} for a caller that has checked access and validated the update (the CSV upload). */
 export async function applyOrderUpdate(
-  deps: OrderDeps,
+  deps: FulfilmentDeps,
   orderId: string,
   update: OrderUpdate,
   actorId: string,
@@ -128,7 +128,7 @@ function settled(order: Order): OrderSettledDetail {
  * return-visit campaign). Nothing for a cancelled order, a number now on DNC, a finished visit campaign, or when no
  * calling window opens before its deadline.
  */
-async function followUp(deps: OrderDeps, order: Order, campaign: Campaign): Promise<Order> {
+async function followUp(deps: FulfilmentDeps, order: Order, campaign: Campaign): Promise<Order> {
   if (order.followUp) return order;
   const settings = followThroughOf(campaign);
   let target: { campaignId: string; delayHours: number; kind: VisitKind; baseAt: string } | undefined;

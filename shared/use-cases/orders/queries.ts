@@ -9,7 +9,7 @@ import {
   orderFigures,
 } from '#shared/domain/orders/incentives';
 import { FINAL_ORDER_STATES, type Order, type OrderEvent, promiseMissed } from '#shared/domain/orders/order';
-import type { OrderDeps } from '#shared/use-cases/orders/deps';
+import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
 
 /** Longest span of days one report query may cover. */
 export const MAX_REPORT_DAYS = 92;
@@ -22,7 +22,7 @@ export interface OrderView {
 }
 
 /** An order with its history, for the store, a manager, or the agent who took it. */
-export async function getOrder(deps: OrderDeps, orderId: string, actor: OrderActor): Promise<OrderView> {
+export async function getOrder(deps: FulfilmentDeps, orderId: string, actor: OrderActor): Promise<OrderView> {
   const order = await deps.orders.get(orderId);
   if (!order) throw new NotFoundError(`no order ${orderId}`);
   requireReaderOf(actor, order);
@@ -31,7 +31,7 @@ export async function getOrder(deps: OrderDeps, orderId: string, actor: OrderAct
 
 /** A campaign's orders of one day (the store's work list), each with its promise status. */
 export async function listCampaignDayOrders(
-  deps: OrderDeps,
+  deps: FulfilmentDeps,
   actor: OrderActor,
   campaignId: string,
   day: string,
@@ -73,7 +73,7 @@ export interface AgentReport {
  * the commission on delivered sales. The agent reads their own; readers read anyone's.
  */
 export async function agentReport(
-  deps: OrderDeps,
+  deps: FulfilmentDeps,
   actor: OrderActor,
   agentId: string,
   from: string,
@@ -126,7 +126,7 @@ export async function agentReport(
 
 /** The campaign's order figures over days `from`..`to` (by order day), from counters only. */
 export async function campaignOrderReport(
-  deps: OrderDeps,
+  deps: FulfilmentDeps,
   actor: OrderActor,
   campaignId: string,
   from: string,
@@ -152,7 +152,7 @@ export interface CourierReport {
 
 /** A courier's deliveries and bonus per day (store zone), under the campaign's bonus policy. */
 export async function courierReport(
-  deps: OrderDeps,
+  deps: FulfilmentDeps,
   actor: OrderActor,
   courierId: string,
   campaignId: string,
