@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DIALING_OPERATIONS, DIALING_RESPONSE_SCHEMAS } from '#events/api/diagnostics';
 import { AGENT_OPERATIONS, AGENT_REQUEST_SCHEMAS, AGENT_RESPONSE_SCHEMAS } from '#events/api/agents';
 import {
   campaignPageSchema,
@@ -17,8 +18,7 @@ import {
   updateCampaignRequestSchema,
   validationErrorResponseSchema,
 } from '#events/api/campaigns';
-import { DIALING_OPERATIONS, DIALING_RESPONSE_SCHEMAS } from '#events/api/diagnostics';
-import { ORDER_OPERATIONS, ORDER_REQUEST_SCHEMAS, ORDER_RESPONSE_SCHEMAS } from '#events/api/orders';
+import { QA_OPERATIONS, QA_REQUEST_SCHEMAS, QA_RESPONSE_SCHEMAS } from '#events/api/qa';
 import { campaignIdSchema } from '#shared/domain/campaign';
 
 /**
@@ -40,7 +40,7 @@ const REQUEST_SCHEMAS = {
   UpdateCampaignRequest: updateCampaignRequestSchema,
   TransitionRequest: transitionRequestSchema,
   ...AGENT_REQUEST_SCHEMAS,
-  ...ORDER_REQUEST_SCHEMAS,
+  ...QA_REQUEST_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies: what the API sends, defaults applied (`io: 'output'`). */
@@ -57,7 +57,7 @@ const RESPONSE_SCHEMAS = {
   InternalError: internalErrorResponseSchema,
   ...DIALING_RESPONSE_SCHEMAS,
   ...AGENT_RESPONSE_SCHEMAS,
-  ...ORDER_RESPONSE_SCHEMAS,
+  ...QA_RESPONSE_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
@@ -201,8 +201,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     },
   },
   ...AGENT_OPERATIONS,
+  ...QA_OPERATIONS,
   ...DIALING_OPERATIONS,
-  ...ORDER_OPERATIONS,
 };
 
 /** Answers every operation may give. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { agentRoutes } from '#functions/api/agent-routes';
 import { dialingRoutes } from '#functions/api/dialing-routes';
 import { campaignRoutes } from '#functions/api/http-api';
-import { orderRoutes } from '#functions/api/order-routes';
+import { qaRoutes } from '#functions/api/qa-routes';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -23,8 +23,8 @@ const routes = [
     clock: new ManualClock(),
   }),
   ...agentRoutes({ store: {} as never, clock: new ManualClock() }),
+  ...qaRoutes({ store: {} as never, clock: new ManualClock() }),
   ...dialingRoutes({} as never),
-  ...orderRoutes({} as never),
 ];
 
 function refsIn(value: unknown, found: string[] = []): string[] {
