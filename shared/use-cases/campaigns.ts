@@ -23,7 +23,9 @@ import {
 } from '#shared/domain/lifecycle';
 import type { CampaignPage, CampaignRepository, TransitionRecord } from '#shared/ports/campaign-repository';
 import type { Clock } from '#shared/ports/clock';
+import type { ConnectCampaigns } from '#shared/ports/connect-campaigns';
 import type { DomainEvent, EventPublisher } from '#shared/ports/event-publisher';
+import { syncConnect } from '#shared/use-cases/dialing/connect-lifecycle';
 
 /** Who asks for a change; `id` is recorded on the campaign and its transitions. */
 export interface Actor {
@@ -37,6 +39,11 @@ export interface CampaignDeps {
   clock: Clock;
   /** Id generator; defaults to `c-` + 20 random base32 characters. */
   newId?: () => string;
+  /**
+   * Amazon Connect outbound campaigns: when given, lifecycle actions start, pause, resume and stop the campaign's
+   * Connect campaign first (creating it on first start). Absent: outcall state only.
+   */
+  connect?: ConnectCampaigns;
 }
 
 /** `source` of every event the campaign use cases emit. */
@@ -216,6 +223,30 @@ export async function transitionCampaign(
     throw new TransitionRefusedError(decision.reason, current.state, decision.allowed);
   }
 
+  // Connect first: a Connect error refuses the transition and leaves the outcall state as it was (never half-switched).
+  let connectSettings = current.connect;
+  if (deps.connect) {
+    const synced = await syncConnect(deps.connect, current, action);
+    if (synced.connectCampaignId !== undefined && synced.connectCampaignId !== current.connect.connectCampaignId) {
+      connectSettings = { ...current.connect, connectCampaignId: synced.connectCampaignId };
+    }
+    if (!synced.ok) {
+      if (connectSettings !== current.connect) {
+        // The Connect campaign exists now: remember it, so a retry does not create a second one.
+        const withId: Campaign = {
+          ...current,
+          connect: connectSettings,
+          revision: current.revision + 1,
+          updatedAt: deps.clock.now().toISOString(),
+        };
+        await deps.repository.save(withId, current.revision);
+      }
+      throw new ConflictError(
+        `the campaign stays ${current.state}: ${synced.error.message.slice(0, 300)}; fix it in Amazon Connect and try again`,
+      );
+    }
+  }
+
   const now = deps.clock.now().toISOString();
   const transition: TransitionRecord = {
     campaignId: id,
@@ -229,6 +260,7 @@ export async function transitionCampaign(
   const next: Campaign = {
     ...current,
     state: decision.to,
+    connect: connectSettings,
     pilotSkipped: current.pilotSkipped || decision.pilotSkipped,
     revision: current.revision + 1,
     updatedAt: now,
