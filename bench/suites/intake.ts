@@ -14,6 +14,7 @@ import { spreadsheetReader } from '#shared/adapters/files/spreadsheet-reader';
 import type { NumberStatus } from '#shared/domain/intake/classify';
 import { runIntake } from '#shared/use-cases/intake/classify-list';
 import { ensureList } from '../lib/generate-list.ts';
+import { measureIntakeDynamoDb } from './_intake-ddb.ts';
 
 const ROWS = 1_000_000;
 const SELF = fileURLToPath(import.meta.url);
@@ -22,6 +23,7 @@ const ROOT = join(SELF, '..', '..', '..');
 export const goals = {
   'intake.ratioToBareParse': { min: 0.3 },
   'intake.peakRssMb': { max: 256 },
+  'intake.ddbRequestsPer1kContacts': { max: 50 },
 };
 
 /** The part of the runner's SuiteContext this suite uses (all optional, so it also runs on its own). */
@@ -37,7 +39,10 @@ export default async function run(ctx: Context = {}): Promise<Record<string, num
   await ensureList(file, ROWS);
   const bare = await bareParse(file);
   const pipeline = await inChild(file, ctx.nodeBin ?? process.execPath);
+  // End to end against DynamoDB Local on a 100,000-row sample (INTAKE_DDB_ROWS to change it).
+  const dynamo = await measureIntakeDynamoDb(ctx.log ? { log: ctx.log } : undefined);
   return {
+    ...dynamo,
     'intake.rowsPerSec': Math.round(pipeline.rowsPerSec),
     'intake.bareParseRowsPerSec': Math.round(bare),
     'intake.ratioToBareParse': Number((pipeline.rowsPerSec / bare).toFixed(3)),

@@ -3,8 +3,9 @@
  * claim transactions, checkpoints, release to the due index, LIST item), against DynamoDB Local on a 100,000-row
  * planner-style CSV. Requests are counted by a middleware on the client's stack in the deserialize step, which runs
  * once per HTTP attempt, so SDK retries count too.
- * - intake-ddb.requestsPer1kContacts: the figure (goal ≤ 50); named under the suite, as the harness requires;
- * - intake-ddb.contactsPerSec: accepted contacts per second on this machine (informative only: the emulator is slow).
+ * Part of the intake suite (files starting with `_` are not suites of their own):
+ * - intake.ddbRequestsPer1kContacts: the figure (goal ≤ 50);
+ * - intake.ddbContactsPerSec: accepted contacts per second on this machine (informative only: the emulator is slow).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -28,11 +29,7 @@ import { ensureList } from '../lib/generate-list.ts';
 const ROWS = Number(process.env.INTAKE_DDB_ROWS ?? 100_000);
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
 
-export const goals = {
-  'intake-ddb.requestsPer1kContacts': { max: 50 },
-};
-
-export default async function run(ctx?: { log(message: string): void }): Promise<Record<string, number>> {
+export async function measureIntakeDynamoDb(ctx?: { log(message: string): void }): Promise<Record<string, number>> {
   const log = ctx?.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const file = await ensureList(join(ROOT, '.bench', `intake-${ROWS}.csv`), ROWS);
   const dynamo = await startDynamoDbLocal();
@@ -91,8 +88,8 @@ export default async function run(ctx?: { log(message: string): void }): Promise
     log(`intake-ddb: ${ROWS} rows, ${accepted} accepted, ${requests} DynamoDB requests in ${seconds.toFixed(1)} s`);
     base.destroy();
     return {
-      'intake-ddb.requestsPer1kContacts': Number(((requests / accepted) * 1000).toFixed(2)),
-      'intake-ddb.contactsPerSec': Math.round(accepted / seconds),
+      'intake.ddbRequestsPer1kContacts': Number(((requests / accepted) * 1000).toFixed(2)),
+      'intake.ddbContactsPerSec': Math.round(accepted / seconds),
     };
   } finally {
     await dynamo.stop();
@@ -100,5 +97,5 @@ export default async function run(ctx?: { log(message: string): void }): Promise
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(JSON.stringify(await run()));
+  console.log(JSON.stringify(await measureIntakeDynamoDb()));
 }
