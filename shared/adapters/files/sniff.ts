@@ -1,8 +1,8 @@
 import chardet from 'chardet';
-import iconv from 'iconv-lite';
+import { canDecode } from '#shared/adapters/files/text-decoding';
 import { ListFileError } from '#shared/domain/intake/errors';
 
-/** Text encodings the CSV reader decodes; names are iconv-lite's. */
+/** Text encodings the CSV reader decodes; names are WHATWG encoding labels (plus `utf-8-bom`). */
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030' | (string & {});
 
 export type SniffResult = { format: 'xlsx' } | { format: 'csv'; encoding: TextEncoding };
@@ -43,7 +43,7 @@ export function sniff(head: Uint8Array, complete: boolean): SniffResult {
   if (isUtf8(head)) return { format: 'csv', encoding: 'utf-8' };
   if (isGb18030(head, complete)) return { format: 'csv', encoding: 'gb18030' };
   const guess = chardet.detect(head);
-  if (guess && iconv.encodingExists(guess)) return { format: 'csv', encoding: guess.toLowerCase() };
+  if (guess && canDecode(guess)) return { format: 'csv', encoding: guess.toLowerCase() };
   throw new ListFileError(
     'unsupported_encoding',
     'the text encoding of the file could not be recognised; save it as "CSV UTF-8" or .xlsx',

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import iconv from 'iconv-lite';
 import { peekBytes } from '#shared/adapters/files/byte-head';
 import { csvRows } from '#shared/adapters/files/csv-rows';
 import { detectDelimiter, sniff } from '#shared/adapters/files/sniff';
+import { decodeText } from '#shared/adapters/files/text-decoding';
 import { xlsxRows } from '#shared/adapters/files/xlsx-rows';
 import { isBlankRow } from '#shared/domain/intake/classify';
 import { resolveHeader } from '#shared/domain/intake/headers';
@@ -93,7 +93,7 @@ export function resumableSheetReader(options: { maxBytes?: number; resume?: Resu
         };
       }
       const utf8 = kind.encoding === 'utf-8' || kind.encoding === 'utf-8-bom';
-      const headText = utf8 ? head.toString('utf8') : iconv.decode(head, kind.encoding);
+      const headText = utf8 ? head.toString('utf8') : decodeText(head, kind.encoding);
       const delimiter = detectDelimiter(headText.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '');
       return {
         format: 'csv',
@@ -117,7 +117,7 @@ async function* rawCsvRows(
   firstRow: number,
 ): AsyncGenerator<SheetRow & { end?: number }> {
   const utf8 = /^utf-8/i.test(encoding);
-  const decode = (b: Buffer) => (utf8 ? b.toString('utf8') : iconv.decode(b, encoding));
+  const decode = (b: Buffer) => (utf8 ? b.toString('utf8') : decodeText(b, encoding));
   let pendingSkips = 0;
   let row = firstRow - 1;
   const parser = parse({
