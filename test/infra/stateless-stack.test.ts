@@ -7,15 +7,17 @@ const { stateless } = outcallApp('dev');
 const template = templateOf(stateless);
 
 describe('stateless stack', () => {
-  it('routes ANY /campaigns, ANY /campaigns/{proxy+} and ANY /qa/{proxy+} to one integration behind IAM auth', () => {
-    for (const routeKey of ['ANY /campaigns', 'ANY /campaigns/{proxy+}', 'ANY /qa/{proxy+}']) {
+  it('routes /campaigns, /qa and the order routes (ANY) to one integration behind IAM auth', () => {
+    const routeKeys = ['ANY /campaigns', 'ANY /campaigns/{proxy+}', 'ANY /qa/{proxy+}'];
+    routeKeys.push('ANY /orders', 'ANY /orders/{proxy+}', 'ANY /order-reports/{proxy+}');
+    for (const routeKey of routeKeys) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey,
         AuthorizationType: 'AWS_IAM',
         Target: Match.anyValue(),
       });
     }
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routeKeys.length);
     template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
