@@ -23,10 +23,10 @@ import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
-import { Orders } from '#infra/constructs/orders';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { Outcomes } from '#infra/constructs/outcomes';
 import { QaSampling } from '#infra/constructs/qa-sampling';
+import { Reports } from '#infra/constructs/reports';
 import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 
@@ -73,8 +73,8 @@ export class StatelessStack extends Stack {
   readonly outcomes: Outcomes;
   /** Daily-log reminders (every minute) and the Connect roster sync. */
   readonly agentReminders: AgentReminders;
-  /** Sales follow-through: OrderPlaced consumer, fulfilment CSV uploads (docs/orders.md). */
-  readonly orders: Orders;
+  /** Scheduled team reports, pilot reviews and campaign evaluations by e-mail (docs/reports.md). */
+  readonly reports: Reports;
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
 
@@ -157,16 +157,14 @@ export class StatelessStack extends Stack {
       table: props.table,
     });
 
-    this.orders = new Orders(this, 'Orders', {
+    this.reports = new Reports(this, 'Reports', {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
       bus: props.bus,
+      reportsBucket: props.reportsBucket,
       senderAddress: this.parameter('sesSenderAddress'),
+      managerEmails: this.parameter('managerEmails'),
     });
-    // The order routes are served by the API function (functions/api/order-routes.ts).
-    this.addApiRoute('/orders', this.apiFunction);
-    this.addApiRoute('/orders/{proxy+}', this.apiFunction);
-    this.addApiRoute('/order-reports/{proxy+}', this.apiFunction);
 
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
   }
