@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
+import { Orders } from '#infra/constructs/orders';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { Outcomes } from '#infra/constructs/outcomes';
 import { QaSampling } from '#infra/constructs/qa-sampling';
@@ -75,6 +76,8 @@ export class StatelessStack extends Stack {
   readonly agentReminders: AgentReminders;
   /** Scheduled team reports, pilot reviews and campaign evaluations by e-mail (docs/reports.md). */
   readonly reports: Reports;
+  /** Sales follow-through: OrderPlaced consumer, fulfilment CSV uploads (docs/orders.md). */
+  readonly orders: Orders;
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
 
@@ -165,6 +168,17 @@ export class StatelessStack extends Stack {
       senderAddress: this.parameter('sesSenderAddress'),
       managerEmails: this.parameter('managerEmails'),
     });
+
+    this.orders = new Orders(this, 'Orders', {
+      addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      table: props.table,
+      bus: props.bus,
+      senderAddress: this.parameter('sesSenderAddress'),
+    });
+    // The order routes are served by the API function (functions/api/order-routes.ts).
+    this.addApiRoute('/orders', this.apiFunction);
+    this.addApiRoute('/orders/{proxy+}', this.apiFunction);
+    this.addApiRoute('/order-reports/{proxy+}', this.apiFunction);
 
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
   }
