@@ -25,7 +25,7 @@ export function orderDepsFromEnv(): OrderDeps {
     campaigns: new DynamoDbCampaignRepository({ client, tableName }),
     mailer: new SesMailer({
       client: new SESv2Client(sesEndpoint === undefined ? {} : { endpoint: sesEndpoint }),
-      from: requireEnv('MAIL_FROM'),
+      from: requireEnv('SES_SENDER'),
     }),
     markers: new DynamoDbAgentStore({ client, tableName }),
     events: new EventBridgePublisher({
