@@ -18,7 +18,10 @@ const weekdays = [
   { start: '14:00', end: '20:00' },
 ];
 
-export function campaign(id: string, overrides: Partial<CampaignSpecInput> & { state?: Campaign['state'] } = {}): Campaign {
+export function campaign(
+  id: string,
+  overrides: Partial<CampaignSpecInput> & { state?: Campaign['state'] } = {},
+): Campaign {
   const spec = campaignSpecSchema.parse({
     name: '每天乐源 电话营销',
     purpose: 'sales',
