@@ -25,12 +25,19 @@ export type FlowResponse = Record<string, string>;
  * Contact attributes the dispatcher sets on every campaign dial (PutOutboundRequestBatch `attributes`): they come
  * back on the contact record and in flow events, and name the attempt (`attemptRef`). Keys are Connect-safe.
  */
-export const dialAttributesSchema = z.looseObject({
-  campaignId: z.string().min(1),
-  phoneKey: z.string().min(1),
-  attempt: z.coerce.number().int().min(1),
-  scriptVersion: z.string().optional(),
-});
+export const dialAttributesSchema = z.preprocess(
+  // The dispatcher names the campaign `outcallCampaignId` (dispatch.ts dialAttributes); both spellings are read.
+  (value) =>
+    value && typeof value === 'object' && !('campaignId' in value) && 'outcallCampaignId' in value
+      ? { ...value, campaignId: (value as { outcallCampaignId: unknown }).outcallCampaignId }
+      : value,
+  z.looseObject({
+    campaignId: z.string().min(1),
+    phoneKey: z.string().min(1),
+    attempt: z.coerce.number().int().min(1),
+    scriptVersion: z.string().optional(),
+  }),
+);
 export type DialAttributes = z.infer<typeof dialAttributesSchema>;
 
 /** Reads the attempt from contact attributes; undefined when the contact is not an outcall dial (e.g. inbound). */
