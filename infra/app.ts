@@ -41,6 +41,8 @@ export function buildApp(app: App = new App()): OutcallApp {
     intakeQueue: stateful.intakeQueue,
     intakeDeadLetterQueue: stateful.intakeDeadLetterQueue,
     bus: stateful.bus,
+    contactRecordStream: stateful.contactRecordStream,
+    contactRecordFailureQueue: stateful.contactRecordFailureQueue,
   });
 
   Tags.of(app).add('project', 'outcall');

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -41,6 +42,10 @@ export class StatefulStack extends Stack {
   readonly intakeDeadLetterQueue: sqs.Queue;
   /** Custom bus for outcall's domain events. */
   readonly bus: events.EventBus;
+  /** Amazon Connect contact records (CTRs), KMS-encrypted; the instance streams to it (docs/outcomes.md). */
+  readonly contactRecordStream: kinesis.Stream;
+  /** Descriptions of contact-record batches that kept failing (shard, sequence range), for inspection and replay. */
+  readonly contactRecordFailureQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -105,6 +110,23 @@ export class StatefulStack extends Stack {
     // No fixed name: dev and prod (or two developers' stacks) can share an account; functions get the name via BUS_NAME.
     this.bus = new events.EventBus(this, 'DomainEventBus');
     this.bus.applyRemovalPolicy(removalPolicy);
+
+    this.contactRecordStream = new kinesis.Stream(this, 'ContactRecordStream', {
+      streamMode: kinesis.StreamMode.ON_DEMAND,
+      // KMS with the AWS-managed aws/kinesis key: Connect's service-linked role writes to it with no key policy to keep.
+      encryption: kinesis.StreamEncryption.MANAGED,
+      // Long enough to replay a day of records after an outage of the consumer.
+      retentionPeriod: Duration.days(retainData ? 7 : 1),
+      removalPolicy,
+    });
+    this.contactRecordFailureQueue = new sqs.Queue(this, 'ContactRecordFailureQueue', {
+      retentionPeriod: Duration.days(14),
+      ...this.queueDefaults(removalPolicy),
+    });
+    Validations.of(this.contactRecordFailureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the on-failure destination of the contact-record event source mapping.',
+    });
   }
 
   private tableDefaults(retainData: boolean, removalPolicy: RemovalPolicy) {

@@ -124,7 +124,7 @@ describe('stateful stack', () => {
           Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
         },
       },
-      2,
+      3, // intake queue, its DLQ, the contact-record failure queue
     );
   });
 

@@ -1,0 +1,153 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as connect from 'aws-cdk-lib/aws-connect';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
+
+/** Props of {@link Outcomes}. */
+export interface OutcomesProps {
+  /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
+  readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
+  /** The Amazon Connect instance ARN (literal or resolved SSM parameter). */
+  readonly instanceArn: string;
+  readonly table: ITable;
+  /** outcall's domain bus: `OrderPlaced` goes there. */
+  readonly bus: events.IEventBus;
+  /** The KMS-encrypted stream Connect writes contact records to (stateful stack). */
+  readonly contactRecordStream: IStream;
+  /** Where batches of contact records that keep failing are described (stateful stack). */
+  readonly contactRecordFailureQueue: IQueue;
+}
+
+/**
+ * Outcomes wiring: contact records (Kinesis, associated with the instance), contact events (default bus rule), and
+ * the two flow Lambdas Connect may invoke (permission scoped to the instance, plus the integration association that
+ * lists them in the flow designer). See docs/outcomes.md and docs/connect-disposition.md.
+ */
+export class Outcomes extends Construct {
+  readonly contactRecordsFunction: OutcallFunction;
+  readonly contactEventsFunction: OutcallFunction;
+  readonly dispositionFunction: OutcallFunction;
+  readonly callStartFunction: OutcallFunction;
+
+  constructor(scope: Construct, id: string, props: OutcomesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    // Attempts are found by Connect contact id (gsi2); nothing else is queried by index.
+    const bind = (fn: OutcallFunction) =>
+      fn.bindTableReadWrite(props.table, { indexNames: ['gsi2'] }).bindBus(props.bus);
+
+    new connect.CfnInstanceStorageConfig(this, 'ContactRecordStorage', {
+      instanceArn: props.instanceArn,
+      resourceType: 'CONTACT_TRACE_RECORDS',
+      storageType: 'KINESIS_STREAM',
+      kinesisStreamConfig: { streamArn: props.contactRecordStream.streamArn },
+    });
+
+    this.contactRecordsFunction = bind(
+      props.addFunction('ContactRecordsFunction', {
+        entry: 'functions/outcomes/contact-records.ts',
+        serviceName: 'outcomes',
+        description: 'Contact records from Kinesis: final outcomes, contact moves and counters',
+        timeout: Duration.seconds(60),
+      }),
+    );
+    this.contactRecordsFunction.addEventSource(
+      new KinesisEventSource(props.contactRecordStream, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.days(1),
+        onFailure: narrowSqsDestination(props.contactRecordFailureQueue),
+      }),
+    );
+
+    this.contactEventsFunction = bind(
+      props.addFunction('ContactEventsFunction', {
+        entry: 'functions/outcomes/contact-events.ts',
+        serviceName: 'outcomes',
+        description: 'Amazon Connect contact events: early and live outcomes',
+      }),
+    );
+    new events.Rule(this, 'ContactEventsRule', {
+      description: 'Amazon Connect contact events of the outcall instance',
+      eventPattern: {
+        source: ['aws.connect'],
+        detailType: ['Amazon Connect Contact Event'],
+        detail: { instanceArn: [props.instanceArn] },
+      },
+      targets: [
+        new targets.LambdaFunction(this.contactEventsFunction, {
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+
+    this.dispositionFunction = bind(
+      props.addFunction('DispositionFunction', {
+        entry: 'functions/outcomes/disposition.ts',
+        serviceName: 'outcomes',
+        description: "The agent's disposition from the Disconnect flow for agent UI",
+        // A flow waits at most 8 s for a Lambda.
+        timeout: Duration.seconds(8),
+      }),
+    );
+    this.callStartFunction = bind(
+      props.addFunction('CallStartFunction', {
+        entry: 'functions/outcomes/call-start.ts',
+        serviceName: 'outcomes',
+        description: 'Outbound flow call start: contact id ↔ attempt, screen-pop values',
+        timeout: Duration.seconds(8),
+      }),
+    );
+    for (const [name, fn] of [
+      ['Disposition', this.dispositionFunction],
+      ['CallStart', this.callStartFunction],
+    ] as const) {
+      fn.addPermission(`${name}ConnectInvoke`, {
+        principal: new iam.ServicePrincipal('connect.amazonaws.com'),
+        sourceArn: props.instanceArn,
+        sourceAccount: stack.account,
+      });
+      new connect.CfnIntegrationAssociation(this, `${name}Integration`, {
+        instanceId: props.instanceArn,
+        integrationType: 'LAMBDA_FUNCTION',
+        integrationArn: fn.functionArn,
+      });
+    }
+  }
+}
+
+/**
+ * The on-failure destination of an event source mapping, granting exactly SendMessage and the two key actions it
+ * needs (CDK's `SqsDlq` grants `kms:ReEncrypt*` and `kms:GenerateDataKey*`).
+ */
+function narrowSqsDestination(queue: IQueue): IEventSourceDlq {
+  return {
+    bind: (_target, targetHandler) => {
+      targetHandler.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+      );
+      if (queue.encryptionMasterKey) {
+        targetHandler.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            resources: [queue.encryptionMasterKey.keyArn],
+          }),
+        );
+      }
+      return { destination: queue.queueArn };
+    },
+  };
+}
