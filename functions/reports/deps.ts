@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbReportStore } from '#shared/adapters/dynamodb/report-store';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge/event-publisher';
 import { S3ObjectStore } from '#shared/adapters/s3/object-store';
@@ -11,6 +12,7 @@ import { SesReportMailer } from '#shared/adapters/ses/report-mailer';
 import { requireEnv } from '#shared/config/env';
 import { logger } from '#shared/observability/logger';
 import { systemClock } from '#shared/ports/clock';
+import { explainCampaign } from '#shared/use-cases/dialing/diagnostics';
 import { objectStoreArchive } from '#shared/use-cases/reports/archive';
 import type { ReportDeps } from '#shared/use-cases/reports/send-reports';
 
@@ -23,7 +25,16 @@ export function reportDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReportD
   const client = createDocumentClient();
   const store = new DynamoDbReportStore({ client, tableName });
   const campaigns = new DynamoDbCampaignRepository({ client, tableName });
+  const diagnostics = { campaigns, store: new DynamoDbDialingStore({ client, tableName }), clock: systemClock };
   return {
+    // "Contacts held back and why" as the dialing diagnostics count them now (bounded by zones and shards).
+    heldBack: {
+      heldBack: async (campaignId) =>
+        Object.entries((await explainCampaign(diagnostics, campaignId)).held).map(([reason, count]) => ({
+          reason,
+          count: Number(count),
+        })),
+    },
     reads: store,
     markers: store,
     agents: new DynamoDbAgentStore({ client, tableName }),
