@@ -54,8 +54,9 @@ describe('report HTML in headless Chromium at 800 px', () => {
     const page = await browser.newPage({ viewport: { width: WIDTH, height: 900 } });
     try {
       await page.setContent(html, { waitUntil: 'load' });
-      const layout = await page.evaluate(() => {
-        const box = (el: Element) => el.getBoundingClientRect();
+      // A string, so this Node-typed project needs no DOM types; it runs in the page.
+      const layout = (await page.evaluate(`(() => {
+        const box = (el) => el.getBoundingClientRect();
         const bars = [...document.querySelectorAll('td.bar')].map(box);
         return {
           scrollWidth: document.documentElement.scrollWidth,
@@ -68,7 +69,14 @@ describe('report HTML in headless Chromium at 800 px', () => {
           visibleBars: bars.filter((r) => r.width > 0 && r.height > 0).length,
           title: document.querySelector('h1')?.textContent ?? '',
         };
-      });
+      })()`)) as {
+        scrollWidth: number;
+        charset: string;
+        tables: { cls: string; width: number; height: number; right: number }[];
+        bars: number;
+        visibleBars: number;
+        title: string;
+      };
       expect(layout.scrollWidth).toBeLessThanOrEqual(WIDTH);
       expect(layout.charset).toBe('UTF-8');
       expect(layout.title).toMatch(/[日月试]/);
