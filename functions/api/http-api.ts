@@ -14,7 +14,9 @@ import { agentRoutes } from '#functions/api/agent-routes';
 import { dialingRoutes } from '#functions/api/dialing-routes';
 import { orderRoutes } from '#functions/api/order-routes';
 import { qaRoutes } from '#functions/api/qa-routes';
+import { subjectRoutes } from '#functions/api/subject-routes';
 import type { Campaign } from '#shared/domain/campaign';
+import { authorize } from '#shared/http/authorization';
 import { httpErrorMapper } from '#shared/http/error-mapper';
 import { MethodNotAllowedError, RouteNotFoundError } from '#shared/http/http-errors';
 import { jsonBody, validate } from '#shared/http/request';
@@ -33,6 +35,7 @@ import {
 } from '#shared/use-cases/campaigns';
 import type { DiagnosticsDeps } from '#shared/use-cases/dialing/diagnostics';
 import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
+import type { SubjectDeps } from '#shared/use-cases/privacy/subjects';
 import type { QaDeps } from '#shared/use-cases/qa/scorecards';
 
 /**
@@ -126,17 +129,24 @@ export function campaignRoutes(deps: CampaignDeps): ApiRoute[] {
  * run the same code. Order: context logging, identity check, the error mapper last (its `onError` runs first).
  */
 export function createHttpApi(
-  deps: CampaignDeps & { qa?: QaDeps; dialing?: DiagnosticsDeps; agents?: AgentDeps; orders?: FulfilmentDeps },
+  deps: CampaignDeps & {
+    qa?: QaDeps;
+    dialing?: DiagnosticsDeps;
+    agents?: AgentDeps;
+    orders?: FulfilmentDeps;
+    subjects?: SubjectDeps;
+  },
   options: HttpApiOptions = {},
 ) {
   const logger = options.logger ?? defaultLogger;
-  const routes: ApiRoute[] = [
+  const routes: ApiRoute[] = guardRoutes([
     ...campaignRoutes(deps),
     ...(deps.qa ? qaRoutes(deps.qa) : []),
     ...(deps.dialing ? dialingRoutes(deps.dialing) : []),
     ...(deps.agents ? agentRoutes(deps.agents) : []),
     ...(deps.orders ? orderRoutes(deps.orders) : []),
-  ];
+    ...(deps.subjects ? subjectRoutes(deps.subjects) : []),
+  ]);
   const router = httpRouterHandler<APIGatewayProxyEventV2, HttpResponse>({
     routes,
     notFoundResponse: ({ method, path }) => {
@@ -155,6 +165,20 @@ export function createHttpApi(
     })
     .use(httpErrorMapper({ logger }))
     .handler(router);
+}
+
+/**
+ * Puts the access table (`#shared/http/authorization`) in front of every route: the caller's roles are checked before
+ * the route parses anything, so a refused caller learns nothing about the resource (403 ForbiddenError).
+ */
+export function guardRoutes(routes: ApiRoute[]): ApiRoute[] {
+  return routes.map((route) => ({
+    ...route,
+    handler: async (event) => {
+      authorize(actorFromEvent(event), route.method, route.path, event.pathParameters ?? {});
+      return route.handler(event);
+    },
+  }));
 }
 
 function campaignResponse(statusCode: number, campaign: Campaign, headers: Record<string, string> = {}): HttpResponse {

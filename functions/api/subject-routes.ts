@@ -1,0 +1,30 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { subjectPhoneParamSchema } from '#events/api/subjects';
+import type { ApiRoute } from '#functions/api/http-api';
+import { validate } from '#shared/http/request';
+import { actorFromEvent } from '#shared/http/request-context';
+import { json } from '#shared/http/responses';
+import { eraseSubject, exportSubject, type SubjectDeps } from '#shared/use-cases/privacy/subjects';
+
+/**
+ * Data-subject requests (docs/security.md): `GET` exports everything held about the person with this number,
+ * `DELETE` erases it and keeps the number on the DNC list. Admins only (the router's access table).
+ */
+export function subjectRoutes(deps: SubjectDeps): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/subjects/{phone}',
+      handler: async (event) => json(200, await exportSubject(deps, phoneOf(event))),
+    },
+    {
+      method: 'DELETE',
+      path: '/subjects/{phone}',
+      handler: async (event) => json(200, await eraseSubject(deps, actorFromEvent(event), phoneOf(event))),
+    },
+  ];
+}
+
+function phoneOf(event: APIGatewayProxyEventV2): string {
+  return validate(subjectPhoneParamSchema, event.pathParameters?.phone ?? '', 'phone path parameter');
+}

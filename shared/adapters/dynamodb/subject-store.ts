@@ -1,0 +1,165 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { attemptRef, orderFormKey, orderKey, phonePartition, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
+import type { DncEvidence, ErasureCounts, SubjectRecord, SubjectStore } from '#shared/ports/subject-store';
+
+export interface DynamoDbSubjectStoreConfig {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Default: real timers; tests pass a no-op. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const CONTACT_SK = /^CONTACT#([^#]+)$/;
+const ATTEMPT_SK = /^CONTACT#([^#]+)#ATTEMPT#(\d+)$/;
+const KEY_ATTRIBUTES = ['pk', 'sk', 'duePk', 'dueSk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
+const MAX_TRIES = 10;
+
+/**
+ * The subject's records in the single table: one Query of `PHONE#<phoneKey>` (docs/data-model.md access pattern 27),
+ * plus the orders its sales created, found by id (an order id is the sale attempt's ref).
+ */
+export class DynamoDbSubjectStore implements SubjectStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(config: DynamoDbSubjectStoreConfig) {
+    this.#client = config.client;
+    this.#table = config.tableName;
+    this.#sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async find(phoneKey: string): Promise<SubjectRecord[]> {
+    const records: SubjectRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': phonePartition(phoneKey) },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const record = classify(item);
+        if (record) records.push(record);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const orderIds = records
+      .filter((r) => r.kind === 'attempt')
+      .map((r) => attemptRef(r.campaignId ?? '', phoneKey, r.attempt ?? 0));
+    for (const order of await this.#getOrders(orderIds)) {
+      records.push({
+        kind: 'order',
+        campaignId: String(order.campaignId ?? ''),
+        ...(typeof order.attempt === 'number' ? { attempt: order.attempt } : {}),
+        data: stripKeys(order),
+      });
+    }
+    return records;
+  }
+
+  async erase(phoneKey: string, records: readonly SubjectRecord[], dnc: DncEvidence): Promise<ErasureCounts> {
+    const deletes: Array<{ pk: string; sk: string }> = [];
+    let contacts = 0;
+    let attempts = 0;
+    for (const r of records) {
+      if (r.kind === 'contact') {
+        contacts++;
+        deletes.push({ pk: phonePartition(phoneKey), sk: `CONTACT#${r.campaignId}` });
+      } else if (r.kind === 'attempt') {
+        attempts++;
+        deletes.push({
+          pk: phonePartition(phoneKey),
+          sk: `CONTACT#${r.campaignId}#ATTEMPT#${String(r.attempt).padStart(3, '0')}`,
+        });
+      }
+    }
+    // DNC first: should the deletes fail half-way, the number is already never called again.
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: phoneStatusKey(phoneKey),
+        UpdateExpression: 'SET dnc = if_not_exists(dnc, :dnc), erasedAt = :at REMOVE allocCampaignId, allocUntil',
+        ExpressionAttributeValues: { ':dnc': dnc, ':at': dnc.at },
+      }),
+    );
+    await this.#deleteAll(deletes);
+    let orders = 0;
+    for (const r of records) {
+      if (r.kind !== 'order') continue;
+      const orderId = String(r.data.orderId ?? '');
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: orderKey(orderId),
+          UpdateExpression: 'SET customer = :none, erasedAt = :at REMOVE deliveryAddress, deliveryWindow',
+          ExpressionAttributeValues: { ':none': {}, ':at': dnc.at },
+        }),
+      );
+      // The stored order form is the e-mail sent to the store, with the customer's name and address in it.
+      await this.#client.send(new DeleteCommand({ TableName: this.#table, Key: orderFormKey(orderId) }));
+      orders++;
+    }
+    return { contacts, attempts, orders };
+  }
+
+  async #getOrders(orderIds: readonly string[]): Promise<Array<Record<string, unknown>>> {
+    const found: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < orderIds.length; i += 100) {
+      let keys: Array<Record<string, unknown>> = orderIds.slice(i, i + 100).map((id) => orderKey(id));
+      for (let tries = 0; keys.length > 0; tries++) {
+        if (tries >= MAX_TRIES) throw new Error('reading the subject’s orders kept being throttled');
+        if (tries > 0) await this.#sleep(backoff(tries));
+        const out = await this.#client.send(
+          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        found.push(...(out.Responses?.[this.#table] ?? []));
+        keys = out.UnprocessedKeys?.[this.#table]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+
+  async #deleteAll(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let tries = 0; requests.length > 0; tries++) {
+        if (tries >= MAX_TRIES) throw new Error('erasing the subject’s items kept being throttled');
+        if (tries > 0) await this.#sleep(backoff(tries));
+        const out = await this.#client.send(new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }));
+        requests = (out.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
+      }
+    }
+  }
+}
+
+function classify(item: Record<string, unknown>): SubjectRecord | undefined {
+  const sk = String(item.sk ?? '');
+  if (sk === 'STATUS') return { kind: 'status', data: stripKeys(item) };
+  const attempt = ATTEMPT_SK.exec(sk);
+  if (attempt) {
+    return { kind: 'attempt', campaignId: attempt[1] ?? '', attempt: Number(attempt[2]), data: stripKeys(item) };
+  }
+  const contact = CONTACT_SK.exec(sk);
+  if (contact) return { kind: 'contact', campaignId: contact[1] ?? '', data: stripKeys(item) };
+  return undefined;
+}
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.includes(k)));
+}
+
+function backoff(tries: number): number {
+  return Math.min(1_000, 25 * 2 ** tries) * (0.5 + Math.random() / 2);
+}

@@ -1,0 +1,44 @@
+/**
+ * What the privacy use cases (export and erasure of one person, docs/security.md) need from storage. Every record of a
+ * person is found through the pseudonymous key of their number (`phoneKey`), never through the number itself.
+ */
+
+/** One stored record about the subject, as stored (minus keys). */
+export interface SubjectRecord {
+  kind: 'status' | 'contact' | 'attempt' | 'order';
+  /** The campaign of a contact, attempt or order. */
+  campaignId?: string;
+  /** The attempt number of an attempt or of the sale an order came from. */
+  attempt?: number;
+  data: Record<string, unknown>;
+}
+
+/** Evidence of how a number came onto the do-not-call list. */
+export interface DncEvidence {
+  source: 'request' | 'complaint' | 'import' | 'erasure';
+  at: string;
+  /** Who put it there: an agent id, an API caller or `system`. */
+  by: string;
+  /** How: the channel or call, e.g. `api:DELETE /subjects` or a Connect contact id. */
+  how: string;
+}
+
+/** What an erasure removed. */
+export interface ErasureCounts {
+  contacts: number;
+  attempts: number;
+  /** Orders whose customer name, number and address were blanked (the order itself is bookkeeping). */
+  orders: number;
+}
+
+/** Storage of everything held about one number. */
+export interface SubjectStore {
+  /** Every record under the number's key: its status, contacts, attempts, and the orders its sales created. */
+  find(phoneKey: string): Promise<SubjectRecord[]>;
+  /**
+   * Deletes the contact and attempt items (and so their due-index entries), blanks the personal fields of the orders,
+   * releases the allocation, and keeps only the STATUS item with a DNC entry (an existing entry is kept as it is).
+   * Safe to repeat.
+   */
+  erase(phoneKey: string, records: readonly SubjectRecord[], dnc: DncEvidence): Promise<ErasureCounts>;
+}
