@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `{phone}` of `/subjects/{phone}`: a number as a person would give it (E.164 or national), percent-encoded in the
