@@ -287,6 +287,7 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     };
     optional('outcomeClass', c.outcomeClass);
     optional('callback', c.callback);
+    optional('retryBasis', c.retryBasis);
     optional('reason', c.reason);
     optional('dueAt', c.dueAt);
     if (c.dueAt !== undefined && c.priority !== undefined) {
@@ -342,6 +343,7 @@ function toContactView(item: Record<string, unknown>): ContactView {
     outcomeClass: item.outcomeClass as string | undefined,
     dueAt: item.dueAt as string | undefined,
     callback: item.callback as ContactView['callback'],
+    retryBasis: item.retryBasis as ContactView['retryBasis'],
     attributes: { name: attributes.name, company: attributes.company },
   };
 }

@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
-import { isOpenAt, moveIntoWindow } from '#shared/domain/calling-window';
+import { isOpenAt } from '#shared/domain/calling-window';
 import type { CallingRules, Campaign, RetryClass } from '#shared/domain/campaign';
 import type { Contact } from '#shared/domain/contact';
 import { FINAL_CONTACT_STATES } from '#shared/domain/contact';
 import { type CapName, checkFrequencyCaps } from '#shared/domain/dialing/frequency-caps';
 import { DIALING_STATES } from '#shared/domain/lifecycle';
+import { earliestAllowed, type NextAttempt, nextAttempt } from '#shared/domain/retries/next-attempt';
 
 /**
  * Dial-time rules (DOMAIN.md §4): one reason code per hold, so the dispatcher, the reconciler and the "why is nothing
@@ -140,34 +141,16 @@ export function isRestrictedDay(rules: CallingRules, instant: Date, zone: string
   return rules.restrictedPeriods.some((p) => p.startDate <= day && day <= p.endDate);
 }
 
-const MAX_SETTLE_ROUNDS = 16;
-
 /**
  * The earliest instant at or after `from` at which the contact passes both its frequency caps and its calling
- * window, before the campaign's deadline; `undefined` when there is none. Caps and windows push each other forward
- * (the next window opens, but it is still the same local day with two attempts), so they are applied in turns until
- * both agree.
+ * window, before the campaign's deadline; `undefined` when there is none (see `earliestAllowed`, docs/retries.md).
  */
 export function nextEligibleAt(
   campaign: Campaign,
   contact: Pick<Contact, 'zone' | 'attempts' | 'recentAttempts'>,
   from: Date,
 ): Date | undefined {
-  const deadline = Date.parse(campaign.deadline);
-  let t: Date | undefined = from;
-  for (let round = 0; round < MAX_SETTLE_ROUNDS && t !== undefined; round++) {
-    if (t.getTime() >= deadline) return undefined;
-    const caps = checkFrequencyCaps(campaign.frequencyCaps, contact, t, contact.zone);
-    if (!caps.ok) {
-      t = caps.nextAt;
-      continue;
-    }
-    const open: Date | undefined = moveIntoWindow(campaign.callingRules, t, contact.zone);
-    if (open === undefined) return undefined;
-    if (open.getTime() === t.getTime()) return t.getTime() < deadline ? t : undefined;
-    t = open;
-  }
-  return undefined;
+  return earliestAllowed(campaign, contact, from);
 }
 
 /** Where a waiting contact sorts in the due index: callbacks, then new mobiles, new fixed lines, then retries. */
@@ -178,12 +161,11 @@ export function duePriority(contact: Pick<Contact, 'state' | 'numberType' | 'cal
   return 4;
 }
 
-export type RetryPlacement = { kind: 'retry'; dueAt: Date } | { kind: 'exhausted'; reason: string };
+export type RetryPlacement = NextAttempt;
 
 /**
- * Places the next attempt after one that ended in `retryClass` (e.g. `expired` when no outcome ever came back): after
- * the class's delay, moved into the contact's next allowed time; exhausted when the class or the campaign has no
- * attempts left or no allowed time comes before the deadline.
+ * Places the next attempt after one that ended in `retryClass` at `now` (e.g. `expired` when no outcome ever came
+ * back); {@link nextAttempt} with the outcome at `now`.
  *
  * @param attemptsInClass attempts of this class including the one that just ended.
  */
@@ -194,17 +176,5 @@ export function placeRetry(
   attemptsInClass: number,
   now: Date,
 ): RetryPlacement {
-  const rule = campaign.retryPolicy[retryClass];
-  if (attemptsInClass >= rule.maxAttempts) {
-    return {
-      kind: 'exhausted',
-      reason: `${attemptsInClass} attempts ended ${retryClass}; the policy allows ${rule.maxAttempts}`,
-    };
-  }
-  if (contact.attempts >= campaign.frequencyCaps.maxAttemptsTotal) {
-    return { kind: 'exhausted', reason: `all ${campaign.frequencyCaps.maxAttemptsTotal} attempts are used` };
-  }
-  const at = nextEligibleAt(campaign, contact, new Date(now.getTime() + rule.delayMinutes * 60_000));
-  if (at === undefined) return { kind: 'exhausted', reason: 'no calling time is left before the deadline' };
-  return { kind: 'retry', dueAt: at };
+  return nextAttempt(campaign, contact, { retryClass, attemptsInClass, from: now.toISOString() });
 }

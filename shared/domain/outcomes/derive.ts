@@ -4,6 +4,7 @@ import type { Campaign, Disposition, RetryClass } from '#shared/domain/campaign'
 import { DEFAULT_DISPOSITIONS } from '#shared/domain/campaign';
 import type { ContactState } from '#shared/domain/contact';
 import { type AttemptFacts, canonical } from '#shared/domain/outcomes/facts';
+import { nextAttempt, type RetryBasis } from '#shared/domain/retries/next-attempt';
 
 /** What Connect says an attempt ended in, before (or without) the agent's disposition. */
 export const SYSTEM_OUTCOMES = [
@@ -278,6 +279,8 @@ export interface ContactView {
   outcomeClass?: string | undefined;
   dueAt?: string | undefined;
   callback?: { at: string; agentId?: string | undefined } | undefined;
+  /** What the pending retry was computed from (docs/retries.md). */
+  retryBasis?: RetryBasis | undefined;
   /** Screen-pop data for the call-start answer; never logged. */
   attributes?: { name?: string | undefined; company?: string | undefined } | undefined;
 }
@@ -291,6 +294,7 @@ export function contactMatches(contact: ContactView, change: ContactChange): boo
     contact.dueAt === change.dueAt &&
     contact.callback?.at === change.callback?.at &&
     contact.callback?.agentId === change.callback?.agentId &&
+    canonical(contact.retryBasis ?? null) === canonical(change.retryBasis ?? null) &&
     canonical(contact.attemptsByClass ?? {}) === canonical(change.attemptsByClass)
   );
 }
@@ -305,6 +309,8 @@ export interface ContactChange {
   reason?: string;
   attemptsByClass: Record<string, number>;
   outcomeClass?: RetryClass;
+  /** Set with a retry of a not-reached outcome: the dispatcher recomputes the due time from it when it fires. */
+  retryBasis?: RetryBasis;
 }
 
 /** States an outcome may have set; only from these (or `dialing`) may an outcome of the same attempt move a contact. */
@@ -365,7 +371,10 @@ export function planContactChange(
       reason,
     });
     if (attempt >= caps.maxAttemptsTotal) return exhausted('maximum attempts reached');
-    const at = moveIntoWindow(campaign.callingRules, candidate, zone);
+    // An agreed callback time was checked against the window when the agent gave it (checkCallback): it is kept as
+    // is, never moved. Only a default follow-up time is moved into the window.
+    const agreed = kind === 'callback' && facts.disposition?.callbackAt !== undefined;
+    const at = agreed ? candidate : moveIntoWindow(campaign.callingRules, candidate, zone);
     if (!at || at.getTime() > Date.parse(campaign.deadline))
       return exhausted('no calling time left before the deadline');
     const state: ContactState = kind === 'callback' ? 'callback' : 'retryWait';
@@ -400,13 +409,19 @@ export function planContactChange(
   const cls = retryClassOf(o.system);
   if (!cls) return undefined;
   const byClass = { ...base, [cls]: (base[cls] ?? 0) + 1 };
-  const rule = campaign.retryPolicy[cls];
   const withClass = { attemptsByClass: byClass, outcomeClass: cls };
-  if ((byClass[cls] ?? 0) >= rule.maxAttempts) {
-    return { ...done('exhausted', `${cls}: maximum attempts reached`), ...withClass };
-  }
-  const delay = Math.max(rule.delayMinutes, caps.minMinutesBetweenAttempts);
-  return waitUntil(new Date(Date.parse(anchor) + minutes(delay)), 'retry', { ...withClass, reason: o.system });
+  const basis: RetryBasis = { retryClass: cls, from: anchor, attemptsInClass: byClass[cls] ?? 0 };
+  // The outcome's time stands in for the attempt's start in the caps: the minimum gap then runs from the outcome, as
+  // the contact view read here does not carry the dialer's attempt history (the dispatcher checks the caps again).
+  const next = nextAttempt(campaign, { zone, attempts: attempt, recentAttempts: [anchor] }, basis);
+  if (next.kind === 'exhausted') return { ...done('exhausted', next.reason), ...withClass };
+  return {
+    ...done('retryWait', o.system),
+    ...withClass,
+    dueAt: next.dueAt.toISOString(),
+    priority: PRIORITY.retry,
+    retryBasis: basis,
+  };
 }
 
 const minutes = (n: number) => n * 60_000;

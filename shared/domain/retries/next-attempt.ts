@@ -1,0 +1,136 @@
+import { isOpenAt, moveIntoWindow, nextWindows } from '#shared/domain/calling-window';
+import type { Campaign, RetryClass } from '#shared/domain/campaign';
+import { checkFrequencyCaps } from '#shared/domain/dialing/frequency-caps';
+
+/**
+ * The one next-attempt computation (docs/retries.md): outcomes use it when an attempt ends, the dispatcher when a
+ * retry fires (to follow a policy changed since), the reconciler for expired dials and the resume re-key pass.
+ * Pure: the same campaign, contact and basis always give the same answer.
+ */
+
+/** The parts of a campaign the computation reads; a policy change is a change of one of these. */
+export type RetryRules = Pick<Campaign, 'retryPolicy' | 'frequencyCaps' | 'callingRules' | 'deadline'>;
+
+/** The contact's history as far as the caps need it. */
+export interface RetryHistory {
+  /** IANA zone the contact is called in. */
+  zone: string;
+  /** Attempts placed so far, including the one that just ended. */
+  attempts: number;
+  /** Start times (ISO) of recent attempts, as the dialer keeps them; may be empty. */
+  recentAttempts: readonly string[];
+}
+
+/**
+ * What a pending retry is computed from; stored on the contact (`retryBasis`) so that a retry can be recomputed
+ * under the policy in force when it fires.
+ */
+export interface RetryBasis {
+  retryClass: RetryClass;
+  /** When the attempt's outcome happened (ISO): the delay runs from here. */
+  from: string;
+  /** Attempts of this class so far, including the one that just ended. */
+  attemptsInClass: number;
+}
+
+export type NextAttempt = { kind: 'retry'; dueAt: Date } | { kind: 'exhausted'; reason: string };
+
+const MINUTE_MS = 60_000;
+const MAX_SETTLE_ROUNDS = 16;
+
+/**
+ * The next attempt after an outcome of `basis.retryClass` at `basis.from`: the first instant at or after
+ * `from + delay` that is inside the contact's calling window (holidays and restricted days skipped, in the contact's
+ * zone) and passes the frequency caps, strictly before the deadline. Exhausted instead when the class has used its
+ * attempts, the contact its total, or no such instant exists.
+ */
+export function nextAttempt(rules: RetryRules, contact: RetryHistory, basis: RetryBasis): NextAttempt {
+  const rule = rules.retryPolicy[basis.retryClass];
+  if (basis.attemptsInClass >= rule.maxAttempts) {
+    return {
+      kind: 'exhausted',
+      reason: `${basis.retryClass}: ${basis.attemptsInClass} attempts, the policy allows ${rule.maxAttempts}`,
+    };
+  }
+  if (contact.attempts >= rules.frequencyCaps.maxAttemptsTotal) {
+    return { kind: 'exhausted', reason: `all ${rules.frequencyCaps.maxAttemptsTotal} attempts are used` };
+  }
+  const at = earliestAllowed(rules, contact, retryBound(rules, basis));
+  if (at === undefined) return { kind: 'exhausted', reason: 'no calling time is left before the deadline' };
+  return { kind: 'retry', dueAt: at };
+}
+
+/** The earliest instant the policy lets a retry of `basis` happen, before windows and caps: `from + delay`. */
+export function retryBound(rules: Pick<RetryRules, 'retryPolicy'>, basis: Pick<RetryBasis, 'retryClass' | 'from'>) {
+  return new Date(Date.parse(basis.from) + rules.retryPolicy[basis.retryClass].delayMinutes * MINUTE_MS);
+}
+
+/**
+ * The earliest instant at or after `from` at which the contact passes both its frequency caps and its calling
+ * window, strictly before the deadline; `undefined` when there is none. Caps and windows push each other forward
+ * (the next window opens, but it is still the same local day with two attempts), so they are applied in turns until
+ * both agree.
+ */
+export function earliestAllowed(
+  rules: Pick<RetryRules, 'frequencyCaps' | 'callingRules' | 'deadline'>,
+  contact: RetryHistory,
+  from: Date,
+): Date | undefined {
+  const deadline = Date.parse(rules.deadline);
+  let t: Date | undefined = from;
+  for (let round = 0; round < MAX_SETTLE_ROUNDS && t !== undefined; round++) {
+    if (t.getTime() >= deadline) return undefined;
+    const caps = checkFrequencyCaps(rules.frequencyCaps, contact, t, contact.zone);
+    if (!caps.ok) {
+      t = caps.nextAt;
+      continue;
+    }
+    const open: Date | undefined = moveIntoWindow(rules.callingRules, t, contact.zone);
+    if (open === undefined) return undefined;
+    if (open.getTime() === t.getTime()) return t.getTime() < deadline ? t : undefined;
+    t = open;
+  }
+  return undefined;
+}
+
+/** Why an agent's callback time cannot be booked, with the nearest times that can. */
+export type CallbackCheck =
+  | { ok: true; at: Date }
+  | { ok: false; reason: 'outsideCallingWindow' | 'pastDeadline' | 'inThePast'; suggestions: Date[] };
+
+/** How many alternative start times a refused callback offers. */
+export const CALLBACK_SUGGESTIONS = 3;
+
+/**
+ * Checks an agent's callback time against the calling window in the customer's zone and the deadline. A time
+ * outside the window is refused (never moved silently): the answer carries the {@link CALLBACK_SUGGESTIONS} allowed
+ * start times nearest to the requested time (openings of the window, or `now` when a window is open now), none in
+ * the past or at or after the deadline, in time order.
+ */
+export function checkCallback(
+  rules: Pick<RetryRules, 'callingRules' | 'deadline'>,
+  zone: string,
+  requested: Date,
+  now: Date,
+): CallbackCheck {
+  const deadline = Date.parse(rules.deadline);
+  const t = requested.getTime();
+  if (t >= now.getTime() && t < deadline && isOpenAt(rules.callingRules, requested, zone)) {
+    return { ok: true, at: requested };
+  }
+  const reason = t < now.getTime() ? 'inThePast' : t >= deadline ? 'pastDeadline' : 'outsideCallingWindow';
+  // Starts before the requested time are candidates too (this evening's window for a 22:00 request), so the search
+  // runs from a week before it (or now) and keeps the nearest by distance; a window open now starts, clipped, at now.
+  const starts: Date[] = [];
+  const searchFrom = new Date(Math.max(now.getTime(), t - 7 * 24 * 60 * MINUTE_MS));
+  for (const w of nextWindows(rules.callingRules, searchFrom, 64, zone)) {
+    if (w.start.getTime() >= deadline) break;
+    starts.push(w.start);
+    if (w.start.getTime() > t && starts.filter((s) => s.getTime() > t).length >= CALLBACK_SUGGESTIONS) break;
+  }
+  const suggestions = starts
+    .sort((a, b) => Math.abs(a.getTime() - t) - Math.abs(b.getTime() - t) || a.getTime() - b.getTime())
+    .slice(0, CALLBACK_SUGGESTIONS)
+    .sort((a, b) => a.getTime() - b.getTime());
+  return { ok: false, reason, suggestions };
+}
