@@ -10,6 +10,7 @@ import {
   planContactChange,
   UNASSIGNED_TEAM,
 } from '#shared/domain/outcomes/derive';
+import { dispositionFromAnotherAgent } from '#shared/domain/outcomes/disposition-agent';
 import { connectContactIdOf, mergeFacts, sameFacts } from '#shared/domain/outcomes/facts';
 import { type OrderPlacedDetail, OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
 import type { Clock } from '#shared/ports/clock';
@@ -41,7 +42,9 @@ export type RecordStatus =
   /** A contact event for a contact id no attempt has been recorded for yet (the contact record will bring it). */
   | 'uncorrelated'
   /** The attempt's campaign does not exist: not an outcall dial, or deleted. */
-  | 'unknownCampaign';
+  | 'unknownCampaign'
+  /** A disposition from an agent other than the one the call was connected to: nothing written. */
+  | 'forbidden';
 
 export interface RecordResult {
   status: RecordStatus;
@@ -83,6 +86,7 @@ export class OutcomeRecorder implements OutcomeLookup {
       if (snap.campaign) this.#campaigns.set(id.campaignId, { campaign: snap.campaign, at: this.#now().getTime() });
 
       const old: StoredAttempt = snap.attempt ?? { id, version: 0, facts: {}, counted: [] };
+      if (dispositionFromAnotherAgent(old.facts, input.facts.disposition)) return { status: 'forbidden', id };
       const facts = mergeFacts(old.facts, input.facts);
       const o = deriveOutcome(facts, campaign);
 
