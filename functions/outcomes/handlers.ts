@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { DateTime } from 'luxon';
 import { contactEventSchema } from '#events/connect/contact-event';
 import {
   contactFlowEventSchema,
@@ -83,7 +84,10 @@ export function createContactEventsHandler(deps: OutcomeHandlerDeps) {
 /**
  * The disposition Lambda of the "Disconnect flow for agent UI". Answers the flow with `status` (`recorded`,
  * `unchanged`, `invalid`, `notOutcall`) and, when the code is not in the campaign's catalog, `unknownCode=true`, so
- * the flow can send the agent back to the guide. Store failures throw: the flow takes its error branch.
+ * the flow can send the agent back to the guide. A callback time outside the customer's calling window answers
+ * `status=callbackRefused`, `error=callbackOutsideWindow` and the nearest three allowed times in the customer's zone
+ * (`callbackOption1..3`, `callbackOptions`), so the guide can offer them. Store failures throw: the flow takes its
+ * error branch.
  */
 export function createDispositionHandler(deps: OutcomeHandlerDeps) {
   const log = deps.logger ?? defaultLogger;
@@ -105,12 +109,28 @@ export function createDispositionHandler(deps: OutcomeHandlerDeps) {
       code: params.data.dispositionCode,
       ...logged(result),
     });
+    if (result.callbackRefused) {
+      const { reason, zone, suggestions } = result.callbackRefused;
+      return {
+        status: result.status,
+        error: 'callbackOutsideWindow',
+        reason,
+        zone,
+        ...Object.fromEntries(suggestions.map((iso, i) => [`callbackOption${i + 1}`, localTime(iso, zone)])),
+        callbackOptions: suggestions.map((iso) => localTime(iso, zone)).join(' | '),
+      };
+    }
     return {
       status: result.status,
       unknownCode: String(result.outcome?.unknownDisposition !== undefined),
       contactState: result.contactState ?? '',
     };
   };
+}
+
+/** A time as the customer's clock shows it, with its offset, e.g. `2027-03-02 09:00 +08:00`. */
+function localTime(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm ZZ');
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Campaign } from '#shared/domain/campaign';
+import { type Campaign, DEFAULT_DISPOSITIONS } from '#shared/domain/campaign';
 import { FINAL_CONTACT_STATES } from '#shared/domain/contact';
 import {
   type AttemptOutcome,
@@ -13,6 +13,7 @@ import {
 import { dispositionFromAnotherAgent } from '#shared/domain/outcomes/disposition-agent';
 import { connectContactIdOf, mergeFacts, sameFacts } from '#shared/domain/outcomes/facts';
 import { type OrderPlacedDetail, OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
+import { checkCallback } from '#shared/domain/retries/next-attempt';
 import type { Clock } from '#shared/ports/clock';
 import type { LostOutcome, OutcomeLookup } from '#shared/ports/contact-dialing';
 import type { EventPublisher } from '#shared/ports/event-publisher';
@@ -35,6 +36,8 @@ export class OutcomeContentionError extends Error {
 }
 
 export type RecordStatus =
+  /** The agent's callback time is outside the customer's calling window (or past the deadline): nothing written. */
+  | 'callbackRefused'
   /** Something changed and was written. */
   | 'recorded'
   /** A repeat: nothing new, nothing written. */
@@ -54,6 +57,8 @@ export interface RecordResult {
   contactState?: string;
   /** Screen-pop data for the call-start flow (never logged). */
   screenPop?: { name?: string | undefined; company?: string | undefined; scriptVersion?: number | undefined };
+  /** Why the callback time was refused, the customer's zone and the nearest allowed start times (ISO, UTC). */
+  callbackRefused?: { reason: string; zone: string; suggestions: string[] };
 }
 
 /** Call in flight for the reconciler: a reached call without a verdict is given this long before being revisited. */
@@ -87,6 +92,8 @@ export class OutcomeRecorder implements OutcomeLookup {
 
       const old: StoredAttempt = snap.attempt ?? { id, version: 0, facts: {}, counted: [] };
       if (dispositionFromAnotherAgent(old.facts, input.facts.disposition)) return { status: 'forbidden', id };
+      const refused = this.#refusedCallback(input, old, campaign, snap.contact?.zone);
+      if (refused) return { status: 'callbackRefused', id, callbackRefused: refused };
       const facts = mergeFacts(old.facts, input.facts);
       const o = deriveOutcome(facts, campaign);
 
@@ -184,6 +191,29 @@ export class OutcomeRecorder implements OutcomeLookup {
     const contact = (await this.#deps.store.read(id, { campaign: false })).contact;
     if (contact?.state !== 'dialing' || contact.dialing?.attempt !== attempt) return { kind: 'applied' };
     return { kind: 'inProgress', until: new Date(this.#now().getTime() + IN_PROGRESS_GRACE_MS).toISOString() };
+  }
+
+  /**
+   * An agent's callback time is booked only inside the customer's calling window, before the deadline: otherwise
+   * the disposition is refused with the nearest allowed times, so the agent agrees another time with the customer
+   * (docs/retries.md). A repeat of a time already accepted is not checked again (it may be in the past by now).
+   */
+  #refusedCallback(
+    input: OutcomeInput,
+    old: StoredAttempt,
+    campaign: Campaign,
+    contactZone: string | undefined,
+  ): RecordResult['callbackRefused'] {
+    const given = input.facts.disposition;
+    if (!given?.callbackAt || old.facts.disposition?.callbackAt === given.callbackAt) return undefined;
+    const catalog = campaign.dispositions.length > 0 ? campaign.dispositions : DEFAULT_DISPOSITIONS;
+    if (!catalog.find((d) => d.code === given.code)?.callback) return undefined;
+    const requested = new Date(given.callbackAt);
+    if (Number.isNaN(requested.getTime())) return undefined;
+    const zone = contactZone || campaign.callingRules.timeZone;
+    const check = checkCallback(campaign, zone, requested, this.#now());
+    if (check.ok) return undefined;
+    return { reason: check.reason, zone, suggestions: check.suggestions.map((d) => d.toISOString()) };
   }
 
   async #dncFor(
