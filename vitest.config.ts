@@ -14,7 +14,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/integration/global-setup.ts', 'test/integration/privacy-log-scan.ts'],
+          // Copies every worker's output for the end-of-run personal-data scan (docs/security.md).
+          setupFiles: ['test/integration/privacy-log-capture.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,
