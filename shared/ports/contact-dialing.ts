@@ -1,4 +1,5 @@
 import type { Contact } from '#shared/domain/contact';
+import type { RetryBasis } from '#shared/domain/retries/next-attempt';
 
 /** A contact as the due index shows it: enough to fetch it and to update it only if it has not moved since. */
 export interface DueRef {
@@ -26,6 +27,8 @@ export interface DialingContact {
     /** State before the mark. */
     prevState?: Contact['state'] | undefined;
   };
+  /** What a pending retry was computed from; the dispatcher recomputes it under the current policy. */
+  retryBasis?: RetryBasis | undefined;
 }
 
 /** Marks a contact `dialing` with its attempt; the index entry moves to priority 0 at `deadline`. */
@@ -52,6 +55,8 @@ export type ContactMove =
       recentAttempts: string[];
       attemptsByClass?: Record<string, number>;
       reason?: string;
+      /** Replaces the stored retry basis (a retry placed by the dialer itself, e.g. an expired dial). */
+      retryBasis?: RetryBasis;
     }
   /** Done: out of the index for good. */
   | { kind: 'final'; state: Contact['state']; reason: string; attemptsByClass?: Record<string, number> };
@@ -69,6 +74,11 @@ export interface DialingStats {
   lastExpiredAt?: string | undefined;
   /** The last Connect control-plane error, kept until a later call succeeds. */
   connectError?: { action: string; code: string; message: string; at: string } | undefined;
+  /**
+   * The retry rules pending retries were last re-keyed under (a fingerprint), and how far a re-key pass after a
+   * change has come (docs/retries.md).
+   */
+  retryRules?: { fingerprint: string; cursor?: string | undefined } | undefined;
 }
 
 /** Figure updates; counts are added. */
@@ -102,6 +112,20 @@ export interface ContactDialing {
     untilIso: string,
     limit: number,
   ): Promise<DueRef[]>;
+  /**
+   * One page of a due partition's entries of `priority` after `afterSk` (exclusive; `undefined` = from the start),
+   * whatever their due time, in index order; `done` once the partition has no more.
+   */
+  queryDueAfter(
+    campaignId: string,
+    zone: string,
+    shard: number,
+    priority: number,
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<{ refs: DueRef[]; done: boolean }>;
+  /** Records the retry rules' fingerprint and the progress of a re-key pass on the stats item. */
+  setRetryRules(campaignId: string, value: NonNullable<DialingStats['retryRules']>): Promise<void>;
   /** Reads the contacts and their numbers' DNC standing; refs whose contact is gone are left out. */
   load(refs: readonly DueRef[], nowIso: string): Promise<DialingContact[]>;
   /**

@@ -21,7 +21,9 @@ import {
   pendingIndexPk,
   phoneStatusKey,
 } from '#shared/adapters/dynamodb/keys';
+import { RETRY_CLASSES } from '#shared/domain/campaign';
 import { type Contact, contactSchema } from '#shared/domain/contact';
+import type { RetryBasis } from '#shared/domain/retries/next-attempt';
 import type {
   ContactDialing,
   ContactMove,
@@ -127,6 +129,53 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     return refs;
   }
 
+  async queryDueAfter(
+    campaignId: string,
+    zone: string,
+    shard: number,
+    priority: number,
+    afterSk: string | undefined,
+    limit: number,
+  ): Promise<{ refs: DueRef[]; done: boolean }> {
+    const { duePk } = dueIndexKey(campaignId, zone, shard, priority, '', '');
+    const refs: DueRef[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: 'due',
+          KeyConditionExpression: 'duePk = :pk AND dueSk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':pk': duePk, ':lo': afterSk ?? `${priority}#`, ':hi': `${priority}#~` },
+          // BETWEEN is inclusive: one more than asked covers the entry the last page ended on, skipped below.
+          Limit: Math.max(1, limit) + (afterSk === undefined ? 0 : 1),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const dueSk = String(item.dueSk);
+        if (dueSk === afterSk) continue;
+        const sk = parseDueSortKey(dueSk);
+        if (sk) {
+          refs.push({ campaignId, zone, shard, priority: sk.priority, dueAt: sk.dueAt, phoneKey: sk.phoneKey, dueSk });
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && refs.length === 0);
+    return { refs, done: startKey === undefined };
+  }
+
+  async setRetryRules(campaignId: string, value: NonNullable<DialingStats['retryRules']>): Promise<void> {
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: dialingStatsKey(campaignId),
+        UpdateExpression: 'SET retryRules = :r',
+        ExpressionAttributeValues: { ':r': value.cursor === undefined ? { fingerprint: value.fingerprint } : value },
+      }),
+    );
+  }
+
   async load(refs: readonly DueRef[], nowIso: string): Promise<DialingContact[]> {
     const items = new Map<string, Record<string, unknown>>();
     const perCall = BATCH_GET_KEYS / 2;
@@ -162,6 +211,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
           fromSk: typeof item.dialFromSk === 'string' ? item.dialFromSk : undefined,
           prevState: typeof item.prevState === 'string' ? (item.prevState as Contact['state']) : undefined,
         },
+        ...(isRetryBasis(item.retryBasis) ? { retryBasis: item.retryBasis } : {}),
       });
     }
     return answer;
@@ -284,6 +334,10 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
         values[':reason'] = to.reason;
         set.push('reason = :reason');
       }
+      if (to.kind === 'due' && to.retryBasis !== undefined) {
+        values[':basis'] = to.retryBasis;
+        set.push('retryBasis = :basis');
+      }
       if (to.attemptsByClass !== undefined) {
         values[':byClass'] = to.attemptsByClass;
         set.push('attemptsByClass = :byClass');
@@ -323,6 +377,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
       lastThrottledAt: s('lastThrottledAt'),
       lastExpiredAt: s('lastExpiredAt'),
       connectError: item.connectError as DialingStats['connectError'],
+      retryRules: item.retryRules as DialingStats['retryRules'],
     };
   }
 
@@ -454,6 +509,17 @@ function statsUpdate(campaignId: string, delta: StatsDelta) {
 export function parseContact(item: Record<string, unknown>): Contact | undefined {
   const parsed = contactSchema.safeParse({ updatedAt: item.createdAt, ...item });
   return parsed.success ? parsed.data : undefined;
+}
+
+function isRetryBasis(value: unknown): value is RetryBasis {
+  const v = value as Partial<RetryBasis> | undefined;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.from === 'string' &&
+    typeof v.attemptsInClass === 'number' &&
+    (RETRY_CLASSES as readonly string[]).includes(String(v.retryClass))
+  );
 }
 
 function dncActive(status: Record<string, unknown> | undefined, nowIso: string): boolean {

@@ -1,13 +1,15 @@
-import { attemptRef, DUE_SHARDS } from '#shared/adapters/dynamodb/keys';
+import { attemptRef, DUE_PRIORITIES, DUE_SHARDS } from '#shared/adapters/dynamodb/keys';
 import { isOpenAt } from '#shared/domain/calling-window';
 import type { Campaign, CampaignState } from '#shared/domain/campaign';
 import { type ContactHoldReason, campaignHold, decideContact } from '#shared/domain/dialing/eligibility';
 import { appendAttempt } from '#shared/domain/dialing/frequency-caps';
 import { DIAL_BATCH_SIZE, dialBatches, dialBudget } from '#shared/domain/dialing/pacing';
 import { DIALING_STATES } from '#shared/domain/lifecycle';
+import { nextAttempt } from '#shared/domain/retries/next-attempt';
 import { ConnectCallError, ConnectThrottledError, type DialRequest } from '#shared/ports/connect-campaigns';
 import type { ContactMove, DialingContact, DialMark, DueRef } from '#shared/ports/contact-dialing';
 import { DEFAULT_DIAL_SETTINGS, type DialingDeps, type DialSettings, silentLog } from '#shared/use-cases/dialing/deps';
+import { rekeyRetries } from '#shared/use-cases/dialing/retry-rekey';
 
 /** Priorities a tick serves, best first: callbacks, new mobiles, new fixed lines, retries. */
 export const SERVED_PRIORITIES = [1, 2, 3, 4] as const;
@@ -88,6 +90,8 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
     return report;
   }
   report.budget = dialBudget(campaign, stats.pilotDials);
+  // Retry rules can only have changed while the campaign was held: bring forward what the new rules allow earlier.
+  await rekeyRetries(deps, campaign, stats);
 
   const refs = await selectDue(deps, campaign, now, report.budget);
   report.selected = refs.length;
@@ -97,6 +101,13 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
   const holds: { ref: DueRef; from: { dueSk: string }; to: ContactMove }[] = [];
   const finals = { dnc: 0, exhausted: 0 };
   for (const candidate of loaded) {
+    const recomputed = recomputeRetry(campaign, candidate, now);
+    if (recomputed) {
+      report.held.waitingForRetry = (report.held.waitingForRetry ?? 0) + 1;
+      holds.push({ ref: candidate.ref, from: { dueSk: candidate.ref.dueSk }, to: recomputed });
+      if (recomputed.kind === 'final') finals.exhausted++;
+      continue;
+    }
     const decision = decideContact(campaign, candidate, now);
     if (decision.dialable) {
       marks.push(markFor(campaign, candidate, decision.attempt, now, settings));
@@ -153,6 +164,29 @@ async function selectDue(deps: DialingDeps, campaign: Campaign, now: Date, budge
     }
   }
   return refs;
+}
+
+/**
+ * A retry fires under the retry rules in force now, not those of when it was placed (they may have changed while the
+ * campaign was paused): recomputed from its basis, a retry that is not due yet goes back to the index at its new
+ * time, and one the rules no longer allow ends exhausted. Undefined when the retry may go ahead.
+ */
+function recomputeRetry(campaign: Campaign, candidate: DialingContact, now: Date): ContactMove | undefined {
+  const { contact, ref, retryBasis } = candidate;
+  if (retryBasis === undefined || contact.state !== 'retryWait' || ref.priority !== DUE_PRIORITIES.retry) {
+    return undefined;
+  }
+  const next = nextAttempt(campaign, contact, retryBasis);
+  if (next.kind === 'exhausted') return { kind: 'final', state: 'exhausted', reason: next.reason };
+  if (next.dueAt.getTime() <= now.getTime()) return undefined;
+  return {
+    kind: 'due',
+    priority: ref.priority,
+    dueAt: next.dueAt.toISOString(),
+    state: contact.state,
+    attempts: contact.attempts,
+    recentAttempts: contact.recentAttempts,
+  };
 }
 
 function markFor(
@@ -212,6 +246,8 @@ export function dialAttributes(campaign: Campaign, mark: DialMark): Record<strin
     scriptVersion: String(campaign.script.version),
     ...(a.name !== undefined ? { customerName: a.name } : {}),
     ...(a.company !== undefined ? { company: a.company } : {}),
+    // A callback goes to the agent who agreed it when possible; the flow falls back to the team queue (docs/retries.md).
+    ...(mark.contact.callback?.agentId !== undefined ? { preferredAgentId: mark.contact.callback.agentId } : {}),
   };
 }
 

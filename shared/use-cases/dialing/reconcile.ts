@@ -111,6 +111,7 @@ export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): 
           recentAttempts: contact.recentAttempts,
           attemptsByClass,
           reason: 'the dial request expired without an outcome',
+          retryBasis: { retryClass: 'expired', from: nowIso, attemptsInClass: expiredSoFar },
         },
       });
       report.expired++;
