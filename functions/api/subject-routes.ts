@@ -26,5 +26,12 @@ export function subjectRoutes(deps: SubjectDeps): ApiRoute[] {
 }
 
 function phoneOf(event: APIGatewayProxyEventV2): string {
-  return validate(subjectPhoneParamSchema, event.pathParameters?.phone ?? '', 'phone path parameter');
+  const raw = event.pathParameters?.phone ?? '';
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape stays as it is and fails the schema.
+  }
+  return validate(subjectPhoneParamSchema, decoded, 'phone path parameter');
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { scanCaptureDir, testListNames } from '#test/integration/privacy-pii';
@@ -15,9 +15,12 @@ export default function setup(): () => void {
   process.env.OUTCALL_LOG_CAPTURE_DIR = dir;
   return () => {
     const result = scanCaptureDir(dir, testListNames(resolve('.')));
-    const out = resolve('node_modules/.cache/outcall');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'log-scan.json'), JSON.stringify({ dir, ...result }, null, 2));
+    // Beside the captures (several runs may share the machine); the summary line names the directory.
+    writeFileSync(join(dir, 'scan.json'), JSON.stringify(result, null, 2));
+    process.stderr.write(
+      `log privacy scan: ${result.lines} lines in ${result.files} files, ${result.hits.length} with personal data, ` +
+        `canary ${result.canariesFlagged}/${result.canariesSeen} flagged (${dir})\n`,
+    );
     const problems: string[] = [];
     if (result.hits.length > 0) {
       problems.push(
