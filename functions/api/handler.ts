@@ -6,6 +6,7 @@ import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
 import { DynamoDbQaStore } from '#shared/adapters/dynamodb/qa-store';
+import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge/event-publisher';
 import { optionalEnv, requireEnv } from '#shared/config/env';
 import { systemClock } from '#shared/ports/clock';
@@ -17,6 +18,7 @@ const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
 
 const dynamo = createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint });
 const tableName = requireEnv('TABLE_NAME');
+const phoneKeySecret = optionalEnv('PHONE_KEY_SECRET');
 
 const repository = new DynamoDbCampaignRepository({ client: dynamo, tableName });
 
@@ -35,6 +37,16 @@ export const handler = createHttpApi({
     clock: systemClock,
   },
   qa: { store: new DynamoDbQaStore({ client: dynamo, tableName }), clock: systemClock },
+  // Data-subject export and erasure (docs/security.md) need the phone-key secret; without it the routes are absent.
+  ...(phoneKeySecret === undefined
+    ? {}
+    : {
+        subjects: {
+          store: new DynamoDbSubjectStore({ client: dynamo, tableName }),
+          clock: systemClock,
+          phoneKeySecret,
+        },
+      }),
   agents: { store: new DynamoDbAgentStore({ client: dynamo, tableName }), clock: systemClock },
   orders: {
     orders: new DynamoDbOrderStore({ client: dynamo, tableName }),
