@@ -54,7 +54,7 @@ function rulesOf(
       },
       retryPolicy: Object.fromEntries(
         RETRY_CLASSES.map((c) => [c, { delayMinutes: policy.delay, maxAttempts: policy.max }]),
-      ),
+      ) as Campaign['retryPolicy'],
       // Caps that never bind unless a test sets them.
       frequencyCaps: {
         maxAttemptsPerDay: 20,
