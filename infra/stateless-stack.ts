@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -158,7 +158,37 @@ export class StatelessStack extends Stack {
     this.dialing = new Dialing(this, 'Dialing', {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
+      bus: props.bus,
     });
+    // Campaign transitions drive the Amazon Connect campaign (create on first pilot/launch, start, pause, resume,
+    // stop). CreateCampaign has no resource to scope to; the rest act on campaigns of this account and Region only.
+    this.apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['connect-campaigns:CreateCampaign'], resources: ['*'] }),
+    );
+    this.apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'connect-campaigns:StartCampaign',
+          'connect-campaigns:PauseCampaign',
+          'connect-campaigns:ResumeCampaign',
+          'connect-campaigns:StopCampaign',
+          'connect-campaigns:GetCampaignState',
+          'connect-campaigns:DescribeCampaign',
+        ],
+        resources: [this.formatArn({ service: 'connect-campaigns', resource: 'campaign', resourceName: '*' })],
+      }),
+    );
+    Validations.of(this.apiFunction.executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'connect-campaigns:CreateCampaign has no resource-level permissions; it is the only action on "*".',
+    });
+    Validations.of(this.apiFunction.executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect-campaigns:<AWS::Region>:<AWS::AccountId>:campaign/*]',
+      reason: 'Outbound campaigns are created at launch, so their ids are not known at deploy time.',
+    });
+    this.addApiRoute('/teams', this.apiFunction);
+    this.addApiRoute('/teams/{proxy+}', this.apiFunction);
+    this.addApiRoute('/agents/{proxy+}', this.apiFunction);
 
     this.reports = new Reports(this, 'Reports', {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),

@@ -1,5 +1,7 @@
+import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createHttpApi } from '#functions/api/http-api';
+import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
 import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
@@ -12,9 +14,11 @@ import { optionalEnv, requireEnv } from '#shared/config/env';
 import { systemClock } from '#shared/ports/clock';
 
 // Lambda entry point of the HTTP API. Adapters are built once per container, at import (the INIT phase), and a
-// missing variable fails the INIT with its name. DYNAMODB_ENDPOINT / EVENTS_ENDPOINT point at local stand-ins.
+// missing variable fails the INIT with its name. DYNAMODB_ENDPOINT / EVENTS_ENDPOINT / CONNECT_CAMPAIGNS_ENDPOINT
+// point at local stand-ins.
 const dynamoEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
 const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
+const connectEndpoint = optionalEnv('CONNECT_CAMPAIGNS_ENDPOINT');
 
 const dynamo = createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint });
 const tableName = requireEnv('TABLE_NAME');
@@ -31,6 +35,10 @@ export const handler = createHttpApi({
   repository,
   events,
   clock: systemClock,
+  // Lifecycle transitions create, start, pause, resume and stop the Amazon Connect campaign.
+  connect: new ConnectCampaignsAdapter({
+    client: new ConnectCampaignsV2Client(connectEndpoint === undefined ? {} : { endpoint: connectEndpoint }),
+  }),
   dialing: {
     campaigns: repository,
     store: new DynamoDbDialingStore({ client: dynamo, tableName }),

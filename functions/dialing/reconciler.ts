@@ -1,9 +1,12 @@
 import { dialingDepsFromEnv } from '#functions/dialing/deps';
+import { recorder } from '#functions/outcomes/recorder';
 import { logger } from '#shared/observability/logger';
 import { reconcileTick } from '#shared/use-cases/dialing/reconcile';
 
 // Fired every few minutes by EventBridge Scheduler: settles dials that outlived their deadline without an outcome.
-const deps = dialingDepsFromEnv();
+// The outcome recorder answers "what became of this attempt?" from what outcomes already stored, before a stale dial is
+// treated as expired.
+const deps = { ...dialingDepsFromEnv(), outcomes: recorder };
 
 export const handler = async (): Promise<void> => {
   const reports = await reconcileTick(deps);

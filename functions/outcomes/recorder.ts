@@ -11,18 +11,18 @@ import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 const dynamoEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
 const eventsEndpoint = optionalEnv('EVENTS_ENDPOINT');
 
-/** The outcome functions' shared dependencies: the DynamoDB store and the domain event bus (for OrderPlaced). */
-export const outcomeDeps: OutcomeHandlerDeps = {
-  recorder: new OutcomeRecorder({
-    store: new DynamoDbOutcomeStore({
-      client: createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint }),
-      tableName: requireEnv('TABLE_NAME'),
-    }),
-    events: new EventBridgePublisher({
-      client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
-      busName: requireEnv('BUS_NAME'),
-    }),
-    clock: systemClock,
+/** Records outcomes, and answers the dialing reconciler's "what became of this attempt?". */
+export const recorder = new OutcomeRecorder({
+  store: new DynamoDbOutcomeStore({
+    client: createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint }),
+    tableName: requireEnv('TABLE_NAME'),
+  }),
+  events: new EventBridgePublisher({
+    client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
+    busName: requireEnv('BUS_NAME'),
   }),
   clock: systemClock,
-};
+});
+
+/** The outcome functions' shared dependencies: the DynamoDB store and the domain event bus (for OrderPlaced). */
+export const outcomeDeps: OutcomeHandlerDeps = { recorder, clock: systemClock };

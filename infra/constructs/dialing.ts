@@ -1,5 +1,6 @@
 import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -12,6 +13,8 @@ export interface DialingProps {
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
+  /** The domain bus: the reconciler records lost outcomes through the outcome recorder, which may emit events. */
+  readonly bus: IEventBus;
   /**
    * Zone the schedules are written in; a rate does not depend on it, but Scheduler is always told one explicitly.
    * @default 'UTC'
@@ -59,7 +62,9 @@ export class Dialing extends Construct {
         description: 'Dials past their deadline without an outcome: resend or retry as expired',
         timeout: Duration.minutes(2),
       })
-      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'due'] });
+      // gsi2: the outcome recorder finds attempts by Connect contact id.
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'gsi2', 'due'] })
+      .bindBus(props.bus);
     this.dispatcherFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['connect-campaigns:PutOutboundRequestBatch'], resources: [campaignArns] }),
     );

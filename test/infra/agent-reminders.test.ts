@@ -8,8 +8,8 @@ const template = templateOf(stateless);
 describe('agent reminders in the stateless stack', () => {
   it('runs the reminder tick every minute and the roster sync hourly, each with retries and a DLQ', () => {
     for (const [expression, fn] of [
-      ['rate(1 minute)', '^AgentRemindersReminderTickFunction'],
-      ['rate(1 hour)', '^AgentRemindersRosterSyncFunction'],
+      ['rate(1 minute)', '^ReminderTickFunction'],
+      ['rate(1 hour)', '^RosterSyncFunction'],
     ] as const) {
       template.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: expression,
@@ -31,7 +31,7 @@ describe('agent reminders in the stateless stack', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['connect:ListUsers', 'connect:DescribeUser', 'connect:DescribeUserHierarchyGroup'],
+            Action: ['connect:DescribeUser', 'connect:DescribeUserHierarchyGroup', 'connect:ListUsers'],
             Resource: Match.arrayWith([Match.stringLikeRegexp('/agent-group/\\*$')]),
           }),
         ]),
