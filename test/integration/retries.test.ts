@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
+import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
+import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { contactKey } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import type { Campaign } from '#shared/domain/campaign';
+import type { RetryBasis } from '#shared/domain/retries/next-attempt';
+import type { DialingDeps } from '#shared/use-cases/dialing/deps';
+import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
+import { storedCampaign } from '#test/integration/helpers/campaign-spec';
+import { phoneKeyOf, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { useTestTables } from '#test/integration/helpers/tables';
+
+const tables = useTestTables('retries');
+let sim: ConnectSim;
+let clock: ManualClock;
+let store: DynamoDbDialingStore;
+let deps: DialingDeps;
+let repository: DynamoDbCampaignRepository;
+
+const ALL_DAY = [{ start: '00:00', end: '24:00' }];
+const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai, Sunday 21:00 in New York
+
+beforeAll(async () => {
+  sim = await startConnectSim();
+  clock = new ManualClock(START);
+  repository = new DynamoDbCampaignRepository({ client: tables.client, tableName: tables.names.main });
+  store = new DynamoDbDialingStore({ client: tables.client, tableName: tables.names.main, sleep: async () => {} });
+  deps = {
+    campaigns: repository,
+    store,
+    connect: new ConnectCampaignsAdapter({
+      client: new ConnectCampaignsV2Client({
+        endpoint: sim.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 1,
+      }),
+    }),
+    limiter: new DynamoDbRateLimiter({
+      client: tables.client,
+      tableName: tables.names.main,
+      name: 'connect-put-batch',
+      perSecond: 10,
+      now: () => clock.now().getTime(),
+      sleep: async (ms) => clock.advance(ms),
+    }),
+    clock,
+  };
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+async function newCampaign(overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> {
+  const id = `c-${randomBytes(8).toString('hex')}`;
+  const connectId = `cc-${id}`;
+  sim.addCampaign(connectId, 'Running');
+  const base = storedCampaign(id, { state: 'active', revision: 1 });
+  const campaign: Campaign = {
+    ...base,
+    callingRules: {
+      timeZone: 'Asia/Shanghai',
+      windows: {
+        monday: ALL_DAY,
+        tuesday: ALL_DAY,
+        wednesday: ALL_DAY,
+        thursday: ALL_DAY,
+        friday: ALL_DAY,
+        saturday: ALL_DAY,
+        sunday: ALL_DAY,
+      },
+      restrictedPeriods: [],
+    },
+    frequencyCaps: { ...base.frequencyCaps, minMinutesBetweenAttempts: 1 },
+    connect: { ...base.connect, connectCampaignId: connectId },
+    ...overrides,
+  };
+  await repository.create(campaign);
+  await store.addCampaignZones(id, ['Asia/Shanghai']);
+  await seedContacts(tables.client, tables.names.main, id, contacts);
+  return campaign;
+}
+
+async function contactOf(campaign: Campaign, n: number) {
+  const out = await tables.client.send(
+    new GetCommand({ TableName: tables.names.main, Key: contactKey(campaign.id, phoneKeyOf(n)) }),
+  );
+  return out.Item ?? {};
+}
+
+const placedFor = (campaign: Campaign) => sim.placed.filter((d) => d.campaignId === campaign.connect.connectCampaignId);
+const tokenOf = (campaign: Campaign, n: number, attempt: number) => `${campaign.id}.${phoneKeyOf(n)}.${attempt}`;
+const minutes = (n: number) => n * 60_000;
+
+async function withBasis(campaign: Campaign, n: number, basis: RetryBasis) {
+  await tables.client.send(
+    new UpdateCommand({
+      TableName: tables.names.main,
+      Key: contactKey(campaign.id, phoneKeyOf(n)),
+      UpdateExpression: 'SET retryBasis = :b, attemptsByClass = :c',
+      ExpressionAttributeValues: { ':b': basis, ':c': { [basis.retryClass]: basis.attemptsInClass } },
+    }),
+  );
+}
+
+const T0 = Date.parse(START);
+const at = (m: number) => new Date(T0 + minutes(m)).toISOString();
+const retry = (n: number, dueMinutes: number): SeedContact => ({
+  n,
+  priority: 4,
+  state: 'retryWait',
+  attempts: 1,
+  recentAttempts: [at(-1)],
+  dueAt: at(dueMinutes),
+});
+
+describe('retries on DynamoDB Local and the Connect simulator', () => {
+  it('a due retry fires once: the same tick twice and two concurrent ticks place one dial with one client token', async () => {
+    clock.set(at(-1));
+    const campaign = await newCampaign({}, [retry(1, 60)]);
+    // noAnswer waits 120 minutes by default: the outcome at -60 makes it due at +60, where it was placed.
+    await withBasis(campaign, 1, { retryClass: 'noAnswer', from: at(-60), attemptsInClass: 1 });
+    // Not yet due: nothing is read beyond the index, nothing dialed.
+    clock.set(at(30));
+    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(0);
+    clock.set(at(61));
+    const [a, b] = await Promise.all([dispatchCampaign(deps, campaign), dispatchCampaign(deps, campaign)]);
+    const again = await dispatchCampaign(deps, campaign);
+    expect(a.dialed + b.dialed + again.dialed).toBe(1);
+    expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([tokenOf(campaign, 1, 2)]);
+    expect((await contactOf(campaign, 1)).state).toBe('dialing');
+  });
+
+  it('a stale entry does no harm: nothing is dialed after DNC, while paused, or after completion', async () => {
+    clock.set(at(120));
+    const dnc = await newCampaign({}, [{ ...retry(10, 60), dnc: true }]);
+    await withBasis(dnc, 10, { retryClass: 'busy', from: at(30), attemptsInClass: 1 });
+    expect((await dispatchCampaign(deps, dnc)).dialed).toBe(0);
+    expect(await contactOf(dnc, 10)).toMatchObject({ state: 'dnc' });
+    expect((await contactOf(dnc, 10)).duePk).toBeUndefined();
+
+    const paused = await newCampaign({ state: 'paused' }, [retry(11, 60)]);
+    expect(await dispatchCampaign(deps, paused)).toMatchObject({ hold: 'campaignNotDialing', dialed: 0 });
+    // Held, not lost: the entry still waits in the index.
+    expect((await contactOf(paused, 11)).dueSk).toBe(`4#${at(60)}#${phoneKeyOf(11)}`);
+
+    // Completed: inert. The dispatcher reads only pilot and active campaigns, and a campaign never leaves
+    // completed for a dialing state, so the entries left in the index can never fire.
+    const completed = await newCampaign({ state: 'completed' }, [retry(12, 60)]);
+    expect(await dispatchCampaign(deps, completed)).toMatchObject({ hold: 'campaignNotDialing', dialed: 0 });
+    expect(placedFor(dnc).length + placedFor(paused).length + placedFor(completed).length).toBe(0);
+  });
+
+  it('a policy changed while paused applies to scheduled retries: later ones re-key at fire time, earlier ones are brought forward on resume', async () => {
+    clock.set(at(0));
+    // Placed under noAnswer 240 min (due at +240) and busy 30 min (due at +30).
+    const campaign = await newCampaign({ state: 'paused' }, [retry(20, 240), retry(21, 30), retry(22, 240)]);
+    await withBasis(campaign, 20, { retryClass: 'noAnswer', from: at(0), attemptsInClass: 1 });
+    await withBasis(campaign, 21, { retryClass: 'busy', from: at(0), attemptsInClass: 1 });
+    await withBasis(campaign, 22, { retryClass: 'voicemail', from: at(0), attemptsInClass: 1 });
+    // First sight of the campaign records the rules its retries were placed under.
+    await dispatchCampaign(deps, { ...campaign, state: 'active' });
+    const resumed: Campaign = {
+      ...campaign,
+      state: 'active',
+      retryPolicy: {
+        ...campaign.retryPolicy,
+        noAnswer: { delayMinutes: 20, maxAttempts: 3 },
+        busy: { delayMinutes: 90, maxAttempts: 3 },
+        voicemail: { delayMinutes: 20, maxAttempts: 1 },
+      },
+    };
+    clock.set(at(10));
+    await dispatchCampaign(deps, resumed);
+    // Brought forward by the re-key pass; the voicemail retry is exhausted by the new maximum.
+    expect((await contactOf(campaign, 20)).dueAt).toBe(at(20));
+    expect(await contactOf(campaign, 22)).toMatchObject({ state: 'exhausted' });
+    clock.set(at(31));
+    const tick = await dispatchCampaign(deps, resumed);
+    // The busy retry was due at +30 under the old rules; under the new ones it waits until +90.
+    expect(tick.dialed).toBe(1);
+    expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([tokenOf(campaign, 20, 2)]);
+    expect(await contactOf(campaign, 21)).toMatchObject({ state: 'retryWait', dueAt: at(90) });
+    clock.set(at(91));
+    expect((await dispatchCampaign(deps, resumed)).dialed).toBe(1);
+    expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([tokenOf(campaign, 20, 2), tokenOf(campaign, 21, 2)]);
+  });
+});
