@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
+import { Operations } from '#infra/constructs/operations';
 import { Orders } from '#infra/constructs/orders';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { Outcomes } from '#infra/constructs/outcomes';
@@ -80,6 +81,8 @@ export class StatelessStack extends Stack {
   readonly orders: Orders;
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
+  /** Alarm topic, alarms and dashboard (docs/operations.md); created last so that it watches every function. */
+  readonly operations: Operations;
 
   private readonly props: StatelessStackProps;
   // One integration per function, shared by its routes, so the API holds one Lambda permission set per function.
@@ -210,6 +213,23 @@ export class StatelessStack extends Stack {
     this.addApiRoute('/orders/{proxy+}', this.apiFunction);
     this.addApiRoute('/order-reports/{proxy+}', this.apiFunction);
 
+    // Data-subject export and erasure (docs/security.md): admins only, by the API's access table. The handler serves
+    // them once the function is given the phone-key secret (PHONE_KEY_SECRET).
+    this.addApiRoute('/subjects/{proxy+}', this.apiFunction);
+
+    this.operations = new Operations(this, 'Operations', {
+      key: props.key,
+      operatorsEmail: this.parameter('operatorsEmail'),
+      deadLetterQueues: {
+        IntakeDlq: props.intakeDeadLetterQueue,
+        ContactRecordFailures: props.contactRecordFailureQueue,
+        QaScheduleDlq: this.qaSampling.deadLetterQueue,
+        ReminderScheduleDlq: this.agentReminders.deadLetterQueue,
+        DialingScheduleDlq: this.dialing.deadLetterQueue,
+        ReportsDlq: this.reports.deadLetterQueue,
+        OrdersDlq: this.orders.deadLetterQueue,
+      },
+    });
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
   }
 

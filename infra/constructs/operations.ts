@@ -1,0 +1,184 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '#infra/constructs/outcall-function';
+
+/** Props of {@link Operations}. */
+export interface OperationsProps {
+  /** The data key; the alarm topic is encrypted with it, and CloudWatch is let use it for that topic only. */
+  readonly key: IKey;
+  /** Where alarms go: the operators' address (`operatorsEmail` deploy parameter). */
+  readonly operatorsEmail: string;
+  /** Every dead-letter queue and on-failure destination; each gets a depth alarm and a dashboard line. */
+  readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  /**
+   * Functions to watch for errors and throttles.
+   * @default every Lambda function already in this construct's stack: create the construct last
+   */
+  readonly functions?: readonly lambda.IFunction[];
+  /**
+   * Errors per invocations, in percent, over 5 minutes, that pages the operators.
+   * @default 5
+   */
+  readonly errorRatePercent?: number;
+}
+
+/** The business and machinery metrics the functions publish (shared/observability/metrics.ts). */
+const BUSINESS = ['RowsIngested', 'Dials', 'Connects', 'Outcomes', 'RemindersSent', 'ReportsSent'] as const;
+const MACHINERY = ['Throttles', 'StaleDialsReconciled', 'DispositionsRefused', 'DialsFailed'] as const;
+
+/**
+ * Operations (docs/operations.md): an SNS topic (KMS, TLS only) with the operators' e-mail, alarms on dead-letter
+ * depth, function error rates, throttling, stale dials and an active campaign that dials nothing in its window, and
+ * one CloudWatch dashboard.
+ */
+export class Operations extends Construct {
+  readonly topic: sns.Topic;
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'outcall alarms',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.operatorsEmail));
+    // CloudWatch publishes to the encrypted topic only if the key lets it; scoped to this account's alarms.
+    props.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    const alarmAction = new actions.SnsAction(this.topic);
+    const watch = (alarm: cloudwatch.Alarm) => {
+      alarm.addAlarmAction(alarmAction);
+      alarm.addOkAction(alarmAction);
+      this.alarms.push(alarm);
+      return alarm;
+    };
+
+    const dlqWidgets: cloudwatch.IMetric[] = [];
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      const depth = queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      });
+      dlqWidgets.push(depth.with({ label: name }));
+      watch(
+        new cloudwatch.Alarm(this, `${name}DepthAlarm`, {
+          alarmDescription: `${name} holds messages that failed: see docs/operations.md, "Redrive a dead-letter queue"`,
+          metric: depth,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    const business = (name: string, statistic = 'Sum', period = Duration.minutes(5)) =>
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, statistic, period });
+
+    watch(
+      new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+        alarmDescription: 'AWS APIs (DynamoDB, Connect, SES) throttle outcall: calls are retried but slow down',
+        metric: business('Throttles'),
+        threshold: 100,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    watch(
+      new cloudwatch.Alarm(this, 'StaleDialsAlarm', {
+        alarmDescription: 'Dials without an outcome past their deadline: contact events or records are being lost',
+        metric: business('StaleDialsReconciled', 'Sum', Duration.minutes(15)),
+        threshold: 10,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // The dispatcher counts, each minute, the active campaigns inside their window with due contacts that it did not
+    // dial; 15 one-minute data points in a row mean a campaign stands still.
+    watch(
+      new cloudwatch.Alarm(this, 'IdleCampaignAlarm', {
+        alarmDescription: 'A campaign is active and inside its calling window but dialed nothing for 15 minutes',
+        metric: business('IdleActiveCampaigns', 'Minimum', Duration.minutes(1)),
+        threshold: 1,
+        evaluationPeriods: 15,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Business: rows, dials, connects, outcomes, reminders, reports',
+        left: BUSINESS.map((m) => business(m)),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Machinery: throttles, stale dials, refused dispositions, failed dials',
+        left: MACHINERY.map((m) => business(m)),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({ title: 'Dead-letter queues (messages visible)', left: dlqWidgets, width: 12 }),
+    );
+
+    const errorRate = props.errorRatePercent ?? 5;
+    const errorWidgets: cloudwatch.IMetric[] = [];
+    const throttleWidgets: cloudwatch.IMetric[] = [];
+    const addFunctionAlarms = (fns: readonly lambda.IFunction[]) => {
+      for (const [i, fn] of fns.entries()) {
+        const name = fn.node.id;
+        // Ids are unique per function: the dashboard graphs every rate together.
+        const rate = new cloudwatch.MathExpression({
+          expression: `100 * e${i} / MAX([e${i}, n${i}])`,
+          usingMetrics: {
+            [`e${i}`]: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+            [`n${i}`]: fn.metricInvocations({ period: Duration.minutes(5), statistic: 'Sum' }),
+          },
+          label: name,
+          period: Duration.minutes(5),
+        });
+        errorWidgets.push(rate);
+        throttleWidgets.push(fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum', label: name }));
+        watch(
+          new cloudwatch.Alarm(this, `${name}ErrorRateAlarm`, {
+            alarmDescription: `${name}: more than ${errorRate}% of invocations failed`,
+            metric: rate,
+            threshold: errorRate,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 2,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+        );
+      }
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Function error rate (%)', left: errorWidgets, width: 12 }),
+        new cloudwatch.GraphWidget({ title: 'Function throttles', left: throttleWidgets, width: 12 }),
+      );
+    };
+    addFunctionAlarms(
+      props.functions ??
+        Stack.of(this)
+          .node.findAll()
+          .filter((c): c is lambda.Function => c instanceof lambda.Function)
+          // CDK's own singleton helpers (log retention, bucket auto-delete) are not outcall code.
+          .filter((fn) => !fn.node.path.includes('SingletonLambda') && !fn.node.id.startsWith('Custom')),
+    );
+  }
+}
