@@ -2,12 +2,19 @@ import { Command, CommanderError } from 'commander';
 import { register as campaignCheck } from '#cli/commands/campaign-check';
 import { register as campaignExplain } from '#cli/commands/campaign-explain';
 import { register as listsCheck } from '#cli/commands/lists-check';
+import { register as listsUpload } from '#cli/commands/lists-upload';
 import { register as report } from '#cli/commands/report';
 import { UsageError } from '#cli/errors';
 import { type CliIo, EXIT_USAGE, processIo } from '#cli/io';
 
 /** Each command module exports `register(program, io)`; add new commands to this list. */
-const registrations: ((program: Command, io: CliIo) => void)[] = [campaignCheck, campaignExplain, listsCheck, report];
+const registrations: ((program: Command, io: CliIo) => void)[] = [
+  campaignCheck,
+  campaignExplain,
+  listsCheck,
+  listsUpload,
+  report,
+];
 
 /** The `outcall` program with every command registered; it throws instead of exiting the process. */
 export function buildProgram(io: CliIo = processIo): Command {
