@@ -26,6 +26,8 @@ export interface ScenarioOptions {
   days?: number;
   /** Dials per minute the planner sets (matched to the floor). Default 8. */
   dialsPerMinute?: number;
+  /** Simulated minutes per firing of the per-minute schedules (see LocalStackOptions.tickMinutes). Default 5. */
+  tickMinutes?: number;
   /** Where out/summary.json and out/reports/ go. Default `<repo>/out`. */
   outDir?: string;
   /** The call list. Default examples/list.csv. */
@@ -82,6 +84,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     start: START,
     agents,
     floor: { seed: options.seed ?? 7 },
+    tickMinutes: options.tickMinutes ?? 5,
     managerEmails: ['manager@example.com'],
     ...options.stack,
   });
@@ -105,7 +108,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     const created = (await api('POST', '/campaigns', PLANNER, spec)) as { id: string; name: string };
     const campaignId = created.id;
     await api('PATCH', `/campaigns/${campaignId}`, PLANNER, {
-      pacing: { dialsPerMinute: options.dialsPerMinute ?? 6 },
+      pacing: { dialsPerMinute: options.dialsPerMinute ?? 5 },
       teamIds: ['team-east', 'team-west'],
     });
     print(`outcall: campaign ${campaignId} "${created.name}" created; ${agents.length} agents in 2 teams`);
@@ -132,8 +135,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     const pilotSize = (spec as { pilot?: { size?: number } }).pilot?.size ?? 200;
     while (true) {
       const minute = await stack.runMinute();
-      minutesRun++;
-      stack.clock.advanceMinutes(1);
+      minutesRun += stack.tickMinutes;
+      stack.clock.advanceMinutes(stack.tickMinutes);
       if (minute.dialed === 0 && stack.floor.tally.dials >= pilotSize && stack.floor.inFlight === 0) break;
       if (minutesRun > 600) throw new Error('the pilot did not finish within 10 simulated hours');
     }
@@ -162,12 +165,13 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
         day = local.day;
       }
       await world.act(local);
-      const minute = await stack.runMinute();
-      minutesRun++;
-      // Busy minutes one by one; quiet stretches (night, nothing due or in flight) fast-forward.
-      const quiet = minute.dialed === 0 && stack.floor.inFlight === 0;
-      const night = local.hour < 8 || local.hour >= 21;
-      const step = night ? 10 - (local.minute % 10) : quiet ? 5 - (local.minute % 5) : 1;
+      await stack.runMinute();
+      // Nights (nothing can dial, nothing is in flight) fast-forward in half-hour steps; the night's schedules (QA
+      // sampler at 01:30, hourly reports) fall on them.
+      const night = (local.hour < 8 || local.hour >= 21) && stack.floor.inFlight === 0;
+      const tick = stack.tickMinutes;
+      const step = night ? Math.max(tick, 30 - (local.minute % 30)) : tick - (local.minute % tick);
+      minutesRun += step;
       stack.clock.advanceMinutes(step);
     }
     await stack.settle();

@@ -85,6 +85,11 @@ export interface LocalStackOptions {
   start: Date;
   agents: readonly SimAgent[];
   floor?: Partial<Omit<FloorOptions, 'agents' | 'instanceArn'>>;
+  /**
+   * Simulated minutes between two firings of the per-minute schedules (dispatcher, reminders). 1 is what AWS does;
+   * the demo uses 5 so that three working days fit in its time budget. Default 1.
+   */
+  tickMinutes?: number;
   /** Port of the HTTP API on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   managerEmails?: readonly string[];
@@ -131,7 +136,13 @@ export interface LocalStack {
   syncRoster(): Promise<void>;
   /** Delivers queued S3 notifications (and continuations) to the ingest handler until the queue is empty. */
   deliverIntake(): Promise<number>;
-  /** Fires what is due at the clock's current minute, then delivers what the call floor emitted. */
+  /** Simulated minutes one {@link LocalStack.runMinute} stands for. */
+  tickMinutes: number;
+  /**
+   * One firing of the schedules at the clock's current minute: intake, the outcomes the floor emitted, the
+   * dispatcher, and whatever falls in this tick — reconciler (every 5 min), reminders, QA sampler (01:30),
+   * report tick and roster sync (hourly). The caller advances the clock by {@link LocalStack.tickMinutes}.
+   */
   runMinute(): Promise<MinuteReport>;
   /** Delivers what the call floor emitted up to now and drains the bus. */
   settle(): Promise<number>;
@@ -159,6 +170,7 @@ async function build(
   stopAll: () => Promise<void>,
 ): Promise<LocalStack> {
   const clock = new SimClock(options.start);
+  const tickMinutes = options.tickMinutes ?? 1;
   const timings: Record<string, number> = {};
   const timed = async <T>(job: string, work: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -412,6 +424,10 @@ async function build(
   const runMinute = async (): Promise<MinuteReport> => {
     const now = clock.now();
     const local = localTime(now, TEAM_ZONE);
+    // A schedule at hh:mm fires in the tick whose minutes cover it.
+    const covers = (minute: number, hour?: number) =>
+      (hour === undefined || local.hour === hour) && local.minute <= minute && minute < local.minute + tickMinutes;
+    const everyFive = [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55].some((m) => covers(m));
     const report: MinuteReport = {
       at: now.toISOString(),
       dialed: 0,
@@ -425,7 +441,7 @@ async function build(
     report.emissions += await timed('outcomes', settle);
     const ticks = await timed('dispatcher', () => dispatchTick(dialing));
     report.dialed = ticks.reduce((s, t) => s + t.dialed, 0);
-    if (local.minute % 5 === 0) {
+    if (everyFive) {
       await timed('reconciler', () => reconcileTick(dialing)).catch((e: unknown) => fail('reconciler', e));
     }
     try {
@@ -436,14 +452,14 @@ async function build(
     } catch (error) {
       fail('reminders', error);
     }
-    if (local.hour === 1 && local.minute === 30) {
+    if (covers(30, 1)) {
       const sampled = await runScheduledSampling(qa, { timeZone: TEAM_ZONE }).catch((e: unknown) => {
         fail('qa-sampler', e);
         return [];
       });
       report.sampled = sampled.reduce((s, r) => s + r.added, 0);
     }
-    if (local.minute === 0) {
+    if (covers(0)) {
       const tick = await timed('reports', () => handlers.reportTick()).catch((e: unknown) => {
         fail('report-tick', e);
         return { sent: [] as string[] };
@@ -472,6 +488,7 @@ async function build(
     qa,
     orders,
     placedOrders,
+    tickMinutes,
     timings,
     failures,
     syncRoster: async () => {

@@ -39,7 +39,10 @@ export interface FloorOptions {
   talkSeconds?: { min: number; max: number };
   /** After-contact work, seconds. Default 10–30. */
   acwSeconds?: { min: number; max: number };
-  /** Contact event types emitted per call (Connect sends more; the recorder needs these). */
+  /**
+   * Contact event types emitted per call. Default DISCONNECTED only: Connect sends more, but they are best effort and
+   * the contact record says everything again; each one is an outcome write locally.
+   */
   eventTypes?: readonly ('INITIATED' | 'CONNECTED_TO_SYSTEM' | 'CONNECTED_TO_AGENT' | 'DISCONNECTED' | 'COMPLETED')[];
   /** Calls the outbound flow's call-start Lambda on answered calls. Default true. */
   callStart?: boolean;
@@ -106,7 +109,7 @@ export class CallFloor {
       dispositions: options.dispositions ?? DEFAULT_DISPOSITION_MIX,
       talkSeconds: options.talkSeconds ?? { min: 30, max: 150 },
       acwSeconds: options.acwSeconds ?? { min: 10, max: 30 },
-      eventTypes: options.eventTypes ?? ['CONNECTED_TO_AGENT', 'DISCONNECTED'],
+      eventTypes: options.eventTypes ?? ['DISCONNECTED'],
       callStart: options.callStart ?? true,
     };
     this.#random = mulberry32(options.seed ?? 7);
