@@ -43,6 +43,8 @@ export function buildApp(app: App = new App()): OutcallApp {
     bus: stateful.bus,
     contactRecordStream: stateful.contactRecordStream,
     contactRecordFailureQueue: stateful.contactRecordFailureQueue,
+    uploadQueues: stateful.uploadQueues,
+    phoneKeySecret: stateful.phoneKeySecret,
   });
 
   Tags.of(app).add('project', 'outcall');

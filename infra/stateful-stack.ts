@@ -4,6 +4,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { OutcallConfig } from '#infra/config';
@@ -26,6 +28,8 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   /** Customer-managed key (rotated yearly) that encrypts the tables, buckets and queues. */
   readonly key: kms.Key;
+  /** Customer-managed key (rotated yearly) of the queues the uploads bucket notifies. */
+  readonly notificationsKey: kms.Key;
   /** The single operational table, shaped by `MAIN_TABLE`. */
   readonly table: dynamodb.Table;
   /** Powertools idempotency records. */
@@ -40,6 +44,13 @@ export class StatefulStack extends Stack {
   readonly intakeQueue: sqs.Queue;
   /** Where intake messages land after repeated failures; kept 14 days for inspection and redrive. */
   readonly intakeDeadLetterQueue: sqs.Queue;
+  /** Uploads under `agents/` (roster sheets) and `orders/` (fulfilment sheets), each consumed by its own function. */
+  readonly uploadQueues: { readonly agents: sqs.Queue; readonly orders: sqs.Queue };
+  /**
+   * The HMAC secret of phone keys (shared/domain/phone-key.ts). Generated once and never rotated: every key and every
+   * DNC entry is derived from it, so it is retained even when the stage's other data is not.
+   */
+  readonly phoneKeySecret: secretsmanager.Secret;
   /** Custom bus for outcall's domain events. */
   readonly bus: events.EventBus;
   /** Amazon Connect contact records (CTRs), KMS-encrypted; the instance streams to it (docs/outcomes.md). */
@@ -54,6 +65,14 @@ export class StatefulStack extends Stack {
 
     this.key = new kms.Key(this, 'DataKey', {
       description: `outcall ${props.config.stage} data at rest`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    // The queues S3 notifies get their own key: S3 must be allowed to use the key of a queue it writes to, and that
+    // grant on the data key would make the data key depend on the uploads bucket it encrypts (a cycle).
+    this.notificationsKey = new kms.Key(this, 'UploadNotificationsKey', {
+      description: `outcall ${props.config.stage} upload notification queues`,
       enableKeyRotation: true,
       removalPolicy,
     });
@@ -96,7 +115,7 @@ export class StatefulStack extends Stack {
 
     this.intakeDeadLetterQueue = new sqs.Queue(this, 'IntakeDeadLetterQueue', {
       retentionPeriod: Duration.days(14),
-      ...this.queueDefaults(removalPolicy),
+      ...this.queueDefaults(removalPolicy, this.notificationsKey),
     });
     this.intakeQueue = new sqs.Queue(this, 'IntakeQueue', {
       // AWS's rule for Lambda sources: at least six times the function timeout, so a slow batch is not redelivered
@@ -104,7 +123,49 @@ export class StatefulStack extends Stack {
       visibilityTimeout: Duration.minutes(MAX_FUNCTION_TIMEOUT.toMinutes() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.intakeDeadLetterQueue, maxReceiveCount: 5 },
-      ...this.queueDefaults(removalPolicy),
+      ...this.queueDefaults(removalPolicy, this.notificationsKey),
+    });
+
+    // S3 → SQS in this stack, next to the bucket, the queue and the key: the key policy lets S3 encrypt messages, and
+    // nothing here depends on a function.
+    for (const prefix of ['lists/', 'dnc/']) {
+      this.uploadsBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.intakeQueue), {
+        prefix,
+      });
+    }
+    this.uploadQueues = {
+      agents: this.uploadQueue('AgentsUpload', removalPolicy),
+      orders: this.uploadQueue('OrdersUpload', removalPolicy),
+    };
+    this.uploadsBucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.SqsDestination(this.uploadQueues.agents),
+      { prefix: 'agents/' },
+    );
+    this.uploadsBucket.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.SqsDestination(this.uploadQueues.orders),
+      { prefix: 'orders/' },
+    );
+
+    // CDK's own custom resource that applies the bucket notification configuration (deploy time only).
+    const notificationsHandler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (notificationsHandler) {
+      Validations.of(notificationsHandler).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "CDK's bucket-notification custom resource: it runs at deploy time and only writes its own logs.",
+      });
+    }
+
+    this.phoneKeySecret = new secretsmanager.Secret(this, 'PhoneKeySecret', {
+      description: `outcall ${props.config.stage}: HMAC secret of phone keys; never change it`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.phoneKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating it would orphan every phone key and DNC entry derived from it; it is a pseudonymisation key.',
     });
 
     // No fixed name: dev and prod (or two developers' stacks) can share an account; functions get the name via BUS_NAME.
@@ -126,6 +187,20 @@ export class StatefulStack extends Stack {
     Validations.of(this.contactRecordFailureQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the on-failure destination of the contact-record event source mapping.',
+    });
+  }
+
+  /** A small-file upload queue with its DLQ; its consumer runs at most a few minutes. */
+  private uploadQueue(id: string, removalPolicy: RemovalPolicy): sqs.Queue {
+    const deadLetterQueue = new sqs.Queue(this, `${id}DeadLetterQueue`, {
+      retentionPeriod: Duration.days(14),
+      ...this.queueDefaults(removalPolicy, this.notificationsKey),
+    });
+    return new sqs.Queue(this, `${id}Queue`, {
+      visibilityTimeout: Duration.minutes(6 * 5),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 },
+      ...this.queueDefaults(removalPolicy, this.notificationsKey),
     });
   }
 
@@ -166,10 +241,10 @@ export class StatefulStack extends Stack {
     });
   }
 
-  private queueDefaults(removalPolicy: RemovalPolicy) {
+  private queueDefaults(removalPolicy: RemovalPolicy, key: kms.IKey = this.key) {
     return {
       encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
+      encryptionMasterKey: key,
       // Reuse data keys for 5 minutes: far fewer KMS calls at dialing volumes.
       dataKeyReuse: Duration.minutes(5),
       enforceSSL: true,

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -17,6 +17,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
@@ -53,6 +54,10 @@ export interface StatelessStackProps extends StackProps {
   readonly contactRecordStream: IStream;
   /** On-failure destination of the contact-record event source mapping. */
   readonly contactRecordFailureQueue: IQueue;
+  /** Queues the uploads bucket notifies for `agents/` and `orders/` sheets. */
+  readonly uploadQueues: { readonly agents: IQueue; readonly orders: IQueue };
+  /** HMAC secret of phone keys; read by the functions that turn numbers into keys. */
+  readonly phoneKeySecret: ISecret;
 }
 
 /**
@@ -217,6 +222,7 @@ export class StatelessStack extends Stack {
     // them once the function is given the phone-key secret (PHONE_KEY_SECRET).
     this.addApiRoute('/subjects/{proxy+}', this.apiFunction);
 
+    this.addUploadConsumers(props);
     this.operations = new Operations(this, 'Operations', {
       key: props.key,
       operatorsEmail: this.parameter('operatorsEmail'),
@@ -230,7 +236,44 @@ export class StatelessStack extends Stack {
         OrdersDlq: this.orders.deadLetterQueue,
       },
     });
+
     new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
+  }
+
+  /** `agents/` roster sheets and `orders/` fulfilment sheets, each from its own notification queue. */
+  private addUploadConsumers(props: StatelessStackProps): void {
+    const agents = this.addFunction('AgentsUploadFunction', {
+      entry: 'functions/agents/agents-upload.ts',
+      serviceName: 'agents-upload',
+      description: 'Roster sheets uploaded under agents/',
+      timeout: Duration.minutes(5),
+    })
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1'] })
+      .bindBucketRead(props.uploadsBucket);
+    agents.addEventSource(
+      new SqsEventSource(props.uploadQueues.agents, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+
+    const sender = this.parameter('sesSenderAddress');
+    const orders = this.addFunction('OrdersUploadFunction', {
+      entry: 'functions/orders/fulfilment-upload.ts',
+      serviceName: 'orders-upload',
+      description: 'Fulfilment sheets uploaded under orders/',
+      timeout: Duration.minutes(5),
+      environment: { SES_SENDER: sender },
+    })
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'gsi2'] })
+      .bindBucketRead(props.uploadsBucket)
+      .bindBus(props.bus);
+    orders.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: sender })],
+      }),
+    );
+    orders.addEventSource(
+      new SqsEventSource(props.uploadQueues.orders, { batchSize: 1, reportBatchItemFailures: true }),
+    );
   }
 
   /**

@@ -8,9 +8,24 @@ const prod = templateOf(outcallApp('prod').stateful);
 const keyRef = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DataKey'), 'Arn'] };
 
 describe('stateful stack', () => {
-  it('has one customer-managed key with rotation', () => {
-    dev.resourceCountIs('AWS::KMS::Key', 1);
-    dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  it('has two customer-managed keys, both rotated: data, and the queues S3 notifies', () => {
+    dev.resourceCountIs('AWS::KMS::Key', 2);
+    dev.resourcePropertiesCountIs('AWS::KMS::Key', { EnableKeyRotation: true }, 2);
+  });
+
+  it('notifies the intake queue of lists/ and dnc/ uploads, and one queue each for agents/ and orders/', () => {
+    const config = JSON.stringify(dev.findResources('Custom::S3BucketNotifications'));
+    for (const prefix of ['lists/', 'dnc/', 'agents/', 'orders/']) expect(config).toContain(`"Value":"${prefix}"`);
+    expect(config).toMatch(/IntakeQueue/);
+    expect(config).toMatch(/AgentsUploadQueue/);
+    expect(config).toMatch(/OrdersUploadQueue/);
+  });
+
+  it('keeps the phone-key secret under the data key, retained whatever the stage', () => {
+    dev.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ KmsKeyId: Match.anyValue(), GenerateSecretString: Match.anyValue() }),
+    });
   });
 
   it('builds the main table from MAIN_TABLE: keys, GSIs with projections, TTL, PITR, KMS, on demand', () => {
@@ -104,9 +119,10 @@ describe('stateful stack', () => {
   });
 
   it('gives the intake queue a KMS-encrypted DLQ kept 14 days and a visibility of six 15-minute timeouts', () => {
+    const notificationsKeyRef = { 'Fn::GetAtt': [Match.stringLikeRegexp('^UploadNotificationsKey'), 'Arn'] };
     dev.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 6 * 15 * 60,
-      KmsMasterKeyId: keyRef,
+      KmsMasterKeyId: notificationsKeyRef,
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IntakeDeadLetterQueue'), 'Arn'] },
         maxReceiveCount: Match.anyValue(),
@@ -114,7 +130,7 @@ describe('stateful stack', () => {
     });
     dev.hasResourceProperties('AWS::SQS::Queue', {
       MessageRetentionPeriod: 14 * 24 * 3600,
-      KmsMasterKeyId: keyRef,
+      KmsMasterKeyId: notificationsKeyRef,
       RedrivePolicy: Match.absent(),
     });
     dev.resourcePropertiesCountIs(
@@ -124,7 +140,20 @@ describe('stateful stack', () => {
           Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
         },
       },
-      3, // intake queue, its DLQ, the contact-record failure queue
+      4, // the three dead-letter queues and the contact-record failure queue: TLS-only and nothing else
+    );
+    // The three queues S3 notifies: TLS-only, plus S3's permission to send.
+    dev.resourcePropertiesCountIs(
+      'AWS::SQS::QueuePolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' } }),
+          ]),
+        },
+      },
+      3,
     );
   });
 

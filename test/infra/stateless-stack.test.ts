@@ -10,7 +10,7 @@ describe('stateless stack', () => {
   it('routes /campaigns, /qa, the order, team and agent routes (ANY) to one integration behind IAM auth', () => {
     const routeKeys = ['ANY /campaigns', 'ANY /campaigns/{proxy+}', 'ANY /qa/{proxy+}'];
     routeKeys.push('ANY /orders', 'ANY /orders/{proxy+}', 'ANY /order-reports/{proxy+}');
-    routeKeys.push('ANY /teams', 'ANY /teams/{proxy+}', 'ANY /agents/{proxy+}');
+    routeKeys.push('ANY /teams', 'ANY /teams/{proxy+}', 'ANY /agents/{proxy+}', 'ANY /subjects/{proxy+}');
     for (const routeKey of routeKeys) {
       template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
         RouteKey: routeKey,
