@@ -17,6 +17,11 @@ export interface DynamoDbLocal {
 export interface DynamoDbLocalOptions {
   /** How long to wait for the emulator to answer. Default 60 s (a cold JVM on 2 busy cores is slow). */
   startTimeoutMs?: number;
+  /**
+   * `startup` (default) compiles with C1 only: the fastest start, right for tests. `throughput` lets the JVM reach
+   * its optimising compiler, for runs of tens of thousands of requests (the local demo, benchmarks).
+   */
+  jit?: 'startup' | 'throughput';
 }
 
 export class DynamoDbLocalStartError extends Error {
@@ -76,7 +81,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const child = spawn(
     'java',
     [
-      ...JVM_FLAGS,
+      ...(options.jit === 'throughput' ? JVM_FLAGS.filter((f) => !f.startsWith('-XX:TieredStopAtLevel')) : JVM_FLAGS),
       `-Djava.library.path=${join(emulatorDir, 'DynamoDBLocal_lib')}`,
       '-cp',
       classPath,

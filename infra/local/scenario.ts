@@ -56,7 +56,8 @@ export interface ScenarioResult {
 }
 
 const ROOT = new URL('../../', import.meta.url);
-const START = new Date('2027-03-01T00:30:00.000Z'); // Monday 08:30 in Shanghai
+// Monday 15 March 2027, 08:30 in Shanghai: the 15th is a plan day (工作计划 for the second half of the month).
+const START = new Date('2027-03-15T00:30:00.000Z');
 const PLANNER = { 'x-outcall-user': 'planner.wang', 'x-outcall-roles': 'planner' };
 
 /** The simulated floor: 8 agents in two teams. Ids are Connect user ids (UUIDs). */
@@ -265,6 +266,15 @@ class SimulatedPeople {
             tomorrowPlan: '跟进意向客户。',
           },
         );
+        // On the 15th the plan for the second half of the month is due as well.
+        if (local.day.endsWith('-15')) {
+          await this.#api(
+            'PUT',
+            `/agents/${agent.id}/plans/${addDays(local.day, 1)}`,
+            { 'x-outcall-user': agent.id, 'x-outcall-roles': 'agent' },
+            { plan: '下半月：每天50通有效电话，重点跟进意向客户与回访。' },
+          );
+        }
       }
     }
     if (local.hour === 10 && local.minute < 5 && !this.#scored.has(local.day)) {

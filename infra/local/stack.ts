@@ -130,6 +130,8 @@ export interface LocalStack {
   placedOrders: string[];
   /** Wall milliseconds spent per job, for the bench and for tuning the scenario. */
   timings: Record<string, number>;
+  /** DynamoDB requests sent so far, by command. */
+  requests: Record<string, number>;
   /** Failures absorbed by the stack's retries and DLQs (should stay empty). */
   failures: { where: string; error: string }[];
   /** Runs the Connect roster sync (Scheduler, hourly in AWS). */
@@ -189,7 +191,7 @@ async function build(
   const managerEmails = options.managerEmails ?? ['manager@example.com'];
 
   const [dynamo, s3Local, ses, sim] = await Promise.all([
-    startDynamoDbLocal(),
+    startDynamoDbLocal({ jit: 'throughput' }),
     startS3Local({ buckets: [] }),
     startSesLocal(),
     startConnectSim(),
@@ -207,6 +209,15 @@ async function build(
     credentials: LOCAL_CREDENTIALS,
   });
   stops.push(async () => client.destroy());
+  const requests: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String((context as { commandName?: string }).commandName);
+      requests[name] = (requests[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'localRequestCounter' },
+  );
   const names: TableNames = { main: 'outcall-main', idempotency: 'outcall-idempotency' };
   await createTables(client, names);
   const tableName = names.main;
@@ -490,6 +501,7 @@ async function build(
     placedOrders,
     tickMinutes,
     timings,
+    requests,
     failures,
     syncRoster: async () => {
       await syncRoster({ store: agentStore, roster, clock, defaultTimeZone: TEAM_ZONE });

@@ -78,6 +78,7 @@ describe('local demo (npm start --once)', () => {
     expect(dailyLogs.missing).toBeGreaterThan(0);
     expect(emailsByKind.reminder ?? 0).toBeGreaterThan(0);
     expect(emailsByKind.missingLogs ?? 0).toBeGreaterThan(0);
+    expect(emailsByKind.plan ?? 0).toBeGreaterThan(0);
   });
 
   it('sends the pilot review, daily reports and the evaluation, and ends evaluated', () => {
