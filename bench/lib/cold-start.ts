@@ -25,8 +25,6 @@ export const LAMBDA_LIKE_ENV: Readonly<Record<string, string>> = {
   AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
   LAMBDA_TASK_ROOT: '/var/task',
   TZ: ':UTC',
-  // OutcallFunction sets this on every function (infra/constructs/outcall-function.ts): source maps are parsed at load.
-  NODE_OPTIONS: '--enable-source-maps',
   POWERTOOLS_SERVICE_NAME: 'outcall',
   POWERTOOLS_METRICS_NAMESPACE: 'outcall',
   POWERTOOLS_LOG_LEVEL: 'WARN',

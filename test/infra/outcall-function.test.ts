@@ -63,7 +63,7 @@ describe('OutcallFunction defaults', () => {
           STAGE: 'prod',
           POWERTOOLS_SERVICE_NAME: 'dialer',
           POWERTOOLS_METRICS_NAMESPACE: 'outcall',
-          NODE_OPTIONS: '--enable-source-maps --max-old-space-size=512',
+          NODE_OPTIONS: '--max-old-space-size=512',
           DIAL_BATCH_SIZE: '25',
           LATE: 'yes',
         },
