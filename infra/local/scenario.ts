@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse as parseYaml } from 'yaml';
@@ -156,7 +156,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     // 4. Working days.
     const startDay = localTime(START, TEAM_ZONE).day;
     const endAt = new Date(Date.parse(`${addDays(startDay, days - 1)}T21:00:00+08:00`));
-    const world = new SimulatedPeople(stack, api, agents, campaignId, options.seed ?? 7);
+    const world = new SimulatedPeople(stack, api, agents, options.seed ?? 7);
     let day = startDay;
     while (stack.clock.now() < endAt) {
       const now = stack.clock.now();
@@ -185,6 +185,8 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     const summary = await readSummary(stack, campaignId);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    // Reports of an earlier run would read as this one's.
+    rmSync(join(outDir, 'reports'), { recursive: true, force: true });
     const saved = await saveReports(stack, join(outDir, 'reports'));
     for (const line of kpiTables(summary)) print(line);
     print(
@@ -234,7 +236,7 @@ class SimulatedPeople {
   readonly #random: () => number;
   readonly #orders = new Map<string, { placedAt: number; step: number }>();
 
-  constructor(stack: LocalStack, api: Api, agents: SimAgent[], _campaignId: string, seed: number) {
+  constructor(stack: LocalStack, api: Api, agents: SimAgent[], seed: number) {
     this.#stack = stack;
     this.#api = api;
     this.#agents = agents;
