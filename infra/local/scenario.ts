@@ -36,6 +36,8 @@ export interface ScenarioOptions {
   seed?: number;
   /** Progress lines; default console.log. */
   print?: (line: string) => void;
+  /** Rewrites the day's status line in place every simulated hour. Default: when stdout is a terminal. */
+  live?: boolean;
   /** Passed to the stack (e.g. a fixed API port). */
   stack?: Partial<LocalStackOptions>;
   /** Keep the stack running at the end (serve mode); the caller stops it. */
@@ -156,14 +158,18 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     // 4. Working days.
     const startDay = localTime(START, TEAM_ZONE).day;
     const endAt = new Date(Date.parse(`${addDays(startDay, days - 1)}T21:00:00+08:00`));
+    const live = options.live ?? (options.print === undefined && process.stdout.isTTY === true);
     const world = new SimulatedPeople(stack, api, agents, options.seed ?? 7);
     let day = startDay;
     while (stack.clock.now() < endAt) {
       const now = stack.clock.now();
       const local = localTime(now, TEAM_ZONE);
       if (local.day !== day) {
+        if (live) process.stdout.write('\r\x1b[2K');
         print(await dayLine(stack, campaignId, day));
         day = local.day;
+      } else if (live && local.minute < stack.tickMinutes && local.hour >= 8 && local.hour <= 21) {
+        process.stdout.write(`\r\x1b[2K${await dayLine(stack, campaignId, day)}`);
       }
       await world.act(local);
       await stack.runMinute();
@@ -176,6 +182,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       stack.clock.advanceMinutes(step);
     }
     await stack.settle();
+    if (live) process.stdout.write('\r\x1b[2K');
     print(await dayLine(stack, campaignId, day));
 
     // 5. Completion and the evaluation report (the rule on CampaignTransitioned sends it and marks it evaluated).
