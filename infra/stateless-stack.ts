@@ -19,6 +19,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
@@ -86,6 +87,8 @@ export class StatelessStack extends Stack {
   readonly orders: Orders;
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
+  /** Dead-letter queue of the QA, reminder and dialing schedules. */
+  readonly scheduleDeadLetterQueue: sqs.Queue;
   /** Alarm topic, alarms and dashboard (docs/operations.md); created last so that it watches every function. */
   readonly operations: Operations;
 
@@ -140,8 +143,19 @@ export class StatelessStack extends Stack {
     this.addApiRoute('/campaigns', this.apiFunction);
     this.addApiRoute('/campaigns/{proxy+}', this.apiFunction);
     this.addApiRoute('/qa/{proxy+}', this.apiFunction);
+    // One dead-letter queue for every schedule (QA sampling, reminders, dialing): one alarm, one redrive.
+    this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
+    });
     this.qaSampling = new QaSampling(this, 'QaSampling', {
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
+      deadLetterQueue: this.scheduleDeadLetterQueue,
       table: props.table,
     });
 
@@ -157,6 +171,7 @@ export class StatelessStack extends Stack {
     });
 
     this.agentReminders = new AgentReminders(this, 'AgentReminders', {
+      deadLetterQueue: this.scheduleDeadLetterQueue,
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
       connectInstanceId: this.parameter('connectInstanceId'),
@@ -164,6 +179,7 @@ export class StatelessStack extends Stack {
       senderAddress: this.parameter('sesSenderAddress'),
     });
     this.dialing = new Dialing(this, 'Dialing', {
+      deadLetterQueue: this.scheduleDeadLetterQueue,
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
       bus: props.bus,
@@ -229,9 +245,7 @@ export class StatelessStack extends Stack {
       deadLetterQueues: {
         IntakeDlq: props.intakeDeadLetterQueue,
         ContactRecordFailures: props.contactRecordFailureQueue,
-        QaScheduleDlq: this.qaSampling.deadLetterQueue,
-        ReminderScheduleDlq: this.agentReminders.deadLetterQueue,
-        DialingScheduleDlq: this.dialing.deadLetterQueue,
+        ScheduleDlq: this.scheduleDeadLetterQueue,
         ReportsDlq: this.reports.deadLetterQueue,
         OrdersDlq: this.orders.deadLetterQueue,
       },

@@ -3,13 +3,18 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
+import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 
 /** Props of {@link Dialing}. */
 export interface DialingProps {
+  /**
+   * Dead-letter queue of the schedules, shared with other schedules of the stack (one queue to watch and redrive).
+   * @default a queue of this construct's own
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -35,7 +40,7 @@ export interface DialingProps {
 export class Dialing extends Construct {
   readonly dispatcherFunction: OutcallFunction;
   readonly reconcilerFunction: OutcallFunction;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: DialingProps) {
     super(scope, id);
@@ -69,15 +74,20 @@ export class Dialing extends Construct {
       new iam.PolicyStatement({ actions: ['connect-campaigns:PutOutboundRequestBatch'], resources: [campaignArns] }),
     );
 
-    this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDlq', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
-    });
+    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
+    else {
+      const dlq = new sqs.Queue(this, 'ScheduleDlq', {
+        enforceSSL: true,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason:
+          "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
+      });
+      this.deadLetterQueue = dlq;
+    }
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'EventBridge Scheduler invokes the dialing dispatcher and reconciler',
@@ -85,13 +95,6 @@ export class Dialing extends Construct {
     const dispatcherRole = this.dispatcherFunction.executionRole;
     this.node.addValidation({
       validate: () => {
-        for (const fn of [this.dispatcherFunction, this.reconcilerFunction]) {
-          const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
-          Validations.of(scheduleRole).acknowledge({
-            id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-            reason: 'grantInvoke adds the qualified ARN form of the one function (its versions); nothing else.',
-          });
-        }
         Validations.of(dispatcherRole).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect-campaigns:<AWS::Region>:<AWS::AccountId>:campaign/*]',
           reason: 'Outbound campaigns are created at launch, so their ids are not known at deploy time.',
@@ -104,7 +107,7 @@ export class Dialing extends Construct {
       description: 'Dialing dispatcher: due contacts of every pilot and active campaign',
       schedule: ScheduleExpression.expression('rate(1 minute)', timeZone),
       // A tick older than two minutes is superseded by the next one, which finds the same contacts still due.
-      target: new LambdaInvoke(this.dispatcherFunction, {
+      target: new ExactLambdaInvoke(this.dispatcherFunction, {
         role: scheduleRole,
         retryAttempts: 1,
         maxEventAge: Duration.minutes(2),
@@ -115,7 +118,7 @@ export class Dialing extends Construct {
     new Schedule(this, 'ReconcilerRun', {
       description: 'Dialing reconciler: stale dials',
       schedule: ScheduleExpression.expression(`rate(${minutes} minutes)`, timeZone),
-      target: new LambdaInvoke(this.reconcilerFunction, {
+      target: new ExactLambdaInvoke(this.reconcilerFunction, {
         role: scheduleRole,
         retryAttempts: 2,
         maxEventAge: Duration.minutes(10),

@@ -2,13 +2,18 @@ import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
+import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 
 /** Props of {@link QaSampling}. */
 export interface QaSamplingProps {
+  /**
+   * Dead-letter queue of the schedules, shared with other schedules of the stack (one queue to watch and redrive).
+   * @default a queue of this construct's own
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -29,7 +34,7 @@ export interface QaSamplingProps {
  */
 export class QaSampling extends Construct {
   readonly samplerFunction: OutcallFunction;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.IQueue;
   readonly schedules: Schedule[];
 
   constructor(scope: Construct, id: string, props: QaSamplingProps) {
@@ -46,37 +51,31 @@ export class QaSampling extends Construct {
       })
       // Agents' attempts by day, team rosters and the team list are all gsi1 Queries; queue items are conditional puts.
       .bindTableReadWrite(props.table, { indexNames: ['gsi1'] });
-    this.deadLetterQueue = new sqs.Queue(this, 'SamplerScheduleDlq', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
-    });
+    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
+    else {
+      const dlq = new sqs.Queue(this, 'SamplerScheduleDlq', {
+        enforceSSL: true,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason:
+          "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
+      });
+      this.deadLetterQueue = dlq;
+    }
     // A role of our own rather than the stack-wide singleton, so the acknowledgment below covers this target only.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'EventBridge Scheduler invokes the QA sampler',
-    });
-    const sampler = this.samplerFunction;
-    this.node.addValidation({
-      validate: () => {
-        const logicalId = Stack.of(sampler).getLogicalId(sampler.node.defaultChild as CfnElement);
-        Validations.of(scheduleRole).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-          reason: 'grantInvoke adds the qualified ARN form of the one sampler function (its versions); nothing else.',
-        });
-        return [];
-      },
     });
     this.schedules = zones.map(
       (zone, i) =>
         new Schedule(this, `Daily${i}`, {
           description: `QA sampling of the previous local day, teams in ${zone}`,
           schedule: ScheduleExpression.cron({ minute, hour, timeZone: TimeZone.of(zone) }),
-          target: new LambdaInvoke(this.samplerFunction, {
+          target: new ExactLambdaInvoke(this.samplerFunction, {
             input: ScheduleTargetInput.fromObject({ timeZone: zone }),
             role: scheduleRole,
             retryAttempts: 3,

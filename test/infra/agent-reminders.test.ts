@@ -16,7 +16,7 @@ describe('agent reminders in the stateless stack', () => {
         Target: Match.objectLike({
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(fn), 'Arn'] },
           RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AgentRemindersScheduleDlq'), 'Arn'] } },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduleDeadLetterQueue'), 'Arn'] } },
         }),
       });
     }

@@ -80,8 +80,8 @@ describe('cdk-nag AwsSolutions', () => {
       app.synth();
 
       const acks = acknowledgments(app);
-      // Each scheduled construct brings ~4 specific ones (its DLQ, its schedule role per function, its own scope).
-      expect(acks.length).toBeLessThanOrEqual(26);
+      // One per inherent wildcard (object prefixes, Connect ids unknown at deploy, X-Ray, CDK helpers) or DLQ. Goal 15.
+      expect(acks.length).toBeLessThanOrEqual(18);
       for (const ack of acks) {
         expect(ack.id, ack.path).toMatch(/AwsSolutions-[A-Z0-9]+/);
         expect(ack.reason.length, ack.path).toBeGreaterThan(30);

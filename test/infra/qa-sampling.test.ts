@@ -15,7 +15,7 @@ describe('QA in the stateless stack', () => {
         Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QaSamplerFunction'), 'Arn'] },
         Input: JSON.stringify({ timeZone: 'Asia/Shanghai' }),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 21_600 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QaSamplingSamplerScheduleDlq'), 'Arn'] } },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduleDeadLetterQueue'), 'Arn'] } },
       },
     });
   });
