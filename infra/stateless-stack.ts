@@ -87,7 +87,7 @@ export class StatelessStack extends Stack {
   readonly orders: Orders;
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
-  /** Dead-letter queue of the QA, reminder and dialing schedules. */
+  /** Dead-letter queue of every schedule and rule target (QA, reminders, dialing, reports, orders). */
   readonly scheduleDeadLetterQueue: sqs.Queue;
   /** Alarm topic, alarms and dashboard (docs/operations.md); created last so that it watches every function. */
   readonly operations: Operations;
@@ -143,7 +143,7 @@ export class StatelessStack extends Stack {
     this.addApiRoute('/campaigns', this.apiFunction);
     this.addApiRoute('/campaigns/{proxy+}', this.apiFunction);
     this.addApiRoute('/qa/{proxy+}', this.apiFunction);
-    // One dead-letter queue for every schedule (QA sampling, reminders, dialing): one alarm, one redrive.
+    // One dead-letter queue for every schedule and rule target (QA, reminders, dialing, reports, orders): one alarm.
     this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
       enforceSSL: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -215,6 +215,7 @@ export class StatelessStack extends Stack {
     this.addApiRoute('/agents/{proxy+}', this.apiFunction);
 
     this.reports = new Reports(this, 'Reports', {
+      deadLetterQueue: this.scheduleDeadLetterQueue,
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
       bus: props.bus,
@@ -224,6 +225,7 @@ export class StatelessStack extends Stack {
     });
 
     this.orders = new Orders(this, 'Orders', {
+      deadLetterQueue: this.scheduleDeadLetterQueue,
       addFunction: (fnId, fnProps) => this.addFunction(fnId, fnProps),
       table: props.table,
       bus: props.bus,
@@ -246,8 +248,6 @@ export class StatelessStack extends Stack {
         IntakeDlq: props.intakeDeadLetterQueue,
         ContactRecordFailures: props.contactRecordFailureQueue,
         ScheduleDlq: this.scheduleDeadLetterQueue,
-        ReportsDlq: this.reports.deadLetterQueue,
-        OrdersDlq: this.orders.deadLetterQueue,
       },
     });
 

@@ -10,6 +10,11 @@ import { OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
 
 /** Props of {@link Orders}. */
 export interface OrdersProps {
+  /**
+   * Dead-letter queue of its deliveries, shared with the stack's other schedules and rules (one queue to watch).
+   * @default a queue of this construct's own
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -27,7 +32,7 @@ export interface OrdersProps {
  */
 export class Orders extends Construct {
   readonly orderPlacedFunction: OutcallFunction;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: OrdersProps) {
     super(scope, id);
@@ -52,15 +57,19 @@ export class Orders extends Construct {
       new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sesIdentity] }),
     );
 
-    this.deadLetterQueue = new sqs.Queue(this, 'OrdersDlq', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the OrderPlaced rule; it needs none of its own.',
-    });
+    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
+    else {
+      const dlq = new sqs.Queue(this, 'OrdersDlq', {
+        enforceSSL: true,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the OrderPlaced rule; it needs none of its own.',
+      });
+      this.deadLetterQueue = dlq;
+    }
     new events.Rule(this, 'OrderPlacedRule', {
       description: 'A sale recorded an order: create it and send the order form',
       eventBus: props.bus,

@@ -13,6 +13,11 @@ import { CAMPAIGN_EVENT_SOURCE } from '#shared/use-cases/campaigns';
 
 /** Props of {@link Reports}. */
 export interface ReportsProps {
+  /**
+   * Dead-letter queue of its deliveries, shared with the stack's other schedules and rules (one queue to watch).
+   * @default a queue of this construct's own
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -35,7 +40,7 @@ export interface ReportsProps {
 export class Reports extends Construct {
   readonly tickFunction: OutcallFunction;
   readonly eventsFunction: OutcallFunction;
-  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: ReportsProps) {
     super(scope, id);
@@ -70,15 +75,19 @@ export class Reports extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sesIdentity] }));
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'ReportsDlq', {
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the report schedule and rule; it needs none of its own.',
-    });
+    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
+    else {
+      const dlq = new sqs.Queue(this, 'ReportsDlq', {
+        enforceSSL: true,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is the dead-letter queue of the report schedule and rule; it needs none of its own.',
+      });
+      this.deadLetterQueue = dlq;
+    }
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'EventBridge Scheduler invokes the report tick',

@@ -27,7 +27,7 @@ describe('Operations', () => {
       Properties: { AlarmDescription?: string; AlarmActions?: unknown[] };
     }[];
     const descriptions = alarms.map((a) => a.Properties.AlarmDescription ?? '');
-    expect(descriptions.filter((d) => d.includes('Redrive a dead-letter queue'))).toHaveLength(5);
+    expect(descriptions.filter((d) => d.includes('Redrive a dead-letter queue'))).toHaveLength(3);
     const functions = Object.keys(stateless.findResources('AWS::Lambda::Function')).filter(
       (id) => !id.startsWith('Custom') && !id.includes('LogRetention'),
     );

@@ -13,7 +13,7 @@ describe('reports in the stateless stack', () => {
       Target: Match.objectLike({
         Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportTickFunction'), 'Arn'] },
         RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReportsReportsDlq'), 'Arn'] } },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduleDeadLetterQueue'), 'Arn'] } },
       }),
     });
   });
