@@ -26,7 +26,7 @@ export interface ScenarioOptions {
   days?: number;
   /** Dials per minute the planner sets (matched to the floor). Default 8. */
   dialsPerMinute?: number;
-  /** Simulated minutes per firing of the per-minute schedules (see LocalStackOptions.tickMinutes). Default 5. */
+  /** Simulated minutes per firing of the per-minute schedules (see LocalStackOptions.tickMinutes). Default 10. */
   tickMinutes?: number;
   /** Where out/summary.json and out/reports/ go. Default `<repo>/out`. */
   outDir?: string;
@@ -87,7 +87,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     start: START,
     agents,
     floor: { seed: options.seed ?? 7 },
-    tickMinutes: options.tickMinutes ?? 5,
+    tickMinutes: options.tickMinutes ?? 10,
     managerEmails: ['manager@example.com'],
     ...options.stack,
   });
@@ -111,7 +111,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
     const created = (await api('POST', '/campaigns', PLANNER, spec)) as { id: string; name: string };
     const campaignId = created.id;
     await api('PATCH', `/campaigns/${campaignId}`, PLANNER, {
-      pacing: { dialsPerMinute: options.dialsPerMinute ?? 5 },
+      pacing: { dialsPerMinute: options.dialsPerMinute ?? 6 },
       teamIds: ['team-east', 'team-west'],
     });
     print(`outcall: campaign ${campaignId} "${created.name}" created; ${agents.length} agents in 2 teams`);
@@ -173,6 +173,7 @@ export async function runScenario(options: ScenarioOptions = {}): Promise<Scenar
       }
       await world.act(local);
       await stack.runMinute();
+      await world.afterTick(local);
       // Nights (nothing can dial, nothing is in flight) fast-forward in half-hour steps; the night's schedules (QA
       // sampler at 01:30, hourly reports) fall on them.
       const night = (local.hour < 8 || local.hour >= 21) && stack.floor.inFlight === 0;
@@ -258,8 +259,17 @@ class SimulatedPeople {
   }
 
   async act(local: { hour: number; minute: number; day: string }): Promise<void> {
+    if (local.hour === 10 && local.minute < 5 && !this.#scored.has(local.day)) {
+      this.#scored.add(local.day);
+      await this.#score(addDays(local.day, -1));
+    }
+    await this.#store(local);
+  }
+
+  /** What people do after the tick's schedules ran (the reminders of 17:50 are out by then). */
+  async afterTick(local: { hour: number; minute: number; day: string }): Promise<void> {
     // After the 17:50 reminder, most agents send the log; a quarter forget (the lead's list at 18:30 names them).
-    if (local.hour === 17 && local.minute >= 55 && local.minute < 60 && !this.#logged.has(local.day)) {
+    if (local.hour === 17 && local.minute >= 50 && !this.#logged.has(local.day)) {
       this.#logged.add(local.day);
       const dayIndex = Number(local.day.slice(-2));
       for (const [i, agent] of this.#agents.entries()) {
@@ -286,11 +296,6 @@ class SimulatedPeople {
         }
       }
     }
-    if (local.hour === 10 && local.minute < 5 && !this.#scored.has(local.day)) {
-      this.#scored.add(local.day);
-      await this.#score(addDays(local.day, -1));
-    }
-    await this.#store(local);
   }
 
   readonly #logged = new Set<string>();
