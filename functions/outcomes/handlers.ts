@@ -10,6 +10,7 @@ import {
 } from '#events/connect/contact-flow-event';
 import { contactRecordSchema } from '#events/connect/contact-record';
 import { logger as defaultLogger } from '#shared/observability/logger';
+import { count, METRIC, publish } from '#shared/observability/metrics';
 import type { Clock } from '#shared/ports/clock';
 import {
   inputFromCallStart,
@@ -57,10 +58,16 @@ export function createContactRecordsHandler(deps: OutcomeHandlerDeps) {
     const input = inputFromContactRecord(parsed.data);
     if (!input) return; // not an outcall dial (inbound, transfer…)
     const result = await deps.recorder.record(input);
+    if (result.status === 'recorded') count(METRIC.outcomes);
     log.debug('contact record', { contactId: parsed.data.ContactId, ...logged(result) });
   };
-  return (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> =>
-    processPartialResponse(event, recordHandler, processor, { context });
+  return async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
+    try {
+      return await processPartialResponse(event, recordHandler, processor, { context });
+    } finally {
+      publish();
+    }
+  };
 }
 
 /** Contact events from EventBridge: best effort, so an unknown shape or an uncorrelated contact is dropped. */
@@ -104,6 +111,9 @@ export function createDispositionHandler(deps: OutcomeHandlerDeps) {
     const input = inputFromDisposition(parsed.data, params.data, deps.clock.now().toISOString());
     if (!input) return { status: 'notOutcall' };
     const result = await deps.recorder.record(input);
+    if (result.status === 'forbidden') count(METRIC.dispositionsRefused);
+    else if (result.status === 'recorded') count(METRIC.outcomes);
+    publish();
     log.info('disposition', {
       contactId: input.connectContactId,
       code: params.data.dispositionCode,

@@ -1,13 +1,13 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /**
- * The one Powertools metrics instance of a function (namespace `Outcall`, service from POWERTOOLS_SERVICE_NAME).
+ * The one Powertools metrics instance of a function (namespace `outcall`, as OutcallFunction sets it, service from POWERTOOLS_SERVICE_NAME).
  * Dimensions are only ever the service and, where useful, a campaign id: never a phone number, a name or a note
  * (docs/security.md). Handlers emit at the use-case boundary and flush once per invocation (`publish()` or the
  * Powertools `logMetrics` middleware).
  */
 export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Outcall',
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'outcall',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'outcall',
 });
 
