@@ -22,6 +22,8 @@ export const METRIC = {
   dispositionsRefused: 'DispositionsRefused',
   throttles: 'Throttles',
   staleDialsReconciled: 'StaleDialsReconciled',
+  /** Per dispatcher tick: active campaigns inside their window with due contacts that were not dialed. */
+  idleActiveCampaigns: 'IdleActiveCampaigns',
   remindersSent: 'RemindersSent',
   reportsSent: 'ReportsSent',
   subjectsErased: 'SubjectsErased',
