@@ -108,8 +108,8 @@ export async function readSummary(stack: LocalStack, campaignId: string): Promis
       count(summary.contactsByState, String(item.state));
     else if (pk.startsWith('PHONE#') && sk.startsWith(`CONTACT#${campaignId}#ATTEMPT#`)) {
       const disposition = item.disposition as string | undefined;
-      const reached =
-        item.agentId !== undefined && (item.facts as { ctr?: { agentConnectedAt?: string } })?.ctr?.agentConnectedAt;
+      // An agent is named on an attempt only once Connect connected one to the call.
+      const reached = typeof item.agentId === 'string' && item.agentId !== '';
       if (reached) {
         summary.answered.calls++;
         if (disposition) summary.answered.withDisposition++;
