@@ -52,6 +52,7 @@ async function timeDemo(ctx: SuiteContext): Promise<number> {
 async function pipelineThroughput(ctx: SuiteContext): Promise<number> {
   process.env.AWS_REGION ??= 'us-east-1';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const { startLocalStack } = await import('#infra/local/stack');
   const agents = Array.from({ length: 40 }, (_, i) => ({
     id: `b0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,

@@ -15,6 +15,8 @@ describe('local demo (npm start --once)', () => {
 
   beforeAll(async () => {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+    // The handlers' EMF metric lines would only be noise in the test output.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     const { runScenario } = await import('#infra/local/scenario');
     result = await runScenario({ outDir, print: () => {} });
   }, 600_000);
