@@ -41,7 +41,7 @@ export function testListNames(root: string): string[] {
       continue;
     }
     for (const row of rows) {
-      const name = (row['姓名'] ?? row.Name ?? row.name ?? '').trim();
+      const name = (row.姓名 ?? row.Name ?? row.name ?? '').trim();
       // One-character cells are initials or noise and would match everywhere.
       if (name.length >= 2) names.add(name);
     }

@@ -155,10 +155,11 @@ describe('a team report through DynamoDB Local, s3rver and the SES stand-in', ()
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
     const agents = workbook.worksheets.find((w) => w.name.startsWith('坐席'));
-    expect(agents?.getRow(2).getCell(1).value).toBe('张伟');
-    expect(agents?.getRow(2).getCell(3).value).toBe(40); // effective calls, a number
-    const commissionCol = (agents?.getRow(1).values as unknown[]).indexOf('提成 commission');
-    expect(agents?.getRow(2).getCell(commissionCol).value).toBe(10);
+    if (!agents) throw new Error('the XLSX has no agents sheet');
+    expect(agents.getRow(2).getCell(1).value).toBe('张伟');
+    expect(agents.getRow(2).getCell(3).value).toBe(40); // effective calls, a number
+    const commissionCol = (agents.getRow(1).values as unknown[]).indexOf('提成 commission');
+    expect(agents.getRow(2).getCell(commissionCol).value).toBe(10);
 
     const archived = await s3.send(
       new GetObjectCommand({ Bucket: BUCKET, Key: `reports/daily/team-${TEAM}/2026-03-09.html` }),
