@@ -236,8 +236,12 @@ export class StatelessStack extends Stack {
     this.addApiRoute('/orders/{proxy+}', this.apiFunction);
     this.addApiRoute('/order-reports/{proxy+}', this.apiFunction);
 
-    // Data-subject export and erasure (docs/security.md): admins only, by the API's access table. The handler serves
-    // them once the function is given the phone-key secret (PHONE_KEY_SECRET).
+    // Data-subject export and erasure (docs/security.md): admins only, by the API's access table. The number in the
+    // path becomes its key with the same phone-key secret intake uses (read the same way as intake's).
+    this.apiFunction.addEnvironment(
+      'PHONE_KEY_SECRET',
+      ssm.StringParameter.valueForStringParameter(this, `/outcall/${props.config.stage}/phone-key-secret`),
+    );
     this.addApiRoute('/subjects/{proxy+}', this.apiFunction);
 
     this.addUploadConsumers(props);
