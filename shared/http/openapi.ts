@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { DIALING_OPERATIONS, DIALING_RESPONSE_SCHEMAS } from '#events/api/diagnostics';
 import { AGENT_OPERATIONS, AGENT_REQUEST_SCHEMAS, AGENT_RESPONSE_SCHEMAS } from '#events/api/agents';
 import {
   campaignPageSchema,
@@ -18,7 +17,10 @@ import {
   updateCampaignRequestSchema,
   validationErrorResponseSchema,
 } from '#events/api/campaigns';
+import { DIALING_OPERATIONS, DIALING_RESPONSE_SCHEMAS } from '#events/api/diagnostics';
+import { ORDER_OPERATIONS, ORDER_REQUEST_SCHEMAS, ORDER_RESPONSE_SCHEMAS } from '#events/api/orders';
 import { QA_OPERATIONS, QA_REQUEST_SCHEMAS, QA_RESPONSE_SCHEMAS } from '#events/api/qa';
+import { SUBJECT_OPERATIONS } from '#events/api/subjects';
 import { campaignIdSchema } from '#shared/domain/campaign';
 
 /**
@@ -41,6 +43,7 @@ const REQUEST_SCHEMAS = {
   TransitionRequest: transitionRequestSchema,
   ...AGENT_REQUEST_SCHEMAS,
   ...QA_REQUEST_SCHEMAS,
+  ...ORDER_REQUEST_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies: what the API sends, defaults applied (`io: 'output'`). */
@@ -58,6 +61,7 @@ const RESPONSE_SCHEMAS = {
   ...DIALING_RESPONSE_SCHEMAS,
   ...AGENT_RESPONSE_SCHEMAS,
   ...QA_RESPONSE_SCHEMAS,
+  ...ORDER_RESPONSE_SCHEMAS,
 } satisfies Record<string, z.ZodType>;
 
 function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
@@ -203,6 +207,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   ...AGENT_OPERATIONS,
   ...QA_OPERATIONS,
   ...DIALING_OPERATIONS,
+  ...ORDER_OPERATIONS,
+  ...SUBJECT_OPERATIONS,
 };
 
 /** Answers every operation may give. */

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { agentRoutes } from '#functions/api/agent-routes';
 import { dialingRoutes } from '#functions/api/dialing-routes';
 import { campaignRoutes } from '#functions/api/http-api';
+import { orderRoutes } from '#functions/api/order-routes';
 import { qaRoutes } from '#functions/api/qa-routes';
+import { subjectRoutes } from '#functions/api/subject-routes';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -25,6 +27,8 @@ const routes = [
   ...agentRoutes({ store: {} as never, clock: new ManualClock() }),
   ...qaRoutes({ store: {} as never, clock: new ManualClock() }),
   ...dialingRoutes({} as never),
+  ...orderRoutes({} as never),
+  ...subjectRoutes({} as never),
 ];
 
 function refsIn(value: unknown, found: string[] = []): string[] {
