@@ -237,11 +237,8 @@ export class StatelessStack extends Stack {
     this.addApiRoute('/order-reports/{proxy+}', this.apiFunction);
 
     // Data-subject export and erasure (docs/security.md): admins only, by the API's access table. The number in the
-    // path becomes its key with the same phone-key secret intake uses (read the same way as intake's).
-    this.apiFunction.addEnvironment(
-      'PHONE_KEY_SECRET',
-      ssm.StringParameter.valueForStringParameter(this, `/outcall/${props.config.stage}/phone-key-secret`),
-    );
+    // path becomes its key with the same phone-key secret intake uses.
+    this.apiFunction.addEnvironment('PHONE_KEY_SECRET', this.phoneKeySecretValue());
     this.addApiRoute('/subjects/{proxy+}', this.apiFunction);
 
     this.addUploadConsumers(props);
@@ -313,10 +310,7 @@ export class StatelessStack extends Stack {
         SES_SENDER: sender,
         DNC_REPORT_TO: this.parameter('managerEmails'),
         // The HMAC secret of phone keys: one value per deployment, never changed (see shared/domain/phone-key.ts).
-        PHONE_KEY_SECRET: ssm.StringParameter.valueForStringParameter(
-          this,
-          `/outcall/${props.config.stage}/phone-key-secret`,
-        ),
+        PHONE_KEY_SECRET: this.phoneKeySecretValue(),
         INTAKE_MAX_MB: '200',
       },
     })
@@ -332,6 +326,14 @@ export class StatelessStack extends Stack {
     );
     fn.addEventSource(new SqsEventSource(props.intakeQueue, { batchSize: 1, reportBatchItemFailures: true }));
     return fn;
+  }
+
+  /**
+   * The phone-key secret as an environment value: CloudFormation resolves it at deploy time into the function's
+   * (KMS-encrypted) configuration, so no function calls Secrets Manager, or bundles its client, on a cold start.
+   */
+  private phoneKeySecretValue(): string {
+    return this.props.phoneKeySecret.secretValue.unsafeUnwrap();
   }
 
   /**
