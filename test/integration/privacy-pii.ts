@@ -12,7 +12,9 @@ import { parse } from 'csv-parse/sync';
 export const CANARY = 'PII-CANARY';
 
 const E164 = /\+[1-9]\d{7,14}(?!\d)/;
-const CN_MOBILE = /(?<![\d.])1[3-9]\d{9}(?![\d.])/;
+// Bounded by anything but letters and digits: generated ids (hex list ids, message ids) hold digit runs that look
+// like a mobile number inside a longer token, and a real number in a log line stands on its own.
+const CN_MOBILE = /(?<![\dA-Za-z.])1[3-9]\d{9}(?![\dA-Za-z.])/;
 // Intake tests name their customers 客户1, 客户2, …
 const PLACEHOLDER_NAME = /客户\d+/;
 // Person names written in the integration tests' own seeds.
