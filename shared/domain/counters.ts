@@ -17,6 +17,8 @@ export const COUNTER_FIELDS = [
   'dnc',
   'complaints',
   'callbacks',
+  /** Attempts that received an agent's disposition. */
+  'dispositions',
   'intentional',
   'developable',
   'noAnswer',
@@ -37,6 +39,8 @@ export const COUNTER_FIELDS = [
   'ordersReturned',
   'ordersCancelled',
   'salesCents',
+  /** Sale amounts as the agent recorded them at the call (orders may change them later: `salesCents`). */
+  'orderAmount',
   'deliveredCents',
 ] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];

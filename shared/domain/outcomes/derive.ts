@@ -3,6 +3,7 @@ import { moveIntoWindow } from '#shared/domain/calling-window';
 import type { Campaign, Disposition, RetryClass } from '#shared/domain/campaign';
 import { DEFAULT_DISPOSITIONS } from '#shared/domain/campaign';
 import type { ContactState } from '#shared/domain/contact';
+import type { CounterField } from '#shared/domain/counters';
 import { type AttemptFacts, canonical } from '#shared/domain/outcomes/facts';
 import { nextAttempt, type RetryBasis } from '#shared/domain/retries/next-attempt';
 
@@ -73,7 +74,10 @@ export function retryClassOf(outcome: SystemOutcome): RetryClass | undefined {
   }
 }
 
-/** Counter names; every one is a plain number ADDed per campaign, agent and team and local day. */
+/**
+ * The counters an outcome moves: a subset of the shared vocabulary in shared/domain/counters.ts, which reports,
+ * quotas and QA read. Every one is a plain number ADDed per campaign, agent and team and local day.
+ */
 export const COUNTER_NAMES = [
   'dials',
   'connects',
@@ -88,7 +92,7 @@ export const COUNTER_NAMES = [
   ...SYSTEM_OUTCOMES.filter((o) => o !== 'reached'),
   'talkSeconds',
   'orderAmount',
-] as const;
+] as const satisfies readonly CounterField[];
 export type CounterName = (typeof COUNTER_NAMES)[number];
 export type CounterValues = Partial<Record<CounterName, number>>;
 
