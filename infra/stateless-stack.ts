@@ -25,6 +25,7 @@ import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
+import { nagArn } from '#infra/constructs/nag-ids';
 import { Operations } from '#infra/constructs/operations';
 import { Orders } from '#infra/constructs/orders';
 import { OutcallFunction, type OutcallFunctionProps } from '#infra/constructs/outcall-function';
@@ -207,7 +208,7 @@ export class StatelessStack extends Stack {
       reason: 'connect-campaigns:CreateCampaign has no resource-level permissions; it is the only action on "*".',
     });
     Validations.of(this.apiFunction.executionRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect-campaigns:<AWS::Region>:<AWS::AccountId>:campaign/*]',
+      id: `AwsSolutions-IAM5[Resource::${nagArn(this, 'connect-campaigns', 'campaign/*')}]`,
       reason: 'Outbound campaigns are created at launch, so their ids are not known at deploy time.',
     });
     this.addApiRoute('/teams', this.apiFunction);

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { nagArn } from '#infra/constructs/nag-ids';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 
@@ -96,7 +97,7 @@ export class Dialing extends Construct {
     this.node.addValidation({
       validate: () => {
         Validations.of(dispatcherRole).acknowledge({
-          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:connect-campaigns:<AWS::Region>:<AWS::AccountId>:campaign/*]',
+          id: `AwsSolutions-IAM5[Resource::${nagArn(Stack.of(this), 'connect-campaigns', 'campaign/*')}]`,
           reason: 'Outbound campaigns are created at launch, so their ids are not known at deploy time.',
         });
         return [];

@@ -4,7 +4,7 @@ import { type App, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { outcallApp, testApp } from '#test/infra/fixtures';
 
 /** Runs the AwsSolutions pack the way synthesis does and lists every unacknowledged finding. */
@@ -55,6 +55,23 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledgments(app).filter((a) => a.path.includes('ReportFunction'))).toEqual([
       expect.objectContaining({ id: expect.stringMatching(/IAM5\[Resource::.*ReportsBucket.*\/reports\/\*\]$/) }),
     ]);
+  });
+
+  it('stays clean when the CLI gives the stacks a Region, as `cdk synth` does', () => {
+    vi.stubEnv('CDK_DEFAULT_REGION', 'us-east-1');
+    try {
+      const { app } = outcallApp('dev');
+      const assembly = app.synth();
+      expect(nagFindings(app)).toEqual([]);
+      const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+        pluginReports: { violations?: { severity: string; ruleName?: string }[] }[];
+      };
+      expect(report.pluginReports.flatMap((p) => (p.violations ?? []).filter((v) => v.severity !== 'warning'))).toEqual(
+        [],
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   for (const stage of ['dev', 'prod'] as const) {
