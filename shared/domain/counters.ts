@@ -6,6 +6,8 @@
 export const COUNTER_FIELDS = [
   /** Dial attempts that got an outcome. */
   'dials',
+  /** Contacts attempted for the first time (attempt 1): penetration and attempts per contact derive from it. */
+  'firstDials',
   /** Connected to a person (human answered). */
   'connects',
   /** Reached the customer and talked with an agent. */

@@ -92,6 +92,7 @@ export const COUNTER_NAMES = [
   ...SYSTEM_OUTCOMES.filter((o) => o !== 'reached'),
   'talkSeconds',
   'orderAmount',
+  'firstDials',
 ] as const satisfies readonly CounterField[];
 export type CounterName = (typeof COUNTER_NAMES)[number];
 export type CounterValues = Partial<Record<CounterName, number>>;
@@ -184,9 +185,10 @@ export function localDay(iso: string, zone: string): string {
 }
 
 /** The counter values of one attempt, from its derived outcome and the order it carries. */
-export function counterValues(o: AttemptOutcome, facts: AttemptFacts): CounterValues {
+export function counterValues(o: AttemptOutcome, facts: AttemptFacts, attempt?: number): CounterValues {
   const d = o.disposition;
-  const v: CounterValues = { dials: 1 };
+  // A contact's first attempt counts it as attempted once: reports derive penetration and attempts per contact.
+  const v: CounterValues = attempt === 1 ? { dials: 1, firstDials: 1 } : { dials: 1 };
   const add = (name: CounterName, n = 1) => {
     if (n !== 0) v[name] = (v[name] ?? 0) + n;
   };
@@ -220,9 +222,10 @@ export function counterContributions(
   o: AttemptOutcome,
   facts: AttemptFacts,
   team: string | undefined,
+  attempt?: number,
 ): CounterContribution[] {
   if (!o.day) return [];
-  const values = counterValues(o, facts);
+  const values = counterValues(o, facts, attempt);
   const out: CounterContribution[] = [{ scope: 'CAMPAIGN', id: campaignId, day: o.day, values }];
   if (o.agentId) {
     out.push({ scope: 'AGENT', id: o.agentId, day: o.day, values });

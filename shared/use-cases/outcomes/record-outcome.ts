@@ -111,7 +111,7 @@ export class OutcomeRecorder implements OutcomeLookup {
         }
       }
 
-      const counted = counterContributions(id.campaignId, o, facts, team);
+      const counted = counterContributions(id.campaignId, o, facts, team, id.attempt);
       const counters = counterDeltas(old.counted, counted);
       const change = snap.contact ? planContactChange(snap.contact, id.attempt, o, campaign, facts) : undefined;
       const contact =
