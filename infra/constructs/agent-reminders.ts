@@ -2,7 +2,7 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
@@ -12,9 +12,8 @@ import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 export interface AgentRemindersProps {
   /**
    * Dead-letter queue of the schedules, shared with other schedules of the stack (one queue to watch and redrive).
-   * @default a queue of this construct's own
    */
-  readonly deadLetterQueue?: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -88,20 +87,7 @@ export class AgentReminders extends Construct {
       }),
     );
 
-    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
-    else {
-      const dlq = new sqs.Queue(this, 'ScheduleDlq', {
-        enforceSSL: true,
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(dlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
-      });
-      this.deadLetterQueue = dlq;
-    }
+    this.deadLetterQueue = props.deadLetterQueue;
     // A role of our own rather than the stack-wide singleton, so the acknowledgments below cover these targets only.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),

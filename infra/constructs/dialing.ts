@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { nagArn } from '#infra/constructs/nag-ids';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
@@ -13,9 +13,8 @@ import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 export interface DialingProps {
   /**
    * Dead-letter queue of the schedules, shared with other schedules of the stack (one queue to watch and redrive).
-   * @default a queue of this construct's own
    */
-  readonly deadLetterQueue?: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -75,20 +74,7 @@ export class Dialing extends Construct {
       new iam.PolicyStatement({ actions: ['connect-campaigns:PutOutboundRequestBatch'], resources: [campaignArns] }),
     );
 
-    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
-    else {
-      const dlq = new sqs.Queue(this, 'ScheduleDlq', {
-        enforceSSL: true,
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(dlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          "This queue is the schedules' dead-letter queue (Scheduler DeadLetterConfig); it needs none of its own.",
-      });
-      this.deadLetterQueue = dlq;
-    }
+    this.deadLetterQueue = props.deadLetterQueue;
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'EventBridge Scheduler invokes the dialing dispatcher and reconciler',

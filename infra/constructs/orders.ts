@@ -1,9 +1,9 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
@@ -12,9 +12,8 @@ import { OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
 export interface OrdersProps {
   /**
    * Dead-letter queue of its deliveries, shared with the stack's other schedules and rules (one queue to watch).
-   * @default a queue of this construct's own
    */
-  readonly deadLetterQueue?: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -57,19 +56,7 @@ export class Orders extends Construct {
       new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sesIdentity] }),
     );
 
-    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
-    else {
-      const dlq = new sqs.Queue(this, 'OrdersDlq', {
-        enforceSSL: true,
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(dlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is the dead-letter queue of the OrderPlaced rule; it needs none of its own.',
-      });
-      this.deadLetterQueue = dlq;
-    }
+    this.deadLetterQueue = props.deadLetterQueue;
     new events.Rule(this, 'OrderPlacedRule', {
       description: 'A sale recorded an order: create it and send the order form',
       eventBus: props.bus,

@@ -1,11 +1,11 @@
-import { Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
@@ -15,9 +15,8 @@ import { CAMPAIGN_EVENT_SOURCE } from '#shared/use-cases/campaigns';
 export interface ReportsProps {
   /**
    * Dead-letter queue of its deliveries, shared with the stack's other schedules and rules (one queue to watch).
-   * @default a queue of this construct's own
    */
-  readonly deadLetterQueue?: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
   /** Creates a function with the stage's defaults (`StatelessStack.addFunction`). */
   readonly addFunction: (id: string, props: Omit<OutcallFunctionProps, 'stage'>) => OutcallFunction;
   readonly table: ITable;
@@ -75,19 +74,7 @@ export class Reports extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sesIdentity] }));
     }
 
-    if (props.deadLetterQueue) this.deadLetterQueue = props.deadLetterQueue;
-    else {
-      const dlq = new sqs.Queue(this, 'ReportsDlq', {
-        enforceSSL: true,
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(dlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is the dead-letter queue of the report schedule and rule; it needs none of its own.',
-      });
-      this.deadLetterQueue = dlq;
-    }
+    this.deadLetterQueue = props.deadLetterQueue;
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
       description: 'EventBridge Scheduler invokes the report tick',
