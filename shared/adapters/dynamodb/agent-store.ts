@@ -1,6 +1,4 @@
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -9,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
+import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   agentKey,
   counterKey,
@@ -42,8 +41,6 @@ export interface DynamoDbAgentStoreConfig {
   client: DynamoDBDocumentClient;
   tableName: string;
 }
-
-const BATCH_GET_MAX = 100;
 
 /** Agents, teams, logs, plans and sent markers in the main table (docs/data-model.md, patterns 17 and 22–24). */
 export class DynamoDbAgentStore implements AgentStore, SentMarkers {
@@ -204,19 +201,7 @@ export class DynamoDbAgentStore implements AgentStore, SentMarkers {
   }
 
   async #batchGet(keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + BATCH_GET_MAX);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        const result: BatchGetCommandOutput = await this.#client.send(
-          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        out.push(...(result.Responses?.[this.#table] ?? []));
-        pending = result.UnprocessedKeys?.[this.#table]?.Keys;
-      }
-    }
-    return out;
+    return batchGetAll(this.#client, this.#table, keys, { consistentRead: true });
   }
 }
 

@@ -1,12 +1,12 @@
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { backoffMs, batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   contactKey,
   DUE_SHARDS,
@@ -66,29 +66,19 @@ export class DynamoDbContactStore implements ContactStore {
   }
 
   async readStatuses(phoneKeys: readonly string[]): Promise<Map<string, PhoneStatus>> {
+    const items = await batchGetAll(
+      this.#client,
+      this.#table,
+      phoneKeys.map((k) => phoneStatusKey(k)),
+      {
+        projection: 'pk, allocCampaignId, allocListId, allocUntil, dnc',
+        maxTries: MAX_ATTEMPTS,
+        sleep: this.#sleep,
+        exhausted: () => new ContactWriteError('status reads stayed unprocessed after retries'),
+      },
+    );
     const answer = new Map<string, PhoneStatus>();
-    for (let i = 0; i < phoneKeys.length; i += BATCH_GET_KEYS) {
-      let keys: Record<string, unknown>[] = phoneKeys.slice(i, i + BATCH_GET_KEYS).map((k) => phoneStatusKey(k));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new ContactWriteError('status reads stayed unprocessed after retries');
-        if (attempt > 0) await this.#sleep(backoffMs(attempt));
-        const out = await this.#client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.#table]: {
-                Keys: keys,
-                ProjectionExpression: 'pk, allocCampaignId, allocListId, allocUntil, dnc',
-              },
-            },
-          }),
-        );
-        for (const item of out.Responses?.[this.#table] ?? []) {
-          const pk = String(item.pk);
-          answer.set(pk.slice('PHONE#'.length), toPhoneStatus(item));
-        }
-        keys = (out.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
+    for (const item of items) answer.set(String(item.pk).slice('PHONE#'.length), toPhoneStatus(item));
     return answer;
   }
 
@@ -420,11 +410,6 @@ const RETRYABLE = new Set([
 
 function isRetryable(error: unknown): boolean {
   return RETRYABLE.has((error as { name?: string }).name ?? '');
-}
-
-/** Full jitter: a random wait up to 50 ms × 2^attempt, capped at 5 s, so competing writers spread out. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(5000, 50 * 2 ** attempt));
 }
 
 function range(from: number, to: number): number[] {

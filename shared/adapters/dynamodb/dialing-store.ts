@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -7,6 +6,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   campaignZonesKey,
   dialingStatsKey,
@@ -37,7 +37,6 @@ import type {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-const BATCH_GET_KEYS = 100;
 const MAX_TRIES = 8;
 const MOVE_CONCURRENCY = 8;
 
@@ -177,22 +176,17 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
   }
 
   async load(refs: readonly DueRef[], nowIso: string): Promise<DialingContact[]> {
-    const items = new Map<string, Record<string, unknown>>();
-    const perCall = BATCH_GET_KEYS / 2;
-    for (let i = 0; i < refs.length; i += perCall) {
-      const chunk = refs.slice(i, i + perCall);
-      let keys: Record<string, unknown>[] = chunk.flatMap((r) => [
-        contactKey(r.campaignId, r.phoneKey),
-        phoneStatusKey(r.phoneKey),
-      ]);
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt >= MAX_TRIES) throw new DialingStoreError('contact reads stayed unprocessed after retries');
-        if (attempt > 0) await this.#sleep(backoffMs(attempt));
-        const out = await this.#client.send(new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys } } }));
-        for (const item of out.Responses?.[this.#table] ?? []) items.set(`${item.pk}|${item.sk}`, item);
-        keys = (out.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
+    const found = await batchGetAll(
+      this.#client,
+      this.#table,
+      refs.flatMap((r) => [contactKey(r.campaignId, r.phoneKey), phoneStatusKey(r.phoneKey)]),
+      {
+        maxTries: MAX_TRIES,
+        sleep: this.#sleep,
+        exhausted: () => new DialingStoreError('contact reads stayed unprocessed after retries'),
+      },
+    );
+    const items = new Map(found.map((item) => [`${item.pk}|${item.sk}`, item]));
     const answer: DialingContact[] = [];
     for (const ref of refs) {
       const key = contactKey(ref.campaignId, ref.phoneKey);

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { backoffMs, ContactWriteError } from '#shared/adapters/dynamodb/contact-store';
+import { backoffMs } from '#shared/adapters/dynamodb/batch-get';
+import { ContactWriteError } from '#shared/adapters/dynamodb/contact-store';
 import { phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import type { DncStore } from '#shared/ports/contact-store';
 

@@ -1,12 +1,12 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   agentKey,
   attemptKey,
@@ -92,17 +92,12 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     ];
     if (options.campaign) keys.push(campaignKey(id.campaignId));
     if (options.agentId) keys.push(agentKey(options.agentId));
-    const items = new Map<string, Record<string, unknown>>();
-    let pending = keys;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_BATCH_GET_ROUNDS) throw new OutcomeItemInvalidError('attempt read stayed unprocessed');
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
-      const out = await this.#client.send(
-        new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      for (const item of out.Responses?.[this.#table] ?? []) items.set(`${item.pk}|${item.sk}`, item);
-      pending = (out.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Record<string, string>[];
-    }
+    const found = await batchGetAll(this.#client, this.#table, keys, {
+      consistentRead: true,
+      maxTries: MAX_BATCH_GET_ROUNDS,
+      exhausted: () => new OutcomeItemInvalidError('attempt read stayed unprocessed'),
+    });
+    const items = new Map(found.map((item) => [`${item.pk}|${item.sk}`, item]));
     const get = (k: { pk: string; sk: string }) => items.get(`${k.pk}|${k.sk}`);
     const snap: OutcomeSnapshot = {};
     const attemptItem = get(attemptKey(id.campaignId, id.phoneKey, id.attempt));

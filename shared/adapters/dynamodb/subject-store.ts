@@ -1,11 +1,11 @@
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import { attemptRef, orderFormKey, orderKey, phonePartition, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import type { DncEvidence, ErasureCounts, SubjectRecord, SubjectStore } from '#shared/ports/subject-store';
 
@@ -115,20 +115,17 @@ export class DynamoDbSubjectStore implements SubjectStore {
   }
 
   async #getOrders(orderIds: readonly string[]): Promise<Array<Record<string, unknown>>> {
-    const found: Array<Record<string, unknown>> = [];
-    for (let i = 0; i < orderIds.length; i += 100) {
-      let keys: Array<Record<string, unknown>> = orderIds.slice(i, i + 100).map((id) => orderKey(id));
-      for (let tries = 0; keys.length > 0; tries++) {
-        if (tries >= MAX_TRIES) throw new Error('reading the subject’s orders kept being throttled');
-        if (tries > 0) await this.#sleep(backoff(tries));
-        const out = await this.#client.send(
-          new BatchGetCommand({ RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        found.push(...(out.Responses?.[this.#table] ?? []));
-        keys = out.UnprocessedKeys?.[this.#table]?.Keys ?? [];
-      }
-    }
-    return found;
+    return batchGetAll(
+      this.#client,
+      this.#table,
+      orderIds.map((id) => orderKey(id)),
+      {
+        consistentRead: true,
+        maxTries: MAX_TRIES,
+        sleep: this.#sleep,
+        exhausted: () => new Error('reading the subject’s orders kept being throttled'),
+      },
+    );
   }
 
   async #deleteAll(keys: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {

@@ -1,6 +1,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, ContactWriteError, interpretCancellation } from '#shared/adapters/dynamodb/contact-store';
+import { backoffMs } from '#shared/adapters/dynamodb/batch-get';
+import { ContactWriteError, interpretCancellation } from '#shared/adapters/dynamodb/contact-store';
 
 const target = { listId: 'l-1', intakeAt: '2026-03-02T01:00:00.000Z' };
 const failed = (item: Record<string, unknown>) => ({ Code: 'ConditionalCheckFailed', Item: marshall(item) });
