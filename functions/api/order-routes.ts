@@ -5,7 +5,7 @@ import {
   orderUpdateRequestSchema,
   reportQuerySchema,
 } from '#events/api/orders';
-import type { ApiRoute } from '#functions/api/http-api';
+import type { ApiRoute } from '#functions/api/router';
 import { jsonBody, validate } from '#shared/http/request';
 import { actorFromEvent } from '#shared/http/request-context';
 import { json } from '#shared/http/responses';

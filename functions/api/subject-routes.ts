@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { subjectPhoneParamSchema } from '#events/api/subjects';
-import type { ApiRoute } from '#functions/api/http-api';
+import type { ApiRoute } from '#functions/api/router';
 import { validate } from '#shared/http/request';
 import { actorFromEvent } from '#shared/http/request-context';
 import { json } from '#shared/http/responses';

@@ -1,0 +1,22 @@
+import { createApiHandler } from '#functions/api/router';
+import { subjectRoutes } from '#functions/api/subject-routes';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
+import { optionalEnv, requireEnv } from '#shared/config/env';
+import { systemClock } from '#shared/ports/clock';
+
+// Lambda entry point of the data-subject routes (`GET` / `DELETE /subjects/{phone}`, docs/security.md). A function of
+// its own: it alone needs the full phone-number metadata (the number in the path is normalised exactly as intake
+// normalises list rows) and the phone-key secret, so the main API function carries neither.
+const dynamoEndpoint = optionalEnv('DYNAMODB_ENDPOINT');
+
+export const handler = createApiHandler(
+  subjectRoutes({
+    store: new DynamoDbSubjectStore({
+      client: createDocumentClient(dynamoEndpoint === undefined ? {} : { endpoint: dynamoEndpoint }),
+      tableName: requireEnv('TABLE_NAME'),
+    }),
+    clock: systemClock,
+    phoneKeySecret: requireEnv('PHONE_KEY_SECRET'),
+  }),
+);
