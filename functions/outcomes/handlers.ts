@@ -88,10 +88,18 @@ export function createContactEventsHandler(deps: OutcomeHandlerDeps) {
   };
 }
 
+/** What the agent is told when the disposition is refused for who the call was connected to (docs/security.md). */
+const AGENT_REFUSALS = {
+  notYetConnected: 'the call is not yet connected to you — try again in a moment',
+  forbidden: 'this call was not connected to you; only its agent can record its disposition',
+} as const;
+
 /**
  * The disposition Lambda of the "Disconnect flow for agent UI". Answers the flow with `status` (`recorded`,
  * `unchanged`, `invalid`, `notOutcall`) and, when the code is not in the campaign's catalog, `unknownCode=true`, so
- * the flow can send the agent back to the guide. A callback time outside the customer's calling window answers
+ * the flow can send the agent back to the guide. A disposition Amazon Connect has not yet tied to its agent answers
+ * `status=notYetConnected` with a `message` to try again; one from another agent `status=forbidden`. Neither writes
+ * anything, and the flow shows the guide again, so the agent's disposition is resubmitted rather than lost. A callback time outside the customer's calling window answers
  * `status=callbackRefused`, `error=callbackOutsideWindow` and the nearest three allowed times in the customer's zone
  * (`callbackOption1..3`, `callbackOptions`), so the guide can offer them. Store failures throw: the flow takes its
  * error branch.
@@ -119,6 +127,9 @@ export function createDispositionHandler(deps: OutcomeHandlerDeps) {
       code: params.data.dispositionCode,
       ...logged(result),
     });
+    if (result.status === 'notYetConnected' || result.status === 'forbidden') {
+      return { status: result.status, error: result.status, message: AGENT_REFUSALS[result.status] };
+    }
     if (result.callbackRefused) {
       const { reason, zone, suggestions } = result.callbackRefused;
       return {

@@ -1,14 +1,23 @@
 import { BatchWriteCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  createCallStartHandler,
+  createContactEventsHandler,
+  createDispositionHandler,
+} from '#functions/outcomes/handlers';
 import { agentKey, campaignKey, contactKey, counterKey, phonePartition } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
+import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { useTestTables } from '#test/integration/helpers/tables';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
 import { inOrder, replay, shuffledTwice, type World } from '#test/unit/outcomes/replay';
 import {
   AGENT_ID,
   CAMPAIGN_ID,
+  callInputs,
   OTHER_CAMPAIGN_ID,
   outcomesCampaign,
   PHONE_KEY,
@@ -147,4 +156,66 @@ describe('outcomes on DynamoDB Local', () => {
       );
     });
   }
+});
+
+describe('a disposition before Amazon Connect has reported the agent, on DynamoDB Local', () => {
+  it('is refused with a reason to try again and writes nothing; the same disposition is accepted once the agent is known', async () => {
+    const world = dynamoWorld();
+    const scenario = SCENARIOS[0] as Scenario;
+    await world.seed(scenario);
+    const clock = new ManualClock('2027-03-02T02:10:00Z');
+    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
+    const deps = { recorder, clock };
+    const call = callInputs({
+      attempt: 1,
+      contactId: 'early-dispo',
+      start: '2027-03-02T02:00:00.000Z',
+      answered: 'agent',
+      talkSeconds: 120,
+      disposition: { code: 'NOT_INTERESTED' },
+    });
+    const payload = (kind: string, eventType?: string) =>
+      call.find((i) => i.kind === kind && (!eventType || JSON.stringify(i.payload).includes(eventType)))?.payload;
+    const attemptItems = async () =>
+      (
+        await tables.client.send(
+          new QueryCommand({
+            TableName: tables.names.main,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+            ExpressionAttributeValues: { ':pk': phonePartition(PHONE_KEY), ':sk': `CONTACT#${CAMPAIGN_ID}#ATTEMPT#` },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+
+    // The call reached the flow; no event has named the agent yet.
+    expect(await createCallStartHandler(deps)(payload('callStart'))).toMatchObject({ status: 'recorded' });
+    const before = await attemptItems();
+    expect(before).toHaveLength(1);
+
+    const dispose = createDispositionHandler(deps);
+    expect(await dispose(payload('disposition'))).toEqual({
+      status: 'notYetConnected',
+      error: 'notYetConnected',
+      message: 'the call is not yet connected to you — try again in a moment',
+    });
+    expect(await attemptItems()).toEqual(before);
+    expect((await world.observe()) as { contacts: { state: string }[] }).toMatchObject({
+      contacts: [{ state: 'dialing' }],
+    });
+
+    // CONNECTED_TO_AGENT arrives (correlated by the contact id the call start recorded); the agent tries again.
+    await createContactEventsHandler(deps)(payload('event', 'CONNECTED_TO_AGENT'));
+    expect(await dispose(payload('disposition'))).toMatchObject({ status: 'recorded', contactState: 'doneRefused' });
+    const [attempt] = await attemptItems();
+    expect(attempt?.disposition).toBe('NOT_INTERESTED');
+    const stored = await world.store.read(
+      { campaignId: CAMPAIGN_ID, phoneKey: PHONE_KEY, attempt: 1 },
+      { campaign: false },
+    );
+    expect(stored.attempt?.facts.disposition).toMatchObject({ code: 'NOT_INTERESTED', agentId: AGENT_ID });
+    expect((await world.observe()) as { contacts: { state: string }[] }).toMatchObject({
+      contacts: [{ state: 'doneRefused' }],
+    });
+  });
 });

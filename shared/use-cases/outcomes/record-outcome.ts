@@ -10,7 +10,7 @@ import {
   planContactChange,
   UNASSIGNED_TEAM,
 } from '#shared/domain/outcomes/derive';
-import { dispositionFromAnotherAgent } from '#shared/domain/outcomes/disposition-agent';
+import { dispositionAgentVerdict } from '#shared/domain/outcomes/disposition-agent';
 import { connectContactIdOf, mergeFacts, sameFacts } from '#shared/domain/outcomes/facts';
 import { type OrderPlacedDetail, OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
 import { checkCallback } from '#shared/domain/retries/next-attempt';
@@ -47,7 +47,12 @@ export type RecordStatus =
   /** The attempt's campaign does not exist: not an outcall dial, or deleted. */
   | 'unknownCampaign'
   /** A disposition from an agent other than the one the call was connected to: nothing written. */
-  | 'forbidden';
+  | 'forbidden'
+  /**
+   * A disposition for an attempt whose agent Amazon Connect has not reported yet: nothing written. The same
+   * disposition is accepted once the agent is known, so the caller asks the agent to try again in a moment.
+   */
+  | 'notYetConnected';
 
 export interface RecordResult {
   status: RecordStatus;
@@ -91,7 +96,9 @@ export class OutcomeRecorder implements OutcomeLookup {
       if (snap.campaign) this.#campaigns.set(id.campaignId, { campaign: snap.campaign, at: this.#now().getTime() });
 
       const old: StoredAttempt = snap.attempt ?? { id, version: 0, facts: {}, counted: [] };
-      if (dispositionFromAnotherAgent(old.facts, input.facts.disposition)) return { status: 'forbidden', id };
+      const agentVerdict = dispositionAgentVerdict(old.facts, input.facts.disposition);
+      if (agentVerdict === 'anotherAgent') return { status: 'forbidden', id };
+      if (agentVerdict === 'notYetConnected') return { status: 'notYetConnected', id };
       const refused = this.#refusedCallback(input, old, campaign, snap.contact?.zone);
       if (refused) return { status: 'callbackRefused', id, callbackRefused: refused };
       const facts = mergeFacts(old.facts, input.facts);

@@ -1,29 +1,50 @@
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createContactRecordsHandler, createDispositionHandler } from '#functions/outcomes/handlers';
+import {
+  createCallStartHandler,
+  createContactEventsHandler,
+  createContactRecordsHandler,
+  createDispositionHandler,
+} from '#functions/outcomes/handlers';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
-import { dispositionFromAnotherAgent } from '#shared/domain/outcomes/disposition-agent';
+import { dispositionAgentVerdict } from '#shared/domain/outcomes/disposition-agent';
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
 import { callInputs, SCENARIOS } from '#test/unit/outcomes/scenarios';
 
 const disposition = { contactId: 'c', code: 'SALE', at: '2027-03-02T02:05:00.000Z' };
 
-describe('dispositionFromAnotherAgent', () => {
+describe('dispositionAgentVerdict', () => {
   it('accepts the connected agent, refuses another or an anonymous one once the agent is known', () => {
     const known = { events: { contactId: 'c', types: ['CONNECTED_TO_AGENT'], agentId: 'agent-a' } };
-    expect(dispositionFromAnotherAgent(known, { ...disposition, agentId: 'agent-a' })).toBe(false);
-    expect(dispositionFromAnotherAgent(known, { ...disposition, agentId: 'agent-b' })).toBe(true);
-    expect(dispositionFromAnotherAgent(known, disposition)).toBe(true);
+    expect(dispositionAgentVerdict(known, { ...disposition, agentId: 'agent-a' })).toBe('ok');
+    expect(dispositionAgentVerdict(known, { ...disposition, agentId: 'agent-b' })).toBe('anotherAgent');
+    expect(dispositionAgentVerdict(known, disposition)).toBe('anotherAgent');
     // The contact record is Connect's final word and outranks the events.
-    const ctr = { ...known, ctr: { agentId: 'agent-b' } } as never;
-    expect(dispositionFromAnotherAgent(ctr, { ...disposition, agentId: 'agent-b' })).toBe(false);
+    const ctr = { ...known, ctr: { contactId: 'c', lastUpdate: '2027-03-02T02:06:00.000Z', agentId: 'agent-b' } };
+    expect(dispositionAgentVerdict(ctr, { ...disposition, agentId: 'agent-b' })).toBe('ok');
+    expect(dispositionAgentVerdict(ctr, { ...disposition, agentId: 'agent-a' })).toBe('anotherAgent');
   });
 
-  it('accepts while no agent is known yet, and anything that is not a disposition', () => {
-    expect(dispositionFromAnotherAgent({}, { ...disposition, agentId: 'agent-b' })).toBe(false);
-    expect(dispositionFromAnotherAgent({ events: { contactId: 'c', types: [], agentId: 'a' } }, undefined)).toBe(false);
+  it('refuses for now while Connect has not reported the agent: nothing yet, or facts without an agent', () => {
+    expect(dispositionAgentVerdict({}, { ...disposition, agentId: 'agent-b' })).toBe('notYetConnected');
+    expect(dispositionAgentVerdict({}, disposition)).toBe('notYetConnected');
+    const started = {
+      callStart: { contactId: 'c', at: '2027-03-02T02:00:21.000Z' },
+      events: { contactId: 'c', types: ['CONNECTED_TO_SYSTEM'] },
+    };
+    expect(dispositionAgentVerdict(started, { ...disposition, agentId: 'agent-a' })).toBe('notYetConnected');
+  });
+
+  it('refuses for good a call whose contact record names no agent: it never reached one', () => {
+    const ctr = { ctr: { contactId: 'c', lastUpdate: '2027-03-02T02:06:00.000Z', disconnectReason: 'EXPIRED' } };
+    expect(dispositionAgentVerdict(ctr, { ...disposition, agentId: 'agent-a' })).toBe('anotherAgent');
+  });
+
+  it('has nothing to say about inputs that are not dispositions', () => {
+    expect(dispositionAgentVerdict({}, undefined)).toBe('ok');
+    expect(dispositionAgentVerdict({ events: { contactId: 'c', types: [], agentId: 'a' } }, undefined)).toBe('ok');
   });
 });
 
@@ -65,5 +86,30 @@ describe('the disposition flow Lambda', () => {
     expect(JSON.stringify([...world.store.attempts.values()])).toBe(before);
     // The connected agent's own disposition goes through.
     expect(await createDispositionHandler(deps)(of('disposition'))).toMatchObject({ status: 'recorded' });
+  });
+
+  it('refuses a disposition before Connect has reported the agent, then accepts it once the agent is known', async () => {
+    const { world, deps } = await setup();
+    const handler = createDispositionHandler(deps);
+    // The call reached the flow (call start), but no event naming the agent has arrived yet.
+    await createCallStartHandler(deps)(of('callStart'));
+    const before = JSON.stringify([...world.store.attempts.values()]);
+    expect(await handler(of('disposition'))).toEqual({
+      status: 'notYetConnected',
+      error: 'notYetConnected',
+      message: 'the call is not yet connected to you — try again in a moment',
+    });
+    expect(JSON.stringify([...world.store.attempts.values()])).toBe(before);
+    expect([...world.store.contacts.values()][0]?.state).toBe('dialing');
+
+    // Connect reports the agent (CONNECTED_TO_AGENT); the agent's second try goes through.
+    const connected = call.find(
+      (i) => i.kind === 'event' && JSON.stringify(i.payload).includes('CONNECTED_TO_AGENT'),
+    )?.payload;
+    expect(connected).toBeDefined();
+    await createContactEventsHandler(deps)(connected);
+    expect(await handler(of('disposition'))).toMatchObject({ status: 'recorded', contactState: 'doneRefused' });
+    const attempt = [...world.store.attempts.values()][0];
+    expect(attempt?.facts.disposition?.code).toBe('NOT_INTERESTED');
   });
 });

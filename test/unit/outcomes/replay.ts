@@ -22,7 +22,8 @@ export interface ReplayResult {
 
 /**
  * Plays a scenario: for each call, the dispatcher dials it, then its inputs arrive in `order(callIndex, inputs)`.
- * `order` may duplicate, shuffle and add late inputs of earlier calls.
+ * `order` may duplicate, shuffle and add late inputs of earlier calls. A disposition refused because Connect has not
+ * reported the call's agent yet is submitted again after the inputs still to come, as the agent would.
  */
 export async function replay(
   world: World,
@@ -35,9 +36,21 @@ export async function replay(
   const earlier: RawInput[] = [];
   for (const [i, call] of scenario.calls.entries()) {
     if (i > 0) await world.markDialing(i + 1);
-    for (const raw of order(i, call, earlier)) {
+    const queue = [...order(i, call, earlier)];
+    let waiting = 0;
+    while (queue.length > 0) {
+      const raw = queue.shift() as RawInput;
       const input = toOutcomeInput(raw);
-      if (input) await recorder.record(input);
+      if (!input) continue;
+      const result = await recorder.record(input);
+      if (result.status !== 'notYetConnected') {
+        waiting = 0;
+        continue;
+      }
+      // The flow sends the agent back to the guide and the agent submits again a moment later, after whatever else
+      // Connect delivers meanwhile. Only refused dispositions going round and round means the agent never comes.
+      if (++waiting > queue.length + 1) throw new Error(`call ${i + 1}: a disposition is never accepted`);
+      queue.push(raw);
     }
     earlier.push(...call);
   }
