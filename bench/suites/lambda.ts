@@ -57,5 +57,27 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
   }
   result['lambda.maxBundleKb'] = maxKb;
   result['lambda.maxColdStartRatio'] = maxRatio;
+  Object.assign(result, await measureReferences(ctx, options));
+  return result;
+}
+
+/**
+ * Reference bundles built and measured the same way (bench/reference/): the DynamoDB document client alone — the floor
+ * under every function that touches the table — and the issue's "plain" stack (document client, Powertools logger and
+ * metrics, middy, zod). They are not functions and count in no maximum; they say how far the goals are reachable.
+ */
+async function measureReferences(ctx: SuiteContext, options: Awaited<ReturnType<typeof loadBundlingOptions>>) {
+  const refs = [
+    { name: 'dynamodbClientOnly', file: join(ctx.rootDir, 'bench', 'reference', 'dynamodb-client.ts') },
+    { name: 'plainStack', file: join(ctx.rootDir, 'bench', 'reference', 'plain-stack.ts') },
+  ];
+  const built = await buildBundles(refs, options, join(ctx.rootDir, '.bench', 'reference'), ctx.rootDir);
+  const result: SuiteResult = {};
+  for (const bundle of built) {
+    const cold = await measureColdStart(ctx.nodeBin, bundle.outfile, { runs: RUNS, env: lambdaLikeEnv() });
+    result[`lambda.reference.${bundle.name}.bundleKb`] = round(bundle.bytes / 1024, 1);
+    result[`lambda.reference.${bundle.name}.coldStartRatio`] = round(cold.ratio, 2);
+    ctx.log(`lambda: reference ${bundle.name} ${round(bundle.bytes / 1024, 1)} KB → ${round(cold.ratio, 2)}`);
+  }
   return result;
 }
