@@ -43,6 +43,9 @@ export class Orders extends Construct {
         description: 'OrderPlaced: create the order once, e-mail the order form to the store once',
         timeout: Duration.seconds(30),
         environment,
+        // Invoked asynchronously by the rule, whose DLQ only holds events Lambda never accepted: an event the
+        // function failed on (after Lambda's own retries) lands in the same queue instead of being dropped.
+        deadLetterQueue: props.deadLetterQueue,
       })
       // Orders, events, counters, markers and visit contacts are table keys; no index is read.
       .bindTableReadWrite(props.table, { indexNames: [] })

@@ -101,6 +101,19 @@ const TABLE_WRITE_ACTIONS = [
 const KMS_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const KMS_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'];
 
+/** What a bucket binder grants on objects; one policy per bucket, key prefix and access level. */
+type ObjectAccess = 'Read' | 'ReadWrite';
+// GetObjectVersion: the buckets are versioned and readers fetch the version named in the S3 notification, which
+// S3 authorises as GetObjectVersion, not GetObject.
+const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
+const OBJECT_ACTIONS: Record<ObjectAccess, { objects: readonly string[]; key: readonly string[] }> = {
+  Read: { objects: OBJECT_READ_ACTIONS, key: KMS_READ_ACTIONS },
+  ReadWrite: {
+    objects: [...OBJECT_READ_ACTIONS, 's3:PutObject', 's3:AbortMultipartUpload'],
+    key: [...KMS_READ_ACTIONS, ...KMS_WRITE_ACTIONS],
+  },
+};
+
 /**
  * A Lambda function with outcall's defaults: Node.js 24 on ARM64, active X-Ray tracing, its own log group with a
  * retention, ESM bundling from {@link nodejsBundling} (AWS SDK bundled), a dedicated role with no AWS-managed policy,
@@ -164,19 +177,17 @@ export class OutcallFunction extends NodejsFunction {
     );
   }
 
-  /** GetObject and ListBucket on a bucket (decrypting with its key). Sets `BUCKET_NAME` (or `options.envName`). */
+  /**
+   * GetObject (of the current or a given version) and ListBucket on a bucket, decrypting with its key. Sets
+   * `BUCKET_NAME` (or `options.envName`). The grant is a policy shared by every function with the same access.
+   */
   bindBucketRead(bucket: IBucket, options: BucketBindingOptions = {}): this {
-    return this.bindBucket(bucket, ['s3:GetObject'], KMS_READ_ACTIONS, options);
+    return this.bindBucket(bucket, 'Read', options);
   }
 
   /** {@link bindBucketRead} plus PutObject and AbortMultipartUpload. Sets `BUCKET_NAME` (or `options.envName`). */
   bindBucketReadWrite(bucket: IBucket, options: BucketBindingOptions = {}): this {
-    return this.bindBucket(
-      bucket,
-      ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-      [...KMS_READ_ACTIONS, ...KMS_WRITE_ACTIONS],
-      options,
-    );
+    return this.bindBucket(bucket, 'ReadWrite', options);
   }
 
   /** PutEvents on one bus. Sets `BUS_NAME` (or `envName`). */
@@ -207,45 +218,10 @@ export class OutcallFunction extends NodejsFunction {
     return this;
   }
 
-  private bindBucket(
-    bucket: IBucket,
-    objectActions: readonly string[],
-    keyActions: readonly string[],
-    options: BucketBindingOptions,
-  ): this {
-    const prefix = options.keyPrefix ?? '';
-    const objects = bucket.arnForObjects(`${prefix}*`);
-    this.allow(objectActions, [objects]);
-    this.acknowledgeObjectWildcard(objects);
-    this.executionRole.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
-      }),
-    );
-    this.allowKey(bucket.encryptionKey, keyActions);
+  private bindBucket(bucket: IBucket, access: ObjectAccess, options: BucketBindingOptions): this {
+    this.executionRole.addManagedPolicy(objectAccessPolicy(Stack.of(this), bucket, options.keyPrefix ?? '', access));
     this.addEnvironment(options.envName ?? 'BUCKET_NAME', bucket.bucketName);
     return this;
-  }
-
-  /**
-   * Object keys are data (one per uploaded list or report), so object actions need `bucket/prefix*` and cdk-nag
-   * reports IAM5 for it. The finding's id embeds the resolved ARN, which for a bucket in another stack is known only
-   * after CDK has rewritten cross-stack references; construct validation runs after that and before the nag pack.
-   */
-  private acknowledgeObjectWildcard(objectsArn: string): void {
-    const role = this.executionRole;
-    this.node.addValidation({
-      validate: () => {
-        const resolved = flattenCfnReference(Stack.of(role).resolve(objectsArn));
-        Validations.of(role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${resolved}]`,
-          reason: 'Object keys are per-upload data; access is limited to this bucket (and key prefix) by the binder.',
-        });
-        return [];
-      },
-    });
   }
 
   private allow(actions: readonly string[], resources: readonly string[]): void {
@@ -284,6 +260,63 @@ export class ReservedEnvironmentError extends Error {
   constructor(key: string, value: string) {
     super(`${key} is set by OutcallFunction and cannot be overridden (got ${JSON.stringify(value)}).`);
   }
+}
+
+/** What each shared object policy grants, so that two different grants never end up under one construct id. */
+const objectPolicyGrants = new WeakMap<iam.ManagedPolicy, string>();
+
+/**
+ * The stack's policy for one (bucket, key prefix, access level), created on first use and attached to every role
+ * bound the same way. Object keys are data (one per upload or report), so object actions need `bucket/prefix*` and
+ * cdk-nag reports IAM5 for it: shared, that is one acknowledgment per distinct grant rather than one per function.
+ */
+function objectAccessPolicy(stack: Stack, bucket: IBucket, prefix: string, access: ObjectAccess): iam.ManagedPolicy {
+  const id = `${bucket.node.id}${pascalCase(prefix)}${access}Objects`;
+  const grant = `${access} ${bucket.node.path}/${prefix}*`;
+  const existing = stack.node.tryFindChild(id);
+  if (existing) {
+    if (!(existing instanceof iam.ManagedPolicy) || objectPolicyGrants.get(existing) !== grant) {
+      throw new Error(`${id} already exists in ${stack.stackName} and is not the policy for ${grant}`);
+    }
+    return existing;
+  }
+  const objects = bucket.arnForObjects(`${prefix}*`);
+  const { objects: objectActions, key: keyActions } = OBJECT_ACTIONS[access];
+  const policy = new iam.ManagedPolicy(stack, id, {
+    description: `${access} objects${prefix ? ` under ${prefix}` : ''} of ${bucket.node.id} (outcall functions)`,
+    statements: [
+      new iam.PolicyStatement({ actions: [...objectActions], resources: [objects] }),
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
+      }),
+      ...(bucket.encryptionKey
+        ? [new iam.PolicyStatement({ actions: [...keyActions], resources: [bucket.encryptionKey.keyArn] })]
+        : []),
+    ],
+  });
+  objectPolicyGrants.set(policy, grant);
+  // The finding's id embeds the resolved ARN, which for a bucket in another stack is known only after CDK has
+  // rewritten cross-stack references; construct validation runs after that and before the nag pack.
+  policy.node.addValidation({
+    validate: () => {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(objects))}]`,
+        reason: 'Object keys are per-upload data; access is limited to this bucket (and key prefix) by the binder.',
+      });
+      return [];
+    },
+  });
+  return policy;
+}
+
+/** `reports/` → `Reports`, `a-b/c/` → `ABC`: a key prefix as part of a construct id. */
+function pascalCase(prefix: string): string {
+  return prefix
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }
 
 const TRACING_POLICY_ID = 'OutcallTracingPolicy';

@@ -44,7 +44,7 @@ export class Reports extends Construct {
   constructor(scope: Construct, id: string, props: ReportsProps) {
     super(scope, id);
     const environment = { SES_SENDER: props.senderAddress, MANAGER_EMAILS: props.managerEmails };
-    const make = (fnId: string, entry: string, description: string) =>
+    const make = (fnId: string, entry: string, description: string, deadLetterQueue?: sqs.IQueue) =>
       props
         .addFunction(fnId, {
           entry,
@@ -54,16 +54,21 @@ export class Reports extends Construct {
           // Below the markers' 10-minute staleness, so a claim is only taken over from a sender that is gone.
           timeout: Duration.minutes(5),
           environment,
+          ...(deadLetterQueue ? { deadLetterQueue } : {}),
         })
         // Campaigns by state, teams and team agents are gsi1 Queries; counters, logs and markers are table keys.
         .bindTableReadWrite(props.table, { indexNames: ['gsi1'] })
         .bindBucketReadWrite(props.reportsBucket, { envName: 'REPORTS_BUCKET' })
         .bindBus(props.bus);
     this.tickFunction = make('ReportTickFunction', 'functions/reports/tick.ts', 'Scheduled team reports, hourly');
+    // The rule invokes it asynchronously: the rule's DLQ only holds events Lambda never accepted, so events the
+    // function failed on (after Lambda's own retries) go to the same queue instead of being dropped. A missed tick
+    // needs none: the next tick sends what is owed.
     this.eventsFunction = make(
       'CampaignEvaluationFunction',
       'functions/reports/campaign-events.ts',
       'Pilot review and campaign evaluation on CampaignTransitioned',
+      props.deadLetterQueue,
     );
     const sesIdentity = Stack.of(this).formatArn({
       service: 'ses',

@@ -13,8 +13,12 @@ const ENTRY = 'functions/api/handler.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
+/** Statements of the roles' own policies and of the managed policies the binders share (not the X-Ray one). */
 function statementsOf(template: ReturnType<typeof templateOf>): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+  const managed = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+    .filter(([id]) => !id.startsWith('OutcallTracingPolicy'))
+    .map(([, policy]) => policy);
+  return [...Object.values(template.findResources('AWS::IAM::Policy')), ...managed].flatMap(
     (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
   );
 }
@@ -173,11 +177,17 @@ describe('OutcallFunction binders', () => {
     const actions = actionsOf(statementsOf(template));
 
     expect(actions).toEqual(
-      expect.arrayContaining(['s3:GetObject', 's3:ListBucket', 'events:PutEvents', 'sqs:SendMessage']),
+      expect.arrayContaining([
+        's3:GetObject',
+        's3:GetObjectVersion',
+        's3:ListBucket',
+        'events:PutEvents',
+        'sqs:SendMessage',
+      ]),
     );
     expect(actions).not.toContain('s3:PutObject');
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
@@ -196,5 +206,39 @@ describe('OutcallFunction binders', () => {
         }),
       },
     });
+  });
+  it('shares one object policy per bucket, key prefix and access level among the roles bound that way', () => {
+    const { stack, bucket } = boundStack();
+    const bind = (id: string) => new OutcallFunction(stack, id, { entry: ENTRY, stage: 'dev' });
+    bind('OneFunction').bindBucketRead(bucket, { keyPrefix: 'agents/' });
+    bind('TwoFunction').bindBucketRead(bucket, { keyPrefix: 'agents/' });
+    bind('WriterFunction').bindBucketReadWrite(bucket, { keyPrefix: 'agents/' });
+    bind('WholeFunction').bindBucketRead(bucket);
+    const template = templateOf(stack);
+
+    const policies = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies.filter((id) => !id.startsWith('OutcallTracingPolicy'))).toEqual([
+      expect.stringMatching(/^BucketAgentsReadObjects/),
+      expect.stringMatching(/^BucketAgentsReadWriteObjects/),
+      expect.stringMatching(/^BucketReadObjects/),
+    ]);
+    const attached = (roleId: string) =>
+      JSON.stringify(
+        Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith(roleId))?.[1].Properties
+          .ManagedPolicyArns,
+      );
+    expect(attached('OneFunctionRole')).toMatch(/"BucketAgentsReadObjects/);
+    expect(attached('TwoFunctionRole')).toMatch(/"BucketAgentsReadObjects/);
+    expect(attached('WriterFunctionRole')).not.toMatch(/"BucketAgentsReadObjects/);
+    expect(attached('WholeFunctionRole')).toMatch(/"BucketReadObjects/);
+  });
+
+  it('refuses a grant whose policy id is already taken by a different grant', () => {
+    const { stack, bucket } = boundStack();
+    new OutcallFunction(stack, 'OneFunction', { entry: ENTRY, stage: 'dev' }).bindBucketRead(bucket, {
+      keyPrefix: 'a/b/',
+    });
+    const other = new OutcallFunction(stack, 'TwoFunction', { entry: ENTRY, stage: 'dev' });
+    expect(() => other.bindBucketRead(bucket, { keyPrefix: 'a-b/' })).toThrow(/already exists/);
   });
 });

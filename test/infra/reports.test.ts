@@ -35,6 +35,16 @@ describe('reports in the stateless stack', () => {
     });
   });
 
+  it("sends events the evaluation function failed on to the stack's DLQ; the tick, which catches up, has none", () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const dlqOf = (prefix: string) =>
+      Object.entries(fns).find(([id]) => id.startsWith(prefix))?.[1].Properties.DeadLetterConfig;
+    expect(dlqOf('CampaignEvaluationFunction')).toEqual({
+      TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^ScheduleDeadLetterQueue/), 'Arn'] },
+    });
+    expect(dlqOf('ReportTickFunction')).toBeUndefined();
+  });
+
   it('gives both functions the table, the reports bucket, the sender and the managers', () => {
     const fns = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: Match.objectLike({ MANAGER_EMAILS: 'manager@example.com' }) } },
