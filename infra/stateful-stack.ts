@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { OutcallConfig } from '#infra/config';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
+import { REJECTS_RETENTION_DAYS, REJECTS_RETENTION_TAG } from '#shared/use-cases/intake/upload-key';
 
 /** The longest a function may run (Lambda's maximum); queue visibility timeouts are derived from it. */
 export const MAX_FUNCTION_TIMEOUT = Duration.minutes(15);
@@ -110,7 +111,28 @@ export class StatefulStack extends Stack {
       reason: 'This is the access-log destination of the other buckets; logging it into itself would loop.',
     });
 
-    this.uploadsBucket = this.dataBucket('UploadsBucket', 'uploads/', retainData, removalPolicy);
+    this.uploadsBucket = this.dataBucket('UploadsBucket', 'uploads/', retainData, removalPolicy, [
+      // Rejects files (`<upload>.rejects.csv`) hold the raw rejected rows, numbers included. They sit beside the
+      // uploads, so no prefix selects them: intake tags them as it writes them. A versioned bucket only hides an
+      // expired object behind a delete marker, so the hidden version (it keeps its tags) goes a day later.
+      {
+        id: 'ExpireRejectsFiles',
+        tagFilters: { [REJECTS_RETENTION_TAG.key]: REJECTS_RETENTION_TAG.value },
+        expiration: Duration.days(REJECTS_RETENTION_DAYS),
+        noncurrentVersionExpiration: Duration.days(1),
+      },
+      // Intake's work files (the rejects parts a rejects file is composed from) are the same rows; intake deletes
+      // them when a list is done, and this catches what a failed delete or an abandoned list leaves. 30 days outlives
+      // a message's time in the intake queue and its dead-letter queue (4 + 14 days), so a redriven list finds them.
+      {
+        id: 'ExpireIntakeWork',
+        prefix: 'intake-work/',
+        expiration: Duration.days(REJECTS_RETENTION_DAYS),
+        noncurrentVersionExpiration: Duration.days(1),
+      },
+      // The delete markers those expirations leave, once no version is behind them.
+      { id: 'RemoveExpiredDeleteMarkers', expiredObjectDeleteMarker: true },
+    ]);
     this.reportsBucket = this.dataBucket('ReportsBucket', 'reports/', retainData, removalPolicy);
 
     this.intakeDeadLetterQueue = new sqs.Queue(this, 'IntakeDeadLetterQueue', {
@@ -226,7 +248,13 @@ export class StatefulStack extends Stack {
     } satisfies Partial<s3.BucketProps>;
   }
 
-  private dataBucket(id: string, logPrefix: string, retainData: boolean, removalPolicy: RemovalPolicy): s3.Bucket {
+  private dataBucket(
+    id: string,
+    logPrefix: string,
+    retainData: boolean,
+    removalPolicy: RemovalPolicy,
+    lifecycleRules: readonly s3.LifecycleRule[] = [],
+  ): s3.Bucket {
     return new s3.Bucket(this, id, {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
@@ -236,7 +264,7 @@ export class StatefulStack extends Stack {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: logPrefix,
       // Versioning keeps every overwritten upload and report; old versions need not live forever.
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(retainData ? 90 : 7) }],
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(retainData ? 90 : 7) }, ...lifecycleRules],
       ...this.bucketDefaults(retainData, removalPolicy),
     });
   }

@@ -21,6 +21,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { AgentReminders } from '#infra/constructs/agent-reminders';
@@ -34,6 +35,7 @@ import { QaSampling } from '#infra/constructs/qa-sampling';
 import { Reports } from '#infra/constructs/reports';
 import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
+import { REJECTS_RETENTION_TAG } from '#shared/use-cases/intake/upload-key';
 
 /** Throttle of the campaigns API's stage: planners and tools, not the public, call it. */
 export const API_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
@@ -328,6 +330,37 @@ export class StatelessStack extends Stack {
         resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: sender })],
       }),
     );
+    // Rejects files are written with their retention tag (x-amz-tagging), which S3 authorises as s3:PutObjectTagging;
+    // that tag, and no other, is all intake may set, so it cannot take an object out of (or into) another rule.
+    const uploads = props.uploadsBucket.arnForObjects('*');
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObjectTagging'],
+        resources: [uploads],
+        conditions: {
+          StringEquals: { [`s3:RequestObjectTag/${REJECTS_RETENTION_TAG.key}`]: REJECTS_RETENTION_TAG.value },
+          'ForAllValues:StringEquals': { 's3:RequestObjectTagKeys': [REJECTS_RETENTION_TAG.key] },
+        },
+      }),
+    );
+    // The rejects parts hold raw rejected rows: intake deletes them once the rejects file is composed (the bucket's
+    // `intake-work/` lifecycle rule catches what a failed delete leaves).
+    const workFiles = props.uploadsBucket.arnForObjects('intake-work/*');
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [workFiles] }));
+    // Finding ids embed resolved ARNs, known only after CDK resolves references; validation runs before the nag pack.
+    fn.node.addValidation({
+      validate: () => {
+        Validations.of(fn.executionRole).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(this.resolve(uploads))}]`,
+          reason: 'Rejects files sit beside any upload; the condition allows the one retention tag and nothing else.',
+        });
+        Validations.of(fn.executionRole).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(this.resolve(workFiles))}]`,
+          reason: "Intake's own work files, one folder per list; nothing else in the bucket can be deleted.",
+        });
+        return [];
+      },
+    });
     fn.addEventSource(new SqsEventSource(props.intakeQueue, { batchSize: 1, reportBatchItemFailures: true }));
     return fn;
   }

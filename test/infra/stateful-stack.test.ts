@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
+import { REJECTS_RETENTION_TAG } from '#shared/use-cases/intake/upload-key';
 import { outcallApp, templateOf } from '#test/infra/fixtures';
 
 const dev = templateOf(outcallApp('dev').stateful);
@@ -155,6 +156,47 @@ describe('stateful stack', () => {
       },
       3,
     );
+  });
+
+  it('expires tagged rejects files after 30 days, their hidden versions a day later, in the uploads bucket only', () => {
+    const rejectsRule = {
+      Id: 'ExpireRejectsFiles',
+      Status: 'Enabled',
+      TagFilters: [{ Key: 'outcall:retention', Value: 'rejects-30d' }],
+      ExpirationInDays: 30,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+    };
+    // The tag intake writes is the tag the rule selects.
+    expect(rejectsRule.TagFilters).toEqual([{ Key: REJECTS_RETENTION_TAG.key, Value: REJECTS_RETENTION_TAG.value }]);
+    for (const template of [dev, prod]) {
+      const withRule = template.findResources('AWS::S3::Bucket', {
+        Properties: { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectEquals(rejectsRule)]) } },
+      });
+      expect(Object.keys(withRule)).toEqual([expect.stringMatching(/^UploadsBucket/)]);
+    }
+  });
+
+  it("keeps the uploads bucket's other rules: old versions, intake's work files, leftover delete markers", () => {
+    const uploads = Object.values(dev.findResources('AWS::S3::Bucket')).find((b) =>
+      JSON.stringify(b).includes('ExpireRejectsFiles'),
+    );
+    expect(uploads).toBeDefined();
+    const rules = (uploads?.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] } | undefined)
+      ?.Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 7 }, Status: 'Enabled' }),
+        expect.objectContaining({
+          Id: 'ExpireIntakeWork',
+          Prefix: 'intake-work/',
+          ExpirationInDays: 30,
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        }),
+        expect.objectContaining({ Id: 'RemoveExpiredDeleteMarkers', ExpiredObjectDeleteMarker: true }),
+      ]),
+    );
+    // No rule without a filter expires current objects: uploads and reports stay until someone deletes them.
+    expect((rules ?? []).filter((r) => r.ExpirationInDays !== undefined && !r.TagFilters && !r.Prefix)).toEqual([]);
   });
 
   it('creates one custom event bus for domain events, with a generated name', () => {

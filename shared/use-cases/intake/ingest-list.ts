@@ -23,7 +23,13 @@ import {
   listRefOf,
 } from '#shared/use-cases/intake/list-record';
 import { listReportMail } from '#shared/use-cases/intake/list-report';
-import { hasSupportedExtension, listIdOf, parseUploadKey, rejectsKeyOf } from '#shared/use-cases/intake/upload-key';
+import {
+  hasSupportedExtension,
+  listIdOf,
+  parseUploadKey,
+  REJECTS_RETENTION_TAG,
+  rejectsKeyOf,
+} from '#shared/use-cases/intake/upload-key';
 
 /** `source` of the events intake publishes. */
 export const INTAKE_EVENT_SOURCE = 'outcall.intake';
@@ -554,7 +560,10 @@ function partRefs(ctx: RunContext, count: number): ObjectRef[] {
   }));
 }
 
-/** Concatenates the committed parts, in order, behind one header: memory holds one part at a time. */
+/**
+ * Concatenates the committed parts, in order, behind one header: memory holds one part at a time. The file is tagged
+ * as it is written, so the bucket's lifecycle rule expires it (a rewrite after a crash is tagged again).
+ */
 async function composeRejects(ctx: RunContext, parts: number, key: string): Promise<void> {
   const { deps } = ctx;
   const refs = partRefs(ctx, parts);
@@ -562,5 +571,7 @@ async function composeRejects(ctx: RunContext, parts: number, key: string): Prom
     yield Buffer.from(REJECTS_HEADER, 'utf8');
     for (const ref of refs) yield* await deps.objects.read(ref);
   }
-  await deps.objects.putStream({ bucket: ctx.request.bucket, key }, body(), 'text/csv; charset=utf-8');
+  await deps.objects.putStream({ bucket: ctx.request.bucket, key }, body(), 'text/csv; charset=utf-8', {
+    tags: { [REJECTS_RETENTION_TAG.key]: REJECTS_RETENTION_TAG.value },
+  });
 }

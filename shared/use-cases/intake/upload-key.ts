@@ -9,6 +9,15 @@ export type UploadTarget =
 const REJECTS_SUFFIX = '.rejects.csv';
 
 /**
+ * The object tag every rejects file is written with. Rejects files sit beside the uploads, under the same prefixes, so
+ * only a tag lets the uploads bucket's lifecycle rule (infra/stateful-stack.ts) expire them and nothing else: they
+ * hold the raw rejected rows, numbers included, and are kept {@link REJECTS_RETENTION_DAYS} days.
+ */
+export const REJECTS_RETENTION_TAG = { key: 'outcall:retention', value: 'rejects-30d' } as const;
+/** Days a rejects file is kept (the tag's value says it too). */
+export const REJECTS_RETENTION_DAYS = 30;
+
+/**
  * `lists/<campaignId>/<file>` is a campaign list, `dnc/<file>` a DNC import. The rejects file intake writes next to
  * an upload (`<file>.rejects.csv`) lands under the same prefix and must not be ingested in turn.
  */
