@@ -1,17 +1,50 @@
 import { dialingDepsFromEnv } from '#functions/dialing/deps';
 import { logger } from '#shared/observability/logger';
-import { dispatchTick } from '#shared/use-cases/dialing/dispatch';
+import { count, METRIC, withMetrics } from '#shared/observability/metrics';
+import { noteThrottles } from '#shared/observability/throttles';
+import { type CampaignTickReport, dispatchTick } from '#shared/use-cases/dialing/dispatch';
 
-// Fired every minute by EventBridge Scheduler. Each tick is safe to repeat: marks are conditional on the index entry
-// selected, and a resend carries the same client token.
-const deps = dialingDepsFromEnv();
+/**
+ * Fired every minute by EventBridge Scheduler. Each tick is safe to repeat: marks are conditional on the index entry
+ * selected, and a resend carries the same client token. Every tick publishes Dials, DialsFailed, Throttles and
+ * IdleActiveCampaigns, zeros included: the idle-campaign alarm needs one data point a minute.
+ */
+export function createDispatcherHandler(tick: () => Promise<CampaignTickReport[]>) {
+  return () =>
+    withMetrics(async () => {
+      const reports = await tick();
+      const sum = (f: (r: CampaignTickReport) => number) => reports.reduce((s, r) => s + f(r), 0);
+      count(
+        METRIC.dials,
+        sum((r) => r.dialed),
+      );
+      count(
+        METRIC.dialsFailed,
+        sum((r) => r.invalid + r.requeued),
+      );
+      count(
+        METRIC.idleActiveCampaigns,
+        sum((r) => (r.idle ? 1 : 0)),
+      );
+      // Connect's throttled requests join the DynamoDB throttles the client counted into one Throttles figure.
+      noteThrottles(sum((r) => r.throttled));
+      // Counts and campaign ids only: no number or name reaches the logs.
+      logger.info('dispatcher tick', {
+        campaigns: reports.length,
+        dialed: sum((r) => r.dialed),
+        requeued: sum((r) => r.requeued),
+        idle: reports.filter((r) => r.idle).map((r) => r.campaignId),
+        failed: reports.filter((r) => r.failed !== undefined).map((r) => r.campaignId),
+      });
+    });
+}
+
+let lambdaHandler: ReturnType<typeof createDispatcherHandler> | undefined;
 
 export const handler = async (): Promise<void> => {
-  const reports = await dispatchTick(deps);
-  // Counts and campaign ids only: no number or name reaches the logs.
-  logger.info('dispatcher tick', {
-    campaigns: reports.length,
-    dialed: reports.reduce((s, r) => s + r.dialed, 0),
-    requeued: reports.reduce((s, r) => s + r.requeued, 0),
-  });
+  if (!lambdaHandler) {
+    const deps = dialingDepsFromEnv();
+    lambdaHandler = createDispatcherHandler(() => dispatchTick(deps));
+  }
+  return lambdaHandler();
 };

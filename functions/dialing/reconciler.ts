@@ -1,18 +1,39 @@
 import { dialingDepsFromEnv } from '#functions/dialing/deps';
 import { recorder } from '#functions/outcomes/recorder';
 import { logger } from '#shared/observability/logger';
-import { reconcileTick } from '#shared/use-cases/dialing/reconcile';
+import { count, METRIC, withMetrics } from '#shared/observability/metrics';
+import { type ReconcileReport, reconcileTick } from '#shared/use-cases/dialing/reconcile';
 
-// Fired every few minutes by EventBridge Scheduler: settles dials that outlived their deadline without an outcome.
-// The outcome recorder answers "what became of this attempt?" from what outcomes already stored, before a stale dial is
-// treated as expired.
-const deps = { ...dialingDepsFromEnv(), outcomes: recorder };
+/**
+ * Fired every few minutes by EventBridge Scheduler: settles dials that outlived their deadline without an outcome.
+ * StaleDialsReconciled counts the dials it settled (resent, expired or exhausted); those the outcomes side could
+ * explain were not lost and are left out, so the stale-dials alarm hears only of lost events and records.
+ */
+export function createReconcilerHandler(tick: () => Promise<ReconcileReport[]>) {
+  return () =>
+    withMetrics(async () => {
+      const reports = await tick();
+      const sum = (f: (r: ReconcileReport) => number) => reports.reduce((s, r) => s + f(r), 0);
+      count(
+        METRIC.staleDialsReconciled,
+        sum((r) => r.resent + r.expired + r.exhausted),
+      );
+      logger.info('reconciler run', {
+        stale: sum((r) => r.stale),
+        resent: sum((r) => r.resent),
+        expired: sum((r) => r.expired),
+      });
+    });
+}
+
+let lambdaHandler: ReturnType<typeof createReconcilerHandler> | undefined;
 
 export const handler = async (): Promise<void> => {
-  const reports = await reconcileTick(deps);
-  logger.info('reconciler run', {
-    stale: reports.reduce((s, r) => s + r.stale, 0),
-    resent: reports.reduce((s, r) => s + r.resent, 0),
-    expired: reports.reduce((s, r) => s + r.expired, 0),
-  });
+  if (!lambdaHandler) {
+    // The outcome recorder answers "what became of this attempt?" from what outcomes already stored, before a stale
+    // dial is treated as expired.
+    const deps = { ...dialingDepsFromEnv(), outcomes: recorder };
+    lambdaHandler = createReconcilerHandler(() => reconcileTick(deps));
+  }
+  return lambdaHandler();
 };

@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { countThrottles } from '#shared/adapters/aws/throttle-counter';
 import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
@@ -40,9 +41,9 @@ export function reportDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReportD
     agents: new DynamoDbAgentStore({ client, tableName }),
     campaigns,
     clock: systemClock,
-    mailer: new SesReportMailer({ client: new SESv2Client({}), from: requireEnv('SES_SENDER', env) }),
+    mailer: new SesReportMailer({ client: countThrottles(new SESv2Client({})), from: requireEnv('SES_SENDER', env) }),
     archive: objectStoreArchive(
-      new S3ObjectStore(new S3Client({})),
+      new S3ObjectStore(countThrottles(new S3Client({}))),
       requireEnv('REPORTS_BUCKET', env),
       requireEnv('AWS_REGION', env),
     ),
@@ -52,7 +53,10 @@ export function reportDepsFromEnv(env: NodeJS.ProcessEnv = process.env): ReportD
       .filter((a) => a !== ''),
     campaignUseCases: {
       repository: campaigns,
-      events: new EventBridgePublisher({ client: new EventBridgeClient({}), busName: requireEnv('BUS_NAME', env) }),
+      events: new EventBridgePublisher({
+        client: countThrottles(new EventBridgeClient({})),
+        busName: requireEnv('BUS_NAME', env),
+      }),
       clock: systemClock,
     },
     log: { info: (m, f) => logger.info(m, { ...f }), warn: (m, f) => logger.warn(m, { ...f }) },

@@ -1,19 +1,29 @@
 import { reportDepsFromEnv } from '#functions/reports/deps';
 import { logger } from '#shared/observability/logger';
+import { count, METRIC, withMetrics } from '#shared/observability/metrics';
 import type { ReportDeps } from '#shared/use-cases/reports/send-reports';
-import { runReportTick, type TickResult } from '#shared/use-cases/reports/send-reports';
+import { ReportTickError, runReportTick, type TickResult } from '#shared/use-cases/reports/send-reports';
 
 /**
  * EventBridge Scheduler target, hourly: sends every team the scheduled reports it is owed and any pilot review or
  * evaluation still missing. A failure of one report throws after the others went out, so the schedule's retry policy
- * and DLQ see it; the retry re-sends nothing already sent.
+ * and DLQ see it; the retry re-sends nothing already sent. ReportsSent counts the reports e-mailed, also in a tick
+ * that then fails.
  */
-export function createTickHandler(deps: ReportDeps) {
-  return async (): Promise<TickResult> => {
-    const result = await runReportTick(deps);
-    logger.info('report tick', { sent: result.sent, skipped: result.skipped });
-    return result;
-  };
+export function createTickHandler(deps: ReportDeps, tick: typeof runReportTick = runReportTick) {
+  return () =>
+    withMetrics(async (): Promise<TickResult> => {
+      let result: TickResult;
+      try {
+        result = await tick(deps);
+      } catch (error) {
+        if (error instanceof ReportTickError) count(METRIC.reportsSent, error.result.mailed);
+        throw error;
+      }
+      count(METRIC.reportsSent, result.mailed);
+      logger.info('report tick', { sent: result.sent, skipped: result.skipped });
+      return result;
+    });
 }
 
 let lambdaHandler: ReturnType<typeof createTickHandler> | undefined;

@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '#infra/constructs/outcall-function';
+import { METRIC, type MetricName } from '#shared/observability/metric-names';
 
 /** Props of {@link Operations}. */
 export interface OperationsProps {
@@ -30,9 +31,73 @@ export interface OperationsProps {
   readonly errorRatePercent?: number;
 }
 
-/** The business and machinery metrics the functions publish (shared/observability/metrics.ts). */
-const BUSINESS = ['RowsIngested', 'Dials', 'Connects', 'Outcomes', 'RemindersSent', 'ReportsSent'] as const;
-const MACHINERY = ['Throttles', 'StaleDialsReconciled', 'DispositionsRefused', 'DialsFailed'] as const;
+/**
+ * Which functions publish each metric, by their Powertools service name (`serviceName` of OutcallFunction). Every data
+ * point carries the `service` dimension, and a CloudWatch metric is its name and its dimensions together: an alarm
+ * that names no service reads a metric nobody publishes. Only metrics listed here can be graphed or alarmed on.
+ */
+export const METRIC_SOURCES: Readonly<Partial<Record<MetricName, readonly string[]>>> = {
+  [METRIC.rowsIngested]: ['intake'],
+  [METRIC.rowsRejected]: ['intake'],
+  [METRIC.dials]: ['dispatcher'],
+  [METRIC.dialsFailed]: ['dispatcher'],
+  [METRIC.idleActiveCampaigns]: ['dispatcher'],
+  [METRIC.staleDialsReconciled]: ['reconciler'],
+  [METRIC.outcomes]: ['outcomes'],
+  [METRIC.dispositionsRefused]: ['outcomes'],
+  [METRIC.remindersSent]: ['reminders'],
+  [METRIC.reportsSent]: ['reports'],
+  [METRIC.throttles]: ['intake', 'dispatcher', 'reconciler', 'reminders', 'reports'],
+};
+
+/**
+ * The business and machinery metrics on the dashboard (shared/observability/metric-names.ts). Connects is not among
+ * them until a function publishes it: the outcome recorder does not say yet which write first counted a connect.
+ */
+const BUSINESS = [
+  METRIC.rowsIngested,
+  METRIC.rowsRejected,
+  METRIC.dials,
+  METRIC.outcomes,
+  METRIC.remindersSent,
+  METRIC.reportsSent,
+] as const;
+const MACHINERY = [
+  METRIC.throttles,
+  METRIC.staleDialsReconciled,
+  METRIC.dispositionsRefused,
+  METRIC.dialsFailed,
+  METRIC.idleActiveCampaigns,
+] as const;
+
+/**
+ * One outcall metric as its publishers send it: the `service` dimension of its only source, or the sum over its
+ * sources. Only a Sum adds up across services; other statistics need a single source.
+ */
+export function outcallMetric(name: MetricName, statistic = 'Sum', period = Duration.minutes(5)): cloudwatch.IMetric {
+  const sources = METRIC_SOURCES[name] ?? [];
+  const one = (service: string) =>
+    new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: name,
+      dimensionsMap: { service },
+      statistic,
+      period,
+      label: name,
+    });
+  const [first] = sources;
+  if (first === undefined) throw new Error(`no function publishes ${name}: add its publishers to METRIC_SOURCES`);
+  if (sources.length === 1) return one(first);
+  if (statistic !== 'Sum') throw new Error(`${name} has ${sources.length} publishers: only its Sum can be read`);
+  // Ids are per metric, so several sums can share one graph.
+  const ids = sources.map((_, i) => `${name.toLowerCase()}${i}`);
+  return new cloudwatch.MathExpression({
+    expression: `SUM([${ids.join(', ')}])`,
+    usingMetrics: Object.fromEntries(sources.map((service, i) => [ids[i], one(service)])),
+    label: name,
+    period,
+  });
+}
 
 /**
  * Operations (docs/operations.md): an SNS topic (KMS, TLS only) with the operators' e-mail, alarms on dead-letter
@@ -88,13 +153,10 @@ export class Operations extends Construct {
       );
     }
 
-    const business = (name: string, statistic = 'Sum', period = Duration.minutes(5)) =>
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: name, statistic, period });
-
     watch(
       new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
         alarmDescription: 'AWS APIs (DynamoDB, Connect, SES) throttle outcall: calls are retried but slow down',
-        metric: business('Throttles'),
+        metric: outcallMetric(METRIC.throttles),
         threshold: 100,
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
@@ -104,7 +166,7 @@ export class Operations extends Construct {
     watch(
       new cloudwatch.Alarm(this, 'StaleDialsAlarm', {
         alarmDescription: 'Dials without an outcome past their deadline: contact events or records are being lost',
-        metric: business('StaleDialsReconciled', 'Sum', Duration.minutes(15)),
+        metric: outcallMetric(METRIC.staleDialsReconciled, 'Sum', Duration.minutes(15)),
         threshold: 10,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -115,7 +177,7 @@ export class Operations extends Construct {
     watch(
       new cloudwatch.Alarm(this, 'IdleCampaignAlarm', {
         alarmDescription: 'A campaign is active and inside its calling window but dialed nothing for 15 minutes',
-        metric: business('IdleActiveCampaigns', 'Minimum', Duration.minutes(1)),
+        metric: outcallMetric(METRIC.idleActiveCampaigns, 'Minimum', Duration.minutes(1)),
         threshold: 1,
         evaluationPeriods: 15,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -126,13 +188,13 @@ export class Operations extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Business: rows, dials, connects, outcomes, reminders, reports',
-        left: BUSINESS.map((m) => business(m)),
+        title: 'Business: rows, dials, outcomes, reminders, reports',
+        left: BUSINESS.map((m) => outcallMetric(m)),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Machinery: throttles, stale dials, refused dispositions, failed dials',
-        left: MACHINERY.map((m) => business(m)),
+        title: 'Machinery: throttles, stale dials, refused dispositions, failed dials, idle campaigns',
+        left: MACHINERY.map((m) => outcallMetric(m)),
         width: 12,
       }),
       new cloudwatch.GraphWidget({ title: 'Dead-letter queues (messages visible)', left: dlqWidgets, width: 12 }),

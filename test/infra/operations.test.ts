@@ -1,5 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { METRIC_SOURCES } from '#infra/constructs/operations';
+import { METRIC } from '#shared/observability/metric-names';
 import { outcallApp } from '#test/infra/fixtures';
 
 function templates() {
@@ -43,6 +45,70 @@ describe('Operations', () => {
     for (const alarm of alarms)
       expect(alarm.Properties.AlarmActions, alarm.Properties.AlarmDescription).toHaveLength(1);
     stateless.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('reads every outcall metric as functions publish it: a METRIC name under a deployed service', () => {
+    const { stateless } = templates();
+    const services = new Set(
+      (
+        Object.values(stateless.findResources('AWS::Lambda::Function')) as {
+          Properties: { Environment?: { Variables?: Record<string, unknown> } };
+        }[]
+      ).map((f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME),
+    );
+    const names = new Set<string>(Object.values(METRIC));
+    type Stat = { Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] } };
+    const read: { name: string; dimensions: { Name: string; Value: unknown }[]; stat?: string; period?: number }[] = [];
+    for (const alarm of Object.values(stateless.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: {
+        Namespace?: string;
+        MetricName?: string;
+        Dimensions?: { Name: string; Value: unknown }[];
+        Statistic?: string;
+        Period?: number;
+        Metrics?: { MetricStat?: Stat & { Stat: string; Period: number } }[];
+      };
+    }[]) {
+      const p = alarm.Properties;
+      if (p.Namespace === 'outcall' && p.MetricName) {
+        read.push({ name: p.MetricName, dimensions: p.Dimensions ?? [], stat: p.Statistic, period: p.Period });
+      }
+      for (const m of p.Metrics ?? []) {
+        const stat = m.MetricStat;
+        if (stat?.Metric.Namespace === 'outcall') {
+          const { MetricName: name, Dimensions: dimensions = [] } = stat.Metric;
+          read.push({ name, dimensions, stat: stat.Stat, period: stat.Period });
+        }
+      }
+    }
+    // Dashboard lines are arrays: [namespace, name, dimension, value, ..., {options}].
+    const body = JSON.stringify(Object.values(stateless.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    const lines = [...body.matchAll(/\[\\"outcall\\",\\"(\w+)\\",\\"(\w+)\\",\\"([\w-]+)\\"/g)];
+    for (const [, name, dimension, value] of lines) {
+      read.push({ name: String(name), dimensions: [{ Name: String(dimension), Value: value }] });
+    }
+
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    expect(read.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['Throttles', 'StaleDialsReconciled', 'IdleActiveCampaigns', 'Dials', 'RowsIngested']),
+    );
+    for (const r of read) {
+      expect(names.has(r.name), `${r.name} is not in METRIC`).toBe(true);
+      // A metric is its name and its dimensions: without the service the publishers send, an alarm reads nothing.
+      expect(r.dimensions, r.name).toEqual([{ Name: 'service', Value: expect.any(String) }]);
+      expect(services.has(r.dimensions[0]?.Value), `${r.name}: no function is service ${r.dimensions[0]?.Value}`).toBe(
+        true,
+      );
+      expect(METRIC_SOURCES[r.name as keyof typeof METRIC_SOURCES]).toContain(r.dimensions[0]?.Value);
+    }
+    // The idle alarm reads the dispatcher's per-minute figure, its lowest value in each minute.
+    expect(read).toContainEqual({
+      name: 'IdleActiveCampaigns',
+      dimensions: [{ Name: 'service', Value: 'dispatcher' }],
+      stat: 'Minimum',
+      period: 60,
+    });
+    for (const service of Object.values(METRIC_SOURCES).flat()) expect(services.has(service), service).toBe(true);
   });
 
   it('keeps data at rest under the customer-managed key with rotation, and TLS only', () => {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countThrottles } from '#shared/adapters/aws/throttle-counter';
 
 export interface DynamoDbConfig {
   /** Local stand-in such as `http://127.0.0.1:8000`; absent in AWS. */
@@ -12,15 +13,18 @@ export interface DynamoDbConfig {
 
 /**
  * A document client with outcall's marshalling rules: `undefined` attributes are dropped (optional fields stay
- * optional) and class instances are refused, so only plain data reaches the table. Cheap to build; create it once at
- * module scope in a handler so connections are reused across invocations.
+ * optional) and class instances are refused, so only plain data reaches the table. Every throttled attempt, retried
+ * or not, is counted for the `Throttles` metric. Cheap to build; create it once at module scope in a handler so
+ * connections are reused across invocations.
  */
 export function createDocumentClient(config: DynamoDbConfig = {}): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
-    ...(config.region !== undefined ? { region: config.region } : {}),
-    ...(config.credentials !== undefined ? { credentials: config.credentials } : {}),
-  });
+  const client = countThrottles(
+    new DynamoDBClient({
+      ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
+      ...(config.region !== undefined ? { region: config.region } : {}),
+      ...(config.credentials !== undefined ? { credentials: config.credentials } : {}),
+    }),
+  );
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

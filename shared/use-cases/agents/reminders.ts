@@ -41,13 +41,15 @@ export interface ReminderTickResult {
   failed: number;
 }
 
-/** Some messages could not be sent; the others were. The next fire retries the failed ones. */
+/** Some messages could not be sent; the others were (`result` counts them). The next fire retries the failed ones. */
 export class ReminderSendError extends Error {
   override readonly name = 'ReminderSendError';
   readonly failures: readonly unknown[];
-  constructor(failures: readonly unknown[]) {
+  readonly result: ReminderTickResult;
+  constructor(failures: readonly unknown[], result: ReminderTickResult) {
     super(`${failures.length} reminder(s) could not be sent`);
     this.failures = failures;
+    this.result = result;
   }
 }
 
@@ -104,7 +106,7 @@ export async function runReminderTick(
       }
     }
   }
-  if (failures.length > 0) throw new ReminderSendError(failures);
+  if (failures.length > 0) throw new ReminderSendError(failures, result);
   return result;
 }
 

@@ -25,10 +25,21 @@ export interface CampaignTickReport {
   invalid: number;
   /** Requests that go again later (throttled, unknown, no permit). */
   requeued: number;
+  /** Requests Amazon Connect throttled, the whole call or one by one (a part of `requeued`). */
+  throttled: number;
   held: Partial<Record<ContactHoldReason, number>>;
+  /**
+   * An active campaign, inside its calling window in one of its zones, with contacts due now, placed no dial: it
+   * stands still (the IdleActiveCampaigns metric). A campaign held because its Connect campaign is not running can be
+   * idle; one outside its window, past its deadline or in pilot is not. A tick that failed says nothing of contacts
+   * due, so an active campaign whose tick failed inside its window counts as idle too.
+   */
+  idle: boolean;
+  /** The tick for this campaign threw (the error's name); the next tick tries again. */
+  failed?: string;
 }
 
-/** One dispatcher run: every pilot and active campaign, each within its pacing budget. */
+/** One dispatcher run: every pilot and active campaign, each within its pacing budget; a failed one is reported. */
 export async function dispatchTick(deps: DialingDeps): Promise<CampaignTickReport[]> {
   const reports: CampaignTickReport[] = [];
   for (const state of DIALING_STATES) {
@@ -37,14 +48,33 @@ export async function dispatchTick(deps: DialingDeps): Promise<CampaignTickRepor
         reports.push(await dispatchCampaign(deps, campaign));
       } catch (error) {
         // One campaign's failure must not starve the others; it is retried on the next tick.
-        (deps.log ?? silentLog).warn('dispatch failed for a campaign', {
-          campaignId: campaign.id,
-          error: error instanceof Error ? error.name : 'Error',
+        const name = error instanceof Error ? error.name : 'Error';
+        (deps.log ?? silentLog).warn('dispatch failed for a campaign', { campaignId: campaign.id, error: name });
+        const now = deps.clock.now();
+        reports.push({
+          ...emptyReport(campaign.id),
+          failed: name,
+          // Whether contacts were due is unknown; a campaign failing every tick inside its window stands still.
+          idle: campaign.state === 'active' && isOpenAt(campaign.callingRules, now, campaign.callingRules.timeZone),
         });
       }
     }
   }
   return reports;
+}
+
+function emptyReport(campaignId: string): CampaignTickReport {
+  return {
+    campaignId,
+    budget: 0,
+    selected: 0,
+    dialed: 0,
+    invalid: 0,
+    requeued: 0,
+    throttled: 0,
+    held: {},
+    idle: false,
+  };
 }
 
 async function campaignsIn(deps: DialingDeps, state: CampaignState): Promise<Campaign[]> {
@@ -69,15 +99,7 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
   const log = deps.log ?? silentLog;
   const now = deps.clock.now();
   const nowIso = now.toISOString();
-  const report: CampaignTickReport = {
-    campaignId: campaign.id,
-    budget: 0,
-    selected: 0,
-    dialed: 0,
-    invalid: 0,
-    requeued: 0,
-    held: {},
-  };
+  const report = emptyReport(campaign.id);
   const stats = await deps.store.stats(campaign.id);
   const connectId = campaign.connect.connectCampaignId;
   const hold = campaignHold(
@@ -87,6 +109,10 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
   );
   if (!hold.ok || connectId === undefined) {
     report.hold = hold.ok ? 'connectNotRunning' : hold.reason;
+    // A Connect campaign that stopped leaves an active campaign standing still: one due contact in an open zone says so.
+    if (report.hold === 'connectNotRunning' && campaign.state === 'active') {
+      report.idle = (await selectDue(deps, campaign, now, 1)).length > 0;
+    }
     return report;
   }
   report.budget = dialBudget(campaign, stats.pilotDials);
@@ -134,6 +160,7 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
     report.dialed += sent.dialed;
     report.invalid += sent.invalid;
     report.requeued += sent.requeued;
+    report.throttled += sent.throttled;
     if (sent.stop) {
       // The rest was never marked: it stays due in the index for the next tick.
       log.warn('dispatch stopped early', {
@@ -144,6 +171,8 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
       break;
     }
   }
+  // Contacts were selected only from zones whose window is open: due contacts inside the window, none dialed.
+  report.idle = campaign.state === 'active' && report.selected > 0 && report.dialed === 0;
   log.info('dispatch tick', { ...report });
   return report;
 }
@@ -283,7 +312,7 @@ async function sendBatch(
   settings: DialSettings,
   now: Date,
   pilot: boolean,
-): Promise<{ dialed: number; invalid: number; requeued: number; stop?: string }> {
+): Promise<{ dialed: number; invalid: number; requeued: number; throttled: number; stop?: string }> {
   const nowIso = now.toISOString();
   const later = new Date(now.getTime() + settings.resendAfterMinutes * 60_000).toISOString();
   const requeue = async (marks: DialMark[], extra: { throttled?: boolean } = {}) => {
@@ -301,7 +330,7 @@ async function sendBatch(
 
   if (!(await deps.limiter.acquire(settings.permitWaitMs))) {
     await requeue(marked);
-    return { dialed: 0, invalid: 0, requeued: marked.length, stop: 'no rate-limit permit' };
+    return { dialed: 0, invalid: 0, requeued: marked.length, throttled: 0, stop: 'no rate-limit permit' };
   }
   let results: Awaited<ReturnType<DialingDeps['connect']['putDialRequests']>>;
   try {
@@ -312,7 +341,13 @@ async function sendBatch(
   } catch (error) {
     await requeue(marked, { throttled: error instanceof ConnectThrottledError });
     if (error instanceof ConnectThrottledError) {
-      return { dialed: 0, invalid: 0, requeued: marked.length, stop: 'throttled by Amazon Connect' };
+      return {
+        dialed: 0,
+        invalid: 0,
+        requeued: marked.length,
+        throttled: marked.length,
+        stop: 'throttled by Amazon Connect',
+      };
     }
     const code = error instanceof ConnectCallError ? error.code : ((error as { name?: string }).name ?? 'Error');
     // The campaign is not running or gone on the Connect side: hold it until a planner acts, and say why.
@@ -322,13 +357,14 @@ async function sendBatch(
       message: error instanceof Error ? error.message.slice(0, 300) : String(error).slice(0, 300),
       at: nowIso,
     });
-    return { dialed: 0, invalid: 0, requeued: marked.length, stop: `Amazon Connect error ${code}` };
+    return { dialed: 0, invalid: 0, requeued: marked.length, throttled: 0, stop: `Amazon Connect error ${code}` };
   }
 
   const byToken = new Map(results.map((r) => [r.clientToken, r]));
   const accepted: { mark: DialMark; requestId: string }[] = [];
   const invalid: { ref: DueRef; from: { attempt: number }; to: ContactMove }[] = [];
   const again: DialMark[] = [];
+  let throttled = 0;
   for (const mark of marked) {
     const result = byToken.get(attemptRef(campaign.id, mark.ref.phoneKey, mark.attempt));
     if (result?.outcome === 'accepted') accepted.push({ mark, requestId: result.requestId });
@@ -338,18 +374,16 @@ async function sendBatch(
         from: { attempt: mark.attempt },
         to: { kind: 'final', state: 'invalid', reason: result.reason },
       });
-    } else again.push(mark);
+    } else {
+      if (result?.outcome === 'throttled') throttled++;
+      again.push(mark);
+    }
   }
   await deps.store.recordAccepted(accepted, nowIso);
   if (invalid.length > 0) {
     await deps.store.move(invalid, nowIso);
     await deps.store.addStats(campaign.id, { invalid: invalid.length });
   }
-  if (again.length > 0) {
-    const throttled = again.some(
-      (m) => byToken.get(attemptRef(campaign.id, m.ref.phoneKey, m.attempt))?.outcome === 'throttled',
-    );
-    await requeue(again, { throttled });
-  }
-  return { dialed: accepted.length, invalid: invalid.length, requeued: again.length };
+  if (again.length > 0) await requeue(again, { throttled: throttled > 0 });
+  return { dialed: accepted.length, invalid: invalid.length, requeued: again.length, throttled };
 }

@@ -234,7 +234,10 @@ export async function onCampaignTransitioned(
 }
 
 export interface TickResult {
+  /** Reports delivered: e-mailed, or archived only because they had no recipient. */
   sent: string[];
+  /** Of `sent`, the reports actually e-mailed (the ReportsSent metric). */
+  mailed: number;
   skipped: number;
   failed: { what: string; error: string }[];
 }
@@ -257,12 +260,13 @@ export class ReportTickError extends Error {
 export async function runReportTick(deps: ReportDeps): Promise<TickResult> {
   const now = deps.clock.now();
   const settings = await deps.reads.settings();
-  const result: TickResult = { sent: [], skipped: 0, failed: [] };
+  const result: TickResult = { sent: [], mailed: 0, skipped: 0, failed: [] };
   const attempt = async (what: string, run: () => Promise<{ status: DeliveryStatus }>) => {
     try {
       const r = await run();
       if (r.status === 'sent' || r.status === 'noRecipients') result.sent.push(what);
       else result.skipped++;
+      if (r.status === 'sent') result.mailed++;
     } catch (error) {
       result.failed.push({ what, error: error instanceof Error ? error.name : 'Error' });
       deps.log?.warn('report failed', { what, error: error instanceof Error ? error.message : String(error) });

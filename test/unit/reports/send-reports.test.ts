@@ -240,8 +240,10 @@ describe('campaign evaluation and the tick', () => {
     const first = await runReportTick(w.deps);
     // Tuesday 08:00 Shanghai: yesterday's daily only (not Monday, not the 1st), plus the evaluation.
     expect(first.sent.sort()).toEqual(['campaign:campaign-c-cccccccccccc', 'daily:team-t1:2026-03-09']);
+    expect(first.mailed).toBe(w.mailer.sent.length);
     const second = await runReportTick(w.deps);
     expect(second.sent).toEqual([]);
+    expect(second.mailed).toBe(0);
     expect(w.mailer.sent).toHaveLength(2);
   });
 });

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
+import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
+import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import type { Campaign } from '#shared/domain/campaign';
+import type { DialingDeps } from '#shared/use-cases/dialing/deps';
+import { dispatchCampaign, dispatchTick } from '#shared/use-cases/dialing/dispatch';
+import { storedCampaign } from '#test/integration/helpers/campaign-spec';
+import { e164Of, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { useTestTables } from '#test/integration/helpers/tables';
+
+// What a dispatcher tick reports for the operations metrics: Connect throttles and idle active campaigns.
+const tables = useTestTables('tickreport');
+let sim: ConnectSim;
+let clock: ManualClock;
+let store: DynamoDbDialingStore;
+let deps: DialingDeps;
+let repository: DynamoDbCampaignRepository;
+
+const ALL_DAY = [{ start: '00:00', end: '24:00' }];
+const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai
+const WEEK = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+beforeAll(async () => {
+  sim = await startConnectSim();
+  clock = new ManualClock(START);
+  repository = new DynamoDbCampaignRepository({ client: tables.client, tableName: tables.names.main });
+  store = new DynamoDbDialingStore({ client: tables.client, tableName: tables.names.main, sleep: async () => {} });
+  deps = {
+    campaigns: repository,
+    store,
+    connect: new ConnectCampaignsAdapter({
+      client: new ConnectCampaignsV2Client({
+        endpoint: sim.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 1,
+      }),
+    }),
+    limiter: new DynamoDbRateLimiter({
+      client: tables.client,
+      tableName: tables.names.main,
+      name: 'connect-put-batch',
+      perSecond: 10,
+      now: () => clock.now().getTime(),
+      sleep: async (ms) => clock.advance(ms),
+    }),
+    clock,
+  };
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+/** A campaign open all week except on `closed` days, with its contacts due now. */
+async function newCampaign(
+  overrides: Partial<Campaign> = {},
+  contacts: SeedContact[] = [],
+  closed: readonly string[] = [],
+): Promise<Campaign> {
+  const id = `c-${randomBytes(8).toString('hex')}`;
+  const connectId = `cc-${id}`;
+  sim.addCampaign(connectId, 'Running');
+  const base = storedCampaign(id, { state: 'active', revision: 1 });
+  const campaign: Campaign = {
+    ...base,
+    callingRules: {
+      timeZone: 'Asia/Shanghai',
+      windows: Object.fromEntries(
+        WEEK.map((d) => [d, closed.includes(d) ? [] : ALL_DAY]),
+      ) as Campaign['callingRules']['windows'],
+      restrictedPeriods: [],
+    },
+    connect: { ...base.connect, connectCampaignId: connectId },
+    ...overrides,
+  };
+  await repository.create(campaign);
+  await store.addCampaignZones(id, ['Asia/Shanghai']);
+  await seedContacts(tables.client, tables.names.main, id, contacts);
+  return campaign;
+}
+
+const stopConnect = (campaign: Campaign) =>
+  store.setConnectError(campaign.id, {
+    action: 'StartCampaign',
+    code: 'ResourceNotFoundException',
+    message: 'gone',
+    at: START,
+  });
+
+describe('dispatcher tick report', () => {
+  it('counts the requests Connect throttled, the whole call or one by one', async () => {
+    clock.set(START);
+    const campaign = await newCampaign(
+      { pacing: { dialsPerMinute: 10 } },
+      Array.from({ length: 10 }, (_, i) => ({ n: 7000 + i })),
+    );
+    sim.throttleNextBatches(1);
+    // Nothing placed in an open window with contacts due: idle for this minute.
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({
+      dialed: 0,
+      requeued: 10,
+      throttled: 10,
+      idle: true,
+    });
+
+    sim.setDialHandler((dial) =>
+      dial.phoneNumber === e164Of(7001) ? { kind: 'fail', failureCode: 'RequestThrottled' } : { kind: 'accept' },
+    );
+    clock.advance(60_000);
+    const partial = await dispatchCampaign(deps, campaign);
+    sim.setDialHandler(() => ({ kind: 'accept' }));
+    expect(partial).toMatchObject({ dialed: 9, requeued: 1, throttled: 1, idle: false });
+  });
+
+  it('calls an active campaign idle only inside its window, with contacts due, dialing nothing', async () => {
+    clock.set(START);
+    const stopped = await newCampaign({}, [{ n: 7100 }]);
+    await stopConnect(stopped);
+    expect(await dispatchCampaign(deps, stopped)).toMatchObject({ hold: 'connectNotRunning', dialed: 0, idle: true });
+
+    const drained = await newCampaign({}, []);
+    await stopConnect(drained);
+    expect(await dispatchCampaign(deps, drained)).toMatchObject({ hold: 'connectNotRunning', idle: false });
+
+    const closedToday = await newCampaign({}, [{ n: 7101 }], ['monday']);
+    expect(await dispatchCampaign(deps, closedToday)).toMatchObject({ selected: 0, dialed: 0, idle: false });
+
+    const pilot = await newCampaign({ state: 'pilot' }, [{ n: 7102 }]);
+    await stopConnect(pilot);
+    expect(await dispatchCampaign(deps, pilot)).toMatchObject({ hold: 'connectNotRunning', idle: false });
+
+    const late = await newCampaign({ deadline: '2027-03-01T01:59:00Z' }, [{ n: 7103 }]);
+    expect(await dispatchCampaign(deps, late)).toMatchObject({ hold: 'deadlinePassed', idle: false });
+
+    const running = await newCampaign({}, [{ n: 7104 }]);
+    expect(await dispatchCampaign(deps, running)).toMatchObject({ dialed: 1, idle: false });
+  });
+
+  it('reports a campaign whose tick failed, idle when it is active inside its window', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 7200 }]);
+    // The store fails for this campaign only; every other call goes through to DynamoDB Local.
+    const failingStore = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'stats') {
+          return async (campaignId: string) => {
+            if (campaignId === campaign.id) throw new Error('stats unreadable');
+            return target.stats(campaignId);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const failing: DialingDeps = { ...deps, store: failingStore };
+    const reports = await dispatchTick(failing);
+    expect(reports.find((r) => r.campaignId === campaign.id)).toMatchObject({ failed: 'Error', dialed: 0, idle: true });
+  });
+});
