@@ -1,9 +1,11 @@
 /**
- * The fault-injection suite (test/integration/faults) run as a child vitest, its table read back:
- * - faults.scenarios: scenarios played (each over every outcome scenario on DynamoDB Local);
- * - faults.lostContacts, faults.duplicateAttempts, faults.lostOutcomes: summed over the scenarios (goal 0).
+ * The fault-injection suite (test/integration/faults) run as a child vitest, every test file's table read back:
+ * - faults.scenarios: scenarios played (outcomes, dialing, intake and report mail under faults, each against the
+ *   stand-ins: DynamoDB Local, the Connect simulator, s3rver, the SES stand-in);
+ * - faults.lostContacts, faults.duplicateAttempts, faults.lostOutcomes: summed over the scenarios (goal 0);
+ * - faults.lostMails, faults.duplicateMails: mails owed (per message and recipient) never sent, or sent twice (goal 0).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
 import { runVitest } from './_vitest-child.ts';
@@ -13,37 +15,51 @@ export const goals: Goals = {
   'faults.lostContacts': { max: 0 },
   'faults.duplicateAttempts': { max: 0 },
   'faults.lostOutcomes': { max: 0 },
+  'faults.lostMails': { max: 0 },
+  'faults.duplicateMails': { max: 0 },
 };
 
+/** test/integration/faults/report.ts FaultRow, as written to JSON. */
 interface Row {
   scenario: string;
   contactsIn: number;
   contactsLost: number;
   attemptsDuplicated: number;
   outcomesLost: number;
+  mailsLost: number;
+  mailsDuplicated: number;
+  faultsInjected: number;
 }
 
 export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
-  const report = join(ctx.workDir, 'faults.json');
-  rmSync(report, { force: true });
-  ctx.log('running test/integration/faults on DynamoDB Local…');
-  const result = await runVitest(ctx, ['test/integration/faults'], { OUTCALL_FAULTS_REPORT: report });
+  const dir = join(ctx.workDir, 'faults');
+  rmSync(dir, { recursive: true, force: true });
+  ctx.log('running test/integration/faults on the local stand-ins…');
+  const result = await runVitest(ctx, ['test/integration/faults'], { OUTCALL_FAULTS_REPORT_DIR: dir });
   // A failing scenario still writes its row: the figures say what went wrong, the exit code alone would not.
-  if (!existsSync(report)) {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  if (files.length === 0) {
     throw new Error(`the fault suite wrote no report (exit ${result.code}):\n${result.stderr.slice(-2_000)}`);
   }
-  const rows = JSON.parse(readFileSync(report, 'utf8')) as Row[];
+  if (result.code !== 0) ctx.log(`the fault suite failed (exit ${result.code}); its rows follow`);
+  const rows = files.sort().flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Row[]);
   for (const r of rows) {
     ctx.log(
-      `${r.scenario}: ${r.contactsIn} in, ${r.contactsLost} lost, ${r.attemptsDuplicated} dup, ${r.outcomesLost} lost outcomes`,
+      `${r.scenario}: ${r.contactsIn} in, ${r.contactsLost} lost, ${r.attemptsDuplicated} dup, ` +
+        `${r.outcomesLost} lost outcomes, ${r.mailsLost ?? 0} lost mails, ${r.mailsDuplicated ?? 0} dup mails, ` +
+        `${r.faultsInjected} faults`,
     );
   }
-  const sum = (k: keyof Row) => rows.reduce((n, r) => n + Number(r[k]), 0);
+  const sum = (k: keyof Row) => rows.reduce((n, r) => n + Number(r[k] ?? 0), 0);
   return {
     'faults.scenarios': rows.length,
+    'faults.files': files.length,
     'faults.contactsIn': sum('contactsIn'),
     'faults.lostContacts': sum('contactsLost'),
     'faults.duplicateAttempts': sum('attemptsDuplicated'),
     'faults.lostOutcomes': sum('outcomesLost'),
+    'faults.lostMails': sum('mailsLost'),
+    'faults.duplicateMails': sum('mailsDuplicated'),
+    'faults.injected': sum('faultsInjected'),
   };
 }

@@ -26,6 +26,8 @@ export interface DialingContact {
     fromSk?: string | undefined;
     /** State before the mark. */
     prevState?: Contact['state'] | undefined;
+    /** The mark counted this dial as a pilot dial too. */
+    pilot?: boolean | undefined;
   };
   /** What a pending retry was computed from; the dispatcher recomputes it under the current policy. */
   retryBasis?: RetryBasis | undefined;
@@ -41,6 +43,16 @@ export interface DialMark {
   /** When the reconciler takes over if no outcome has come back. */
   deadline: string;
   recentAttempts: string[];
+}
+
+/** Undoes the mark of a dial Connect never confirmed (see {@link ContactDialing.unmarkDialing}). */
+export interface DialUnmark {
+  ref: DueRef;
+  /** The attempt the contact must still be dialing. */
+  attempt: number;
+  /** The mark counted the dial in `pilotDials` too. */
+  pilot: boolean;
+  to: Extract<ContactMove, { kind: 'due' }>;
 }
 
 /** Where a contact goes when it leaves `dialing` or is held at selection. */
@@ -143,6 +155,13 @@ export interface ContactDialing {
     moves: readonly { ref: DueRef; from: { attempt: number } | { dueSk: string }; to: ContactMove }[],
     nowIso: string,
   ): Promise<number>;
+  /**
+   * Undoes marks whose dial Connect never confirmed: each contact still dialing `attempt` goes to `to` (back in the
+   * index, attempt unchanged, so the resend carries the same client token) and its dial comes off the campaign's
+   * `dials` (and `pilotDials` when `pilot`) in the same transaction, so the resend's mark counts it once again. A
+   * contact that moved on meanwhile (an outcome arrived: the dial was real) keeps its count. Returns how many moved.
+   */
+  unmarkDialing(campaignId: string, moves: readonly DialUnmark[], nowIso: string): Promise<number>;
   stats(campaignId: string): Promise<DialingStats>;
   addStats(campaignId: string, delta: StatsDelta): Promise<void>;
   setConnectError(campaignId: string, error: DialingStats['connectError'] | undefined): Promise<void>;

@@ -27,6 +27,8 @@ describe('log capture for the privacy scan', () => {
     expect(piiReason('{"message":"dialed","phone":"+8613800138000"}', names)).toBe('E.164 number');
     expect(piiReason('number 13800138000 busy', names)).toBe('mobile number');
     expect(piiReason('row for 客户12 rejected', names)).toBe('test-list name');
+    expect(piiReason('{"customer":"Li","result":"busy"}', names)).toBe('test-list name');
+    expect(piiReason('Connect BufferLimitExceeded on 30% of dial requests', names)).toBeUndefined();
     expect(piiReason('{"timestamp":1772413200000,"contactId":"c-1","phoneKey":"Zx9_a"}', names)).toBeUndefined();
   });
 });

@@ -56,8 +56,24 @@ export function piiReason(line: string, names: ReadonlySet<string> | readonly st
   if (E164.test(line)) return 'E.164 number';
   if (CN_MOBILE.test(line)) return 'mobile number';
   if (PLACEHOLDER_NAME.test(line)) return 'test-list name';
-  for (const name of names) if (line.includes(name)) return 'test-list name';
+  for (const name of names) if (containsName(line, name)) return 'test-list name';
   return undefined;
+}
+
+/**
+ * A name written in Latin letters must stand on its own: the fixture name "Li" is inside every "Limit" (a scenario
+ * named after Connect's BufferLimitExceeded failed a run). Chinese names have no word boundaries and match anywhere.
+ */
+function containsName(line: string, name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z ,.'-]*$/.test(name)) return line.includes(name);
+  let at = line.indexOf(name);
+  while (at >= 0) {
+    const before = line[at - 1] ?? '';
+    const after = line[at + name.length] ?? '';
+    if (!/[A-Za-z]/.test(before) && !/[A-Za-z]/.test(after)) return true;
+    at = line.indexOf(name, at + 1);
+  }
+  return false;
 }
 
 export interface ScanResult {

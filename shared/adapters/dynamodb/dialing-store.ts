@@ -31,6 +31,7 @@ import type {
   DialingDiagnosticsReads,
   DialingStats,
   DialMark,
+  DialUnmark,
   DueRef,
   StatsDelta,
 } from '#shared/ports/contact-dialing';
@@ -195,7 +196,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
       const contact = parseContact(item);
       if (!contact) continue;
       const status = items.get(`${key.pk}|STATUS`);
-      const dialing = item.dialing as { requestId?: unknown } | undefined;
+      const dialing = item.dialing as { requestId?: unknown; pilot?: unknown } | undefined;
       answer.push({
         ref,
         contact,
@@ -204,6 +205,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
           requestId: typeof dialing?.requestId === 'string' ? dialing.requestId : undefined,
           fromSk: typeof item.dialFromSk === 'string' ? item.dialFromSk : undefined,
           prevState: typeof item.prevState === 'string' ? (item.prevState as Contact['state']) : undefined,
+          pilot: dialing?.pilot === true,
         },
         ...(isRetryBasis(item.retryBasis) ? { retryBasis: item.retryBasis } : {}),
       });
@@ -220,7 +222,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     let pending = [...marks];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= MAX_TRIES) throw new DialingStoreError('marking contacts kept failing after retries');
-      const actions: TransactItem[] = pending.map((m) => this.#markAction(m, nowIso));
+      const actions: TransactItem[] = pending.map((m) => this.#markAction(m, nowIso, Boolean(stats.pilotDials)));
       const delta = { ...stats, dials: pending.length, ...(stats.pilotDials ? { pilotDials: pending.length } : {}) };
       actions.push({ Update: { TableName: this.#table, ...statsUpdate(campaignId, delta) } });
       try {
@@ -238,7 +240,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     return [];
   }
 
-  #markAction(m: DialMark, nowIso: string): TransactItem {
+  #markAction(m: DialMark, nowIso: string, pilot: boolean): TransactItem {
     const due = dueIndexKey(m.ref.campaignId, m.ref.zone, m.ref.shard, 0, m.deadline, m.ref.phoneKey);
     return {
       Update: {
@@ -253,7 +255,13 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
           ':dialing': 'dialing',
           ':attempt': m.attempt,
           ':recent': m.recentAttempts,
-          ':d': { attempt: m.attempt, requestedAt: m.requestedAt, expiresAt: m.expiresAt },
+          // `pilot`: this dial is in `pilotDials`, so undoing the mark takes it off there too.
+          ':d': {
+            attempt: m.attempt,
+            requestedAt: m.requestedAt,
+            expiresAt: m.expiresAt,
+            ...(pilot ? { pilot: true } : {}),
+          },
           ':sk': due.dueSk,
           ':deadline': m.deadline,
           ':now': nowIso,
@@ -291,66 +299,98 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
   ): Promise<number> {
     let moved = 0;
     await inParallel(moves, MOVE_CONCURRENCY, async ({ ref, from, to }) => {
-      const names: Record<string, string> = { '#state': 'state' };
-      const values: Record<string, unknown> = { ':state': to.state, ':now': nowIso };
-      let condition: string;
-      if ('attempt' in from) {
-        values[':dialing'] = 'dialing';
-        values[':a'] = from.attempt;
-        condition = '#state = :dialing AND dialing.attempt = :a';
-      } else {
-        values[':from'] = from.dueSk;
-        condition = 'dueSk = :from';
-      }
-      const set = ['#state = :state', 'updatedAt = :now'];
-      let remove: string[];
-      if (to.kind === 'due') {
-        const due = dueIndexKey(ref.campaignId, ref.zone, ref.shard, to.priority, to.dueAt, ref.phoneKey);
-        Object.assign(values, {
-          ':duePk': due.duePk,
-          ':dueSk': due.dueSk,
-          ':dueAt': to.dueAt,
-          ':attempts': to.attempts,
-          ':recent': to.recentAttempts,
-        });
-        set.push(
-          'duePk = :duePk',
-          'dueSk = :dueSk',
-          'dueAt = :dueAt',
-          'attempts = :attempts',
-          'recentAttempts = :recent',
-        );
-        remove = ['dialing', 'prevState', 'dialFromSk'];
-      } else {
-        remove = ['duePk', 'dueSk', 'dueAt', 'dialing', 'prevState', 'dialFromSk'];
-      }
-      if (to.reason !== undefined) {
-        values[':reason'] = to.reason;
-        set.push('reason = :reason');
-      }
-      if (to.kind === 'due' && to.retryBasis !== undefined) {
-        values[':basis'] = to.retryBasis;
-        set.push('retryBasis = :basis');
-      }
-      if (to.attemptsByClass !== undefined) {
-        values[':byClass'] = to.attemptsByClass;
-        set.push('attemptsByClass = :byClass');
-      }
       const ok = await this.#conditional(() =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: contactKey(ref.campaignId, ref.phoneKey),
-            UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-            ConditionExpression: condition,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        ),
+        this.#client.send(new UpdateCommand(this.#moveUpdate(ref, from, to, nowIso))),
       );
       if (ok) moved++;
     });
     return moved;
+  }
+
+  async unmarkDialing(campaignId: string, moves: readonly DialUnmark[], nowIso: string): Promise<number> {
+    let moved = 0;
+    // 25 moves and the stats item per transaction, well inside TransactWriteItems' 100 items.
+    for (let i = 0; i < moves.length; i += 25) {
+      let pending = moves.slice(i, i + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_TRIES) throw new DialingStoreError('undoing dial marks kept failing after retries');
+        const actions: TransactItem[] = pending.map((m) => ({
+          Update: this.#moveUpdate(m.ref, { attempt: m.attempt }, m.to, nowIso),
+        }));
+        const delta: StatsDelta = { dials: -pending.length, pilotDials: -pending.filter((m) => m.pilot).length };
+        actions.push({ Update: { TableName: this.#table, ...statsUpdate(campaignId, delta) } });
+        try {
+          await this.#client.send(new TransactWriteCommand({ TransactItems: actions }));
+          moved += pending.length;
+          break;
+        } catch (error) {
+          const reasons = cancellationCodes(error);
+          if (!reasons && !isRetryable(error)) throw error;
+          // A contact no longer dialing that attempt was settled by an outcome: its dial happened and stays counted.
+          const gone = new Set(pending.filter((_, k) => reasons?.[k] === 'ConditionalCheckFailed'));
+          if (gone.size === 0) await this.#sleep(backoffMs(attempt + 1));
+          pending = pending.filter((m) => !gone.has(m));
+        }
+      }
+    }
+    return moved;
+  }
+
+  /** The conditional update that moves one contact out of `dialing` or out of its due position. */
+  #moveUpdate(ref: DueRef, from: { attempt: number } | { dueSk: string }, to: ContactMove, nowIso: string) {
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = { ':state': to.state, ':now': nowIso };
+    let condition: string;
+    if ('attempt' in from) {
+      values[':dialing'] = 'dialing';
+      values[':a'] = from.attempt;
+      condition = '#state = :dialing AND dialing.attempt = :a';
+    } else {
+      values[':from'] = from.dueSk;
+      condition = 'dueSk = :from';
+    }
+    const set = ['#state = :state', 'updatedAt = :now'];
+    let remove: string[];
+    if (to.kind === 'due') {
+      const due = dueIndexKey(ref.campaignId, ref.zone, ref.shard, to.priority, to.dueAt, ref.phoneKey);
+      Object.assign(values, {
+        ':duePk': due.duePk,
+        ':dueSk': due.dueSk,
+        ':dueAt': to.dueAt,
+        ':attempts': to.attempts,
+        ':recent': to.recentAttempts,
+      });
+      set.push(
+        'duePk = :duePk',
+        'dueSk = :dueSk',
+        'dueAt = :dueAt',
+        'attempts = :attempts',
+        'recentAttempts = :recent',
+      );
+      remove = ['dialing', 'prevState', 'dialFromSk'];
+    } else {
+      remove = ['duePk', 'dueSk', 'dueAt', 'dialing', 'prevState', 'dialFromSk'];
+    }
+    if (to.reason !== undefined) {
+      values[':reason'] = to.reason;
+      set.push('reason = :reason');
+    }
+    if (to.kind === 'due' && to.retryBasis !== undefined) {
+      values[':basis'] = to.retryBasis;
+      set.push('retryBasis = :basis');
+    }
+    if (to.attemptsByClass !== undefined) {
+      values[':byClass'] = to.attemptsByClass;
+      set.push('attemptsByClass = :byClass');
+    }
+    return {
+      TableName: this.#table,
+      Key: contactKey(ref.campaignId, ref.phoneKey),
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 
   async stats(campaignId: string): Promise<DialingStats> {

@@ -3,7 +3,7 @@ import { DUE_SHARDS } from '#shared/adapters/dynamodb/keys';
 import type { Campaign } from '#shared/domain/campaign';
 import { duePriority, placeRetry } from '#shared/domain/dialing/eligibility';
 import { FINISHED_STATES } from '#shared/domain/lifecycle';
-import { type ContactMove, type DueRef, noOutcomeLookup } from '#shared/ports/contact-dialing';
+import { type ContactMove, type DialUnmark, type DueRef, noOutcomeLookup } from '#shared/ports/contact-dialing';
 import { type DialingDeps, silentLog } from '#shared/use-cases/dialing/deps';
 
 /** Most stale dials one run handles per campaign; the rest wait for the next run. */
@@ -67,6 +67,7 @@ export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): 
   }
   const loaded = await deps.store.load(refs, nowIso);
   const moves: { ref: DueRef; from: { attempt: number }; to: ContactMove }[] = [];
+  const unmarks: DialUnmark[] = [];
   for (const { ref, contact, inFlight } of loaded) {
     if (contact.state !== 'dialing' || !contact.dialing) continue;
     report.stale++;
@@ -74,9 +75,12 @@ export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): 
     if (inFlight?.requestId === undefined) {
       const from = inFlight?.fromSk ? parseDueSortKey(inFlight.fromSk) : undefined;
       const prevState = inFlight?.prevState ?? 'new';
-      moves.push({
+      // The mark counted this dial and the resend's mark will count it again: the undo takes it off the counts
+      // (the pilot's too), or a pilot would stop short of its size and the retried contacts would never be resent.
+      unmarks.push({
         ref,
-        from: { attempt },
+        attempt,
+        pilot: inFlight?.pilot === true,
         to: {
           kind: 'due',
           priority: from?.priority ?? duePriority({ ...contact, state: prevState }),
@@ -87,7 +91,6 @@ export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): 
           recentAttempts: withoutLast(contact.recentAttempts, contact.dialing.requestedAt),
         },
       });
-      report.resent++;
       continue;
     }
     const known = await outcomes.lookup(campaign.id, ref.phoneKey, attempt);
@@ -124,6 +127,7 @@ export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): 
       report.exhausted++;
     }
   }
+  if (unmarks.length > 0) report.resent = await deps.store.unmarkDialing(campaign.id, unmarks, nowIso);
   if (moves.length > 0) await deps.store.move(moves, nowIso);
   if (report.expired + report.exhausted > 0) {
     await deps.store.addStats(campaign.id, {

@@ -10,7 +10,7 @@ import { contactKey, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
-import type { DialMark } from '#shared/ports/contact-dialing';
+import type { DialMark, DialUnmark } from '#shared/ports/contact-dialing';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
@@ -249,6 +249,96 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       tokenOf(campaign, 2000, 2),
     ]);
     expect((await store.stats(campaign.id)).expired).toBe(1);
+  });
+
+  it('undoes an unconfirmed mark with its counts in one write, and leaves a dial an outcome settled counted', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({ state: 'pilot', pilot: { size: 10 } }, [{ n: 6000 }, { n: 6001 }]);
+    const refs = (
+      await Promise.all(
+        Array.from({ length: 8 }, (_, shard) => store.queryDue(campaign.id, 'Asia/Shanghai', shard, 2, START, 5)),
+      )
+    ).flat();
+    const loaded = await store.load(refs, START);
+    const marks: DialMark[] = loaded.map((l) => ({
+      ref: l.ref,
+      contact: l.contact,
+      attempt: 1,
+      requestedAt: START,
+      expiresAt: '2027-03-01T02:05:00.000Z',
+      deadline: '2027-03-01T02:35:00.000Z',
+      recentAttempts: [START],
+    }));
+    expect(await store.markDialing(campaign.id, marks, { pilotDials: 2 }, START)).toHaveLength(2);
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
+    const [settled, unconfirmed] = marks as [DialMark, DialMark];
+    // An outcome settles the first one: its dial happened and stays counted.
+    await store.move(
+      [{ ref: settled.ref, from: { attempt: 1 }, to: { kind: 'final', state: 'doneSuccess', reason: 'sale' } }],
+      START,
+    );
+
+    const inFlight = await store.load(
+      [{ ...unconfirmed.ref, priority: 0, dueSk: `0#2027-03-01T02:35:00.000Z#${unconfirmed.ref.phoneKey}` }],
+      START,
+    );
+    expect(inFlight[0]?.inFlight).toMatchObject({ pilot: true });
+    const back: DialUnmark['to'] = {
+      kind: 'due',
+      priority: 2,
+      dueAt: START,
+      state: 'new',
+      attempts: 0,
+      recentAttempts: [],
+    };
+    const moved = await store.unmarkDialing(
+      campaign.id,
+      [settled, unconfirmed].map((m) => ({ ref: m.ref, attempt: 1, pilot: true, to: back })),
+      START,
+    );
+    expect(moved).toBe(1);
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 1, pilotDials: 1 });
+    const itemOf = (m: DialMark) => contactOf(campaign, m.ref.phoneKey === phoneKeyOf(6000) ? 6000 : 6001);
+    expect(await itemOf(settled)).toMatchObject({ state: 'doneSuccess' });
+    expect(await itemOf(unconfirmed)).toMatchObject({ state: 'new', attempts: 0 });
+    expect((await itemOf(unconfirmed)).dialing).toBeUndefined();
+  });
+
+  it('keeps the pilot count exact when a crash left marks unconfirmed: the pilot still dials its whole size', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({ state: 'pilot', pilot: { size: 3 }, pacing: { dialsPerMinute: 3 } }, [
+      { n: 6100 },
+      { n: 6101 },
+      { n: 6102 },
+    ]);
+    // A tick that died right after marking: every dial counted, none sent.
+    const refs = (
+      await Promise.all(
+        Array.from({ length: 8 }, (_, shard) => store.queryDue(campaign.id, 'Asia/Shanghai', shard, 2, START, 5)),
+      )
+    ).flat();
+    const marks: DialMark[] = (await store.load(refs, START)).map((l) => ({
+      ref: l.ref,
+      contact: l.contact,
+      attempt: 1,
+      requestedAt: START,
+      expiresAt: '2027-03-01T02:05:00.000Z',
+      deadline: '2027-03-01T02:35:00.000Z',
+      recentAttempts: [START],
+    }));
+    await store.markDialing(campaign.id, marks, { pilotDials: marks.length }, START);
+    expect((await store.stats(campaign.id)).pilotDials).toBe(3);
+
+    clock.advance(minutes(36));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 3, resent: 3 });
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ budget: 3, dialed: 3 });
+    expect(
+      placedFor(campaign)
+        .map((d) => d.clientToken)
+        .sort(),
+    ).toEqual([6100, 6101, 6102].map((n) => tokenOf(campaign, n, 1)).sort());
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 3, pilotDials: 3 });
   });
 
   it('stops a pilot at its size, in total over ticks', async () => {

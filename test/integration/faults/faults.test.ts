@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { attemptKey, contactKey, phonePartition, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
@@ -9,6 +8,7 @@ import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher'
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { type FaultPlan, injectFaults, seededRandom } from '#test/integration/faults/inject';
 import { dynamoWorld } from '#test/integration/faults/outcome-world';
+import { emptyRow, type FaultRow, faultReport } from '#test/integration/faults/report';
 import { useTestTables } from '#test/integration/helpers/tables';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
 import { inOrder, replay, type World } from '#test/unit/outcomes/replay';
@@ -24,15 +24,7 @@ import { type RawInput, SCENARIOS, type Scenario, toOutcomeInput } from '#test/u
 const tables = useTestTables('faults');
 const MAX_DELIVERIES = 25;
 
-interface Row {
-  scenario: string;
-  contactsIn: number;
-  contactsLost: number;
-  attemptsDuplicated: number;
-  outcomesLost: number;
-  faultsInjected: number;
-}
-const rows: Row[] = [];
+const rows = faultReport('outcomes');
 
 type Order = (i: number, inputs: RawInput[], earlier: RawInput[]) => RawInput[];
 
@@ -157,14 +149,7 @@ describe('fault injection: outcomes on DynamoDB Local', () => {
       });
       const active = { on: false };
       const counters = fault.plan ? injectFaults(client, fault.plan, () => active.on, random) : undefined;
-      const row: Row = {
-        scenario: fault.name,
-        contactsIn: 0,
-        contactsLost: 0,
-        attemptsDuplicated: 0,
-        outcomesLost: 0,
-        faultsInjected: 0,
-      };
+      const row: FaultRow = emptyRow(fault.name);
       for (const scenario of SCENARIOS) {
         const kept = (s: Scenario): Scenario =>
           fault.drop ? { ...s, calls: s.calls.map((c) => c.filter((r) => !fault.drop?.includes(r.kind))) } : s;
@@ -237,25 +222,13 @@ describe('fault injection: erasure under UnprocessedItems and throttling', () =>
     );
     client.destroy();
     rows.push({
-      scenario: 'erasure: BatchWriteItem UnprocessedItems (50%)',
+      ...emptyRow('erasure: BatchWriteItem UnprocessedItems (50%)'),
       contactsIn: 12,
       contactsLost: (left.Items ?? []).filter((i) => i.sk !== 'STATUS').length,
-      attemptsDuplicated: 0,
-      outcomesLost: 0,
       faultsInjected: counters.injected,
     });
     expect(counters.injected).toBeGreaterThan(0);
     expect(erased).toEqual({ contacts: 12, attempts: 36, orders: 0 });
     expect((left.Items ?? []).map((i) => i.sk)).toEqual(['STATUS']);
   });
-});
-
-afterAll(() => {
-  const header = ['scenario', 'contacts in', 'contacts lost', 'attempts duplicated', 'outcomes lost', 'faults'];
-  const lines = rows.map((r) =>
-    [r.scenario, r.contactsIn, r.contactsLost, r.attemptsDuplicated, r.outcomesLost, r.faultsInjected].join(' | '),
-  );
-  process.stdout.write(`\n${header.join(' | ')}\n${lines.join('\n')}\n`);
-  const out = process.env.OUTCALL_FAULTS_REPORT;
-  if (out) writeFileSync(out, JSON.stringify(rows, null, 2));
 });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** What to break, as a fraction of requests, and which requests are writes. */
@@ -97,4 +98,150 @@ export function injectFaults(
     { step: 'initialize', name: 'outcallFaultInjection' },
   );
   return counters;
+}
+
+interface RawArgs {
+  input: unknown;
+}
+interface RawOutput {
+  output: unknown;
+  response?: unknown;
+}
+type RawMiddleware = (
+  next: (args: RawArgs) => Promise<RawOutput>,
+  context: { commandName?: string },
+) => (args: RawArgs) => Promise<RawOutput>;
+
+/** Adds `middleware` at the initialize step (above the SDK's own retries) of any SDK v3 client. */
+function addInitialize(client: { middlewareStack: unknown }, name: string, middleware: RawMiddleware): void {
+  (client.middlewareStack as { add(m: RawMiddleware, o: { step: 'initialize'; name: string }): void }).add(middleware, {
+    step: 'initialize',
+    name,
+  });
+}
+
+/** Failure codes PutOutboundRequestBatch gives single requests it did not place. */
+export type DialFailureCode = 'RequestThrottled' | 'BufferLimitExceeded';
+
+/** What to break in the dispatcher's calls to Amazon Connect outbound campaigns. */
+export interface ConnectFaultPlan {
+  /** Fraction of PutOutboundRequestBatch calls answered 429 ThrottlingException without reaching Connect. */
+  throttleCall?: number;
+  /** Fraction of single requests kept from Connect and answered in `failedRequests` with this code. */
+  failRequests?: { rate: number; code: DialFailureCode };
+}
+
+/**
+ * Breaks PutOutboundRequestBatch on a Connect outbound campaigns client per `plan` while `active()` is true. A request
+ * answered as failed never reaches the simulator, so it was truly not placed, as Connect says of such requests.
+ */
+export function injectConnectFaults(
+  client: { middlewareStack: unknown },
+  plan: ConnectFaultPlan,
+  active: () => boolean,
+  random: () => number,
+  counters: FaultCounters = { injected: 0, writes: 0 },
+): FaultCounters {
+  addInitialize(client, 'outcallConnectFaults', (next, context) => async (args) => {
+    if (!active() || context.commandName !== 'PutOutboundRequestBatchCommand') return next(args);
+    counters.writes++;
+    if (plan.throttleCall && random() < plan.throttleCall) {
+      counters.injected++;
+      throw awsError('ThrottlingException');
+    }
+    const failing = plan.failRequests;
+    if (!failing) return next(args);
+    const input = args.input as { outboundRequests: { clientToken: string }[] };
+    const kept: { clientToken: string }[] = [];
+    const held: { clientToken: string }[] = [];
+    for (const r of input.outboundRequests) (random() < failing.rate ? held : kept).push(r);
+    if (held.length === 0) return next(args);
+    counters.injected += held.length;
+    const failed = held.map((r) => ({ clientToken: r.clientToken, failureCode: failing.code }));
+    if (kept.length === 0) {
+      return { output: { $metadata: {}, successfulRequests: [], failedRequests: failed }, response: {} };
+    }
+    const out = await next({ ...args, input: { ...input, outboundRequests: kept } });
+    const answer = out.output as { failedRequests?: unknown[] };
+    return { ...out, output: { ...answer, failedRequests: [...(answer.failedRequests ?? []), ...failed] } };
+  });
+  return counters;
+}
+
+/**
+ * Fails a fraction of the named commands of any SDK client while `active()` is true, before the request is sent
+ * (e.g. SES v2 SendEmailCommand with TooManyRequestsException: SES never saw the mail).
+ */
+export function injectCallFaults(
+  client: { middlewareStack: unknown },
+  commands: readonly string[],
+  failBefore: { rate: number; name: string },
+  active: () => boolean,
+  random: () => number,
+  /** Given when several clients (one per function process) add up to one count. */
+  counters: FaultCounters = { injected: 0, writes: 0 },
+): FaultCounters {
+  addInitialize(client, 'outcallCallFaults', (next, context) => async (args) => {
+    if (!active() || !commands.includes(context.commandName ?? '')) return next(args);
+    counters.writes++;
+    if (random() < failBefore.rate) {
+      counters.injected++;
+      throw awsError(failBefore.name);
+    }
+    return next(args);
+  });
+  return counters;
+}
+
+/** Where a kill lands: before a request leaves, or after the service applied it but before the answer is read. */
+export type KillPhase = 'before' | 'after';
+
+/**
+ * Function invocations that can be killed. `run` runs one invocation; `die` decides, per SDK call of an attached
+ * client, whether that invocation is killed at that point. Once killed, every later call made by that invocation's
+ * code fails, as nothing runs in a killed process — including work it had started in parallel, which is told apart
+ * from the next invocation's (the redelivery's) by the async context it runs in. Calls outside `run` (the suite's own
+ * reads) pass untouched.
+ */
+export class Invocations {
+  kills = 0;
+  /** Invocations started so far; the n-th (from 0) is told its number. */
+  runs = 0;
+  die: (command: string, input: unknown, phase: KillPhase, run: number) => boolean = () => false;
+  readonly #current = new AsyncLocalStorage<{ dead: boolean; run: number }>();
+
+  /** One invocation: resolves or rejects as `work` does (FunctionKilled once killed). */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return this.#current.run({ dead: false, run: this.runs++ }, work);
+  }
+
+  /** Attaches the invocations' lives to a client (DynamoDB, S3, SES, Connect…). */
+  attach(client: { middlewareStack: unknown }): void {
+    addInitialize(client, 'outcallKill', (next, context) => async (args) => {
+      const life = this.#current.getStore();
+      if (!life) return next(args);
+      const command = context.commandName ?? '';
+      if (life.dead) throw killed();
+      if (this.die(command, args.input, 'before', life.run)) {
+        life.dead = true;
+        this.kills++;
+        throw killed();
+      }
+      const result = await next(args);
+      // Killed meanwhile by another call of the same invocation: the answer reaches nobody.
+      if (life.dead) throw killed();
+      if (this.die(command, args.input, 'after', life.run)) {
+        life.dead = true;
+        this.kills++;
+        throw killed();
+      }
+      return result;
+    });
+  }
+}
+
+function killed(): Error {
+  const error = new Error('the function was killed');
+  error.name = 'FunctionKilled';
+  return error;
 }
