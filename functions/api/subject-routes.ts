@@ -10,7 +10,7 @@ import { eraseSubject, exportSubject, type SubjectDeps } from '#shared/use-cases
  * Data-subject requests (docs/security.md): `GET` exports everything held about the person with this number,
  * `DELETE` erases it and keeps the number on the DNC list. Admins only (the router's access table).
  */
-export function subjectRoutes(deps: SubjectDeps): ApiRoute[] {
+export function subjectRoutes(deps: SubjectDeps, hooks: { onErased?: () => void } = {}): ApiRoute[] {
   return [
     {
       method: 'GET',
@@ -20,7 +20,11 @@ export function subjectRoutes(deps: SubjectDeps): ApiRoute[] {
     {
       method: 'DELETE',
       path: '/subjects/{phone}',
-      handler: async (event) => json(200, await eraseSubject(deps, actorFromEvent(event), phoneOf(event))),
+      handler: async (event) => {
+        const erased = await eraseSubject(deps, actorFromEvent(event), phoneOf(event));
+        hooks.onErased?.();
+        return json(200, erased);
+      },
     },
   ];
 }

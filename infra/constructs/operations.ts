@@ -47,6 +47,7 @@ export const METRIC_SOURCES: Readonly<Partial<Record<MetricName, readonly string
   [METRIC.dispositionsRefused]: ['outcomes'],
   [METRIC.remindersSent]: ['reminders'],
   [METRIC.reportsSent]: ['reports'],
+  [METRIC.subjectsErased]: ['subjects-api'],
   [METRIC.throttles]: ['intake', 'dispatcher', 'reconciler', 'reminders', 'reports'],
 };
 
