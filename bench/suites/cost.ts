@@ -1,19 +1,51 @@
 /**
  * AWS cost (telephony excluded) of taking 1,000 contacts through intake, 1.5 attempts each on average, their outcomes
- * and the reports, priced with bench/prices.json:
- * - DynamoDB units of outcomes are **measured**: every outcome scenario (test/unit/outcomes/scenarios.ts) is replayed
- *   on DynamoDB Local through the real recorder, each request asked for `ReturnConsumedCapacity: TOTAL`;
- * - intake and dialing units are **modelled** from their access patterns (docs/data-model.md #7, #8, #11, release) and
- *   the request counts the intake and dialing suites measure; Lambda, EventBridge, Kinesis, S3, SQS, SES and KMS from
- *   the invocations each contact causes (constants below, each with its reason).
- * Keys: cost.usdPer1kContacts (goal ≤ 0.01) and one cost.usdPer1kContacts.<service> per part.
+ * and the reports, priced with bench/prices.json.
+ *
+ * DynamoDB request units are **counted** on DynamoDB Local by bench/lib/ddb-capacity.ts (writes from each item's
+ * images before and after, by AWS's billing rules, because Local's figures for transactions are wrong; reads as Local
+ * reports them), running the real code:
+ * - intake: a 2,000-row planner-style list (duplicates, junk, landlines) through `ingestList` → units per accepted
+ *   contact (status reads, contact + claim transactions, checkpoints, release to the due index, list item);
+ * - dialing: one dispatcher tick placing 1,000 of those contacts through the Connect simulator → units per dial
+ *   (due Queries, contact + STATUS reads, the marking transactions, acceptance, rate-limit permits, figures);
+ * - outcomes: every outcome scenario (test/unit/outcomes/scenarios.ts) replayed through the real recorder → units per
+ *   attempt, with Connect-sized contact ids and the contact as the measured tick left it (sizes decide write units);
+ *   seeding, the dispatcher's marking (counted under dialing) and the replay's read-back are not counted. The
+ *   scenarios' mix (a third of attempts reach an agent) is the mix priced here; each scenario starts a new recorder,
+ *   so the campaign is read once per scenario where a warm Lambda reads it once a minute (≈ 0.8 RRU per attempt
+ *   too many, kept: it errs high).
+ * Lambda, EventBridge, Kinesis, S3, SQS, SES and KMS are **modelled** from the invocations each contact causes
+ * (constants below, each with its reason); the Lambda inputs per attempt are counted from the same scenarios.
+ * Keys: cost.usdPer1kContacts (goal ≤ 0.01), one cost.usdPer1kContacts.<service> per part, and the units per step.
  */
+import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { startConnectSim } from '#infra/local/connect-sim/server';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { createTables } from '#infra/local/tables';
-import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
+import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
+import { contactKey, dueIndexKey, dueShard } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
+import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
+import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
+import { resumableSheetReader } from '#shared/adapters/s3/resumable-sheet-reader';
+import { type Campaign, campaignSchema } from '#shared/domain/campaign';
+import type { ObjectStore } from '#shared/ports/object-store';
+import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
+import { ingestList } from '#shared/use-cases/intake/ingest-list';
 import { dynamoWorld } from '#test/integration/faults/outcome-world';
 import { replay } from '#test/unit/outcomes/replay';
-import { SCENARIOS } from '#test/unit/outcomes/scenarios';
+import { CAMPAIGN_ID, PHONE_KEY, SCENARIOS, type Scenario } from '#test/unit/outcomes/scenarios';
+import { type CapacityMeter, itemSize, meterCapacity } from '../lib/ddb-capacity.ts';
+import { ensureList } from '../lib/generate-list.ts';
 import { costUsd, loadPrices } from '../lib/prices.ts';
 import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
 
@@ -21,27 +53,34 @@ export const goals: Goals = { 'cost.usdPer1kContacts': { max: 0.01 } };
 
 const CONTACTS = 1_000;
 const ATTEMPTS_PER_CONTACT = 1.5;
+const INTAKE_ROWS = 2_000;
+const DIALS = 1_000;
 
-// Intake, per accepted contact: BatchGet of STATUS (½ RRU eventual), TransactWrite Put CONTACT + Update STATUS
-// (2 items × 2 WRU, transactional), release from pending to due (1 WRU), checkpoints amortised (~0).
-const INTAKE_WRU = 5;
-const INTAKE_RRU = 0.5;
-// Dialing, per attempt: STATUS re-read at dial time (½ RRU), TransactWrite marking the contact dialing and the
-// attempt (2 items × 2 WRU), the due-index Query amortised over 25 (≈ 0.04 RRU).
-const DIAL_WRU = 4;
-const DIAL_RRU = 0.54;
-// Lambda invocations per attempt: 1 contact-record batch share (Kinesis, 100 a batch), ~4 contact events Connect
-// sends for an answered outbound call that reach the rule, call-start and disposition flow Lambdas (answered calls,
-// ~half), dispatcher share (25 dials a batch). Average billed duration 60 ms at 1,024 MB (arm64).
-const LAMBDA_INVOCATIONS_PER_ATTEMPT = 0.01 + 4 + 1 + 0.04;
-const LAMBDA_GB_SECONDS_PER_INVOCATION = 0.06 * 1;
-// Intake: one invocation per 1,000-row chunk, 2 s at 1,769 MB.
-const INTAKE_GB_SECONDS_PER_1K = 2 * 1.769;
+// Lambda, per function as infra/ configures it (arm64). Billed duration per invocation is an assumption (no AWS
+// account here): a warm outcome input is one lookup or none, one read and one write to DynamoDB (≈ 5–10 ms each
+// in-Region) plus parsing and the pure derivation; 60 ms leaves room for the cold starts (INIT is billed; a bundle
+// imports in ≈ 250 ms on the bench machine, one per container) and the EMF flush.
+const OUTCOME_FUNCTION_GB = 1; // infra/constructs/outcomes.ts: OutcallFunction's default 1,024 MB
+const OUTCOME_INPUT_SECONDS = 0.06;
+// Contact records arrive in Kinesis batches (up to 100, 1 s window; infra/constructs/outcomes.ts); at a campaign's
+// pace (≥ 1 dial/s) a batch holds several records, which Powertools' BatchProcessor records concurrently: 10 a
+// batch, a batch lasting about as long as its slowest record, 0.1 s.
+const CTR_RECORDS_PER_BATCH = 10;
+const CTR_BATCH_SECONDS = 0.1;
+// Dispatcher: one run a minute per campaign (512 MB, infra/constructs/dialing.ts), ≈ 0.5 s for a full tick; at the
+// default pacing of 60 dials a minute, 1,500 dials take 25 runs.
+const DISPATCHER_GB = 0.5;
+const DISPATCHER_SECONDS_PER_RUN = 0.5;
+const DIALS_PER_RUN = 60;
+// Intake: one invocation per list (1,769 MB, infra/stateless-stack.ts), ≈ 2 s per 1,000 rows.
+const INTAKE_GB = 1.769;
+const INTAKE_SECONDS_PER_1K = 2;
 // EventBridge: Connect's contact events on the default bus are free (AWS service events); outcall's own
 // (OrderPlaced, CampaignTransitioned, ListLoaded) are a handful per 1,000 contacts.
 const CUSTOM_EVENTS_PER_1K = 5;
-// Kinesis on demand: ~3 KB a contact record, one per attempt.
-const KINESIS_GB_PER_ATTEMPT = 3 / 1024 / 1024;
+// Kinesis on demand: ~3 KB a contact record version (each record rounded up to 1 KB); the stream-hour charge is per
+// deployment, not per contact.
+const KINESIS_KB_PER_RECORD = 3;
 // S3: the upload read, the rejects file and one report archive a day per campaign, per 1,000 contacts.
 const S3_PUTS_PER_1K = 3;
 const S3_GETS_PER_1K = 2;
@@ -51,92 +90,390 @@ const SQS_REQUESTS_PER_1K = 3;
 const EMAILS_PER_1K = 2;
 // KMS: data keys are cached (DynamoDB table key, S3 bucket key, SQS 5-minute reuse): a few requests per 1,000.
 const KMS_REQUESTS_PER_1K = 10;
+// Reports read counter items only (campaign, teams, agents × days, docs/data-model.md #17): a day's reports of one
+// campaign with two teams of eight agents read about 20 items, whatever the number of calls.
+const REPORT_READ_UNITS_PER_1K = 20;
+
+interface Units {
+  wru: number;
+  rru: number;
+}
 
 export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
   const prices = await loadPrices();
+  process.env.AWS_REGION ??= 'us-east-1';
   const dynamo = await startDynamoDbLocal();
+  const sim = await startConnectSim();
   try {
-    const client = createDocumentClient({
+    const config = {
       endpoint: dynamo.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    let read = 0;
-    let write = 0;
-    let counting = false;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as Record<string, unknown>;
-        if (counting) input.ReturnConsumedCapacity = 'TOTAL';
-        const out = await next(args);
-        if (!counting) return out;
-        const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-        const isRead = /^(Get|Query|Scan|BatchGet|TransactGet)/.test(
-          (context as { commandName?: string }).commandName ?? '',
-        );
-        for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
-          CapacityUnits?: number;
-        }[]) {
-          if (isRead) read += c.CapacityUnits ?? 0;
-          else write += c.CapacityUnits ?? 0;
-        }
-        return out;
-      },
-      { step: 'initialize', name: 'consumedCapacity' },
+    };
+    const documentClient = (base: DynamoDBClient) =>
+      DynamoDBDocumentClient.from(base, {
+        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+      });
+    const base = new DynamoDBClient(config);
+    const images = new DynamoDBClient(config);
+    const client = documentClient(base);
+    const names = { main: 'bench-cost-main', idempotency: 'bench-cost-idem', outcomes: 'bench-cost-outcomes' };
+    await createTables(client, { main: names.main, idempotency: names.idempotency });
+    await createTables(client, { main: names.outcomes, idempotency: `${names.idempotency}-2` });
+    const meter = meterCapacity(
+      client,
+      documentClient(images),
+      { [names.main]: MAIN_TABLE, [names.outcomes]: MAIN_TABLE },
+      itemKind,
     );
-    const table = 'bench-cost-main';
-    await createTables(client, { main: table, idempotency: 'bench-cost-idem' });
-    let attempts = 0;
-    let seedRead = 0;
-    let seedWrite = 0;
-    for (const scenario of SCENARIOS) {
-      const world = dynamoWorld(client, table);
-      const before = { read, write };
-      counting = true;
-      // Seeding and dial marking are other issues' writes: counted, then subtracted below.
-      await world.seed(scenario);
-      seedRead += read - before.read;
-      seedWrite += write - before.write;
-      counting = true;
-      await replay(world, scenario, (_i, inputs) => inputs);
-      counting = false;
-      attempts += scenario.calls.length;
-    }
-    client.destroy();
-    const outcomeWru = (write - seedWrite) / attempts;
-    const outcomeRru = (read - seedRead) / attempts;
-    if (!(outcomeWru > 0)) throw new Error('DynamoDB Local reported no consumed capacity: the measurement is broken');
-    ctx.log(`outcomes: ${outcomeWru.toFixed(1)} WRU and ${outcomeRru.toFixed(1)} RRU per attempt over ${attempts}`);
 
-    const perAttempts = CONTACTS * ATTEMPTS_PER_CONTACT;
+    const campaign = costCampaign('c-benchcost0001');
+    const intake = await measureIntake(ctx, client, meter, names.main, campaign);
+    const dial = await measureDialing(ctx, client, meter, names.main, campaign, sim);
+    const outcome = await measureOutcomes(ctx, client, meter, names.outcomes, await dialedContact(client, names.main));
+    base.destroy();
+    images.destroy();
+
+    const attempts = CONTACTS * ATTEMPTS_PER_CONTACT;
+    const inputs = scenarioInputs();
+    const outcomeInvocations = attempts * (inputs.events + inputs.callStarts + inputs.dispositions);
+    const ctrBatches = (attempts * inputs.records) / CTR_RECORDS_PER_BATCH;
+    const dispatcherRuns = attempts / DIALS_PER_RUN;
+    const lambdaRequests = outcomeInvocations + ctrBatches + dispatcherRuns + 1;
+    const lambdaGbSeconds =
+      (outcomeInvocations * OUTCOME_INPUT_SECONDS + ctrBatches * CTR_BATCH_SECONDS) * OUTCOME_FUNCTION_GB +
+      dispatcherRuns * DISPATCHER_SECONDS_PER_RUN * DISPATCHER_GB +
+      (INTAKE_SECONDS_PER_1K * INTAKE_GB * CONTACTS) / 1_000;
+
+    const wru = { intake: CONTACTS * intake.wru, dialing: attempts * dial.wru, outcomes: attempts * outcome.wru };
+    const rru = {
+      intake: CONTACTS * intake.rru,
+      dialing: attempts * dial.rru,
+      outcomes: attempts * outcome.rru,
+      reports: REPORT_READ_UNITS_PER_1K,
+    };
+    const ddbPart = (w: number, r: number) =>
+      costUsd(prices, 'dynamodb.writeRequestUnit', w) + costUsd(prices, 'dynamodb.readRequestUnit', r);
     const parts = {
-      dynamodb:
-        costUsd(prices, 'dynamodb.writeRequestUnit', CONTACTS * INTAKE_WRU + perAttempts * (DIAL_WRU + outcomeWru)) +
-        costUsd(prices, 'dynamodb.readRequestUnit', CONTACTS * INTAKE_RRU + perAttempts * (DIAL_RRU + outcomeRru)),
+      dynamodb: ddbPart(
+        Object.values(wru).reduce((a, b) => a + b, 0),
+        Object.values(rru).reduce((a, b) => a + b, 0),
+      ),
       lambda:
-        costUsd(prices, 'lambda.request', perAttempts * LAMBDA_INVOCATIONS_PER_ATTEMPT + 1) +
-        costUsd(
-          prices,
-          'lambda.gbSecondArm64',
-          perAttempts * LAMBDA_INVOCATIONS_PER_ATTEMPT * LAMBDA_GB_SECONDS_PER_INVOCATION + INTAKE_GB_SECONDS_PER_1K,
-        ),
+        costUsd(prices, 'lambda.request', lambdaRequests) + costUsd(prices, 'lambda.gbSecondArm64', lambdaGbSeconds),
       eventbridge: costUsd(prices, 'eventbridge.customEvent', CUSTOM_EVENTS_PER_1K),
-      kinesis: costUsd(prices, 'kinesis.onDemandIngestGb', perAttempts * KINESIS_GB_PER_ATTEMPT),
+      kinesis: costUsd(
+        prices,
+        'kinesis.onDemandIngestGb',
+        (attempts * inputs.records * KINESIS_KB_PER_RECORD) / 1024 / 1024,
+      ),
       s3: costUsd(prices, 's3.putRequest', S3_PUTS_PER_1K) + costUsd(prices, 's3.getRequest', S3_GETS_PER_1K),
       sqs: costUsd(prices, 'sqs.standardRequest', SQS_REQUESTS_PER_1K),
       ses: costUsd(prices, 'ses.email', EMAILS_PER_1K),
       kms: costUsd(prices, 'kms.request', KMS_REQUESTS_PER_1K),
     };
     const total = Object.values(parts).reduce((a, b) => a + b, 0);
+    ctx.log(
+      `lambda: ${Math.round(lambdaRequests)} invocations, ${lambdaGbSeconds.toFixed(0)} GB-s per 1,000 contacts ` +
+        `(${(inputs.events + inputs.callStarts + inputs.dispositions).toFixed(2)} event/flow inputs and ` +
+        `${inputs.records.toFixed(2)} contact records per attempt)`,
+    );
     return {
       'cost.usdPer1kContacts': round(total),
-      'cost.outcomeWruPerAttempt': round(outcomeWru),
-      'cost.outcomeRruPerAttempt': round(outcomeRru),
       ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`cost.usdPer1kContacts.${k}`, round(v)])),
+      'cost.usdPer1kContacts.dynamodb.intake': round(ddbPart(wru.intake, rru.intake)),
+      'cost.usdPer1kContacts.dynamodb.dialing': round(ddbPart(wru.dialing, rru.dialing)),
+      'cost.usdPer1kContacts.dynamodb.outcomes': round(ddbPart(wru.outcomes, rru.outcomes)),
+      'cost.intakeWruPerContact': round(intake.wru),
+      'cost.intakeRruPerContact': round(intake.rru),
+      'cost.dialWruPerAttempt': round(dial.wru),
+      'cost.dialRruPerAttempt': round(dial.rru),
+      'cost.outcomeWruPerAttempt': round(outcome.wru),
+      'cost.outcomeRruPerAttempt': round(outcome.rru),
     };
   } finally {
+    await sim.stop();
     await dynamo.stop();
   }
+}
+
+async function measureIntake(
+  ctx: SuiteContext,
+  client: DynamoDBDocumentClient,
+  meter: CapacityMeter,
+  table: string,
+  campaign: Campaign,
+): Promise<Units> {
+  const { createReadStream } = await import('node:fs');
+  const { join } = await import('node:path');
+  const file = await ensureList(join(ctx.workDir, `intake-${INTAKE_ROWS}.csv`), INTAKE_ROWS);
+  const objects: ObjectStore = {
+    read: async (_ref, options) => createReadStream(file, { start: options?.from ?? 0, highWaterMark: 256 * 1024 }),
+    put: async () => {},
+    putStream: async (_ref, body) => {
+      for await (const _ of body);
+    },
+    delete: async () => {},
+  };
+  meter.reset();
+  meter.counting = true;
+  const result = await ingestList(
+    {
+      objects,
+      lists: new DynamoDbListRepository({ client, tableName: table }),
+      contacts: new DynamoDbContactStore({ client, tableName: table }),
+      dnc: new DynamoDbDncStore({ client, tableName: table }),
+      campaigns: { get: async (id) => (id === campaign.id ? campaign : undefined) },
+      events: new InMemoryEventPublisher(),
+      mailer: { send: async () => {} },
+      continuations: { send: async () => {} },
+      openSheet: (o) => resumableSheetReader(o),
+      clock: new ManualClock('2027-03-01T01:00:00.000Z'),
+      phoneKeySecret: 'bench-phone-key-secret-0123456789',
+      options: { maxBytes: 1024 * 1024 * 1024 },
+    },
+    { bucket: 'bench', key: `lists/${campaign.id}/cost.csv`, sequencer: '01', size: 0, remainingMs: () => 900_000 },
+  );
+  meter.counting = false;
+  if (result.outcome !== 'ready') throw new Error(`intake did not finish: ${result.outcome}`);
+  const accepted = result.summary.accepted;
+  if (accepted < DIALS) throw new Error(`intake accepted ${accepted} contacts, fewer than the ${DIALS} to dial`);
+  const units = perUnit(meter, accepted);
+  ctx.log(
+    `intake: ${accepted} of ${INTAKE_ROWS} rows accepted; ${units.wru.toFixed(2)} WRU and ${units.rru.toFixed(2)} RRU per contact ${breakdown(meter, accepted)}`,
+  );
+  return units;
+}
+
+async function measureDialing(
+  ctx: SuiteContext,
+  client: DynamoDBDocumentClient,
+  meter: CapacityMeter,
+  table: string,
+  campaign: Campaign,
+  sim: Awaited<ReturnType<typeof startConnectSim>>,
+): Promise<Units> {
+  sim.addCampaign(campaign.connect.connectCampaignId ?? '', 'Running');
+  const repository = new DynamoDbCampaignRepository({ client, tableName: table });
+  await repository.create(campaign);
+  let now = Date.parse('2027-03-01T02:00:00.000Z');
+  const store = new DynamoDbDialingStore({ client, tableName: table });
+  await store.addCampaignZones(campaign.id, ['Asia/Shanghai']);
+  meter.reset();
+  meter.counting = true;
+  const report = await dispatchCampaign(
+    {
+      campaigns: repository,
+      store,
+      connect: new ConnectCampaignsAdapter({
+        client: new ConnectCampaignsV2Client({
+          endpoint: sim.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }),
+      }),
+      limiter: new DynamoDbRateLimiter({
+        client,
+        tableName: table,
+        name: 'connect-put-batch',
+        perSecond: 10,
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+      }),
+      clock: { now: () => new Date(now) },
+    },
+    campaign,
+  );
+  meter.counting = false;
+  if (report.dialed !== DIALS) throw new Error(`expected ${DIALS} dials, got ${report.dialed}`);
+  const units = perUnit(meter, report.dialed);
+  ctx.log(
+    `dialing: ${report.dialed} dials; ${units.wru.toFixed(2)} WRU and ${units.rru.toFixed(2)} RRU per dial ${breakdown(meter, report.dialed)}`,
+  );
+  return units;
+}
+
+/**
+ * A contact as intake and the dispatcher leave it when its call goes out (list row, attributes, dialing state, due
+ * entry): the median-sized of those the measured tick placed. Its size decides the write units of every contact move.
+ */
+async function dialedContact(client: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(sk, :contact) AND #state = :dialing',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':contact': 'CONTACT#', ':dialing': 'dialing' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  const sorted = items.sort((a, b) => itemSize(a) - itemSize(b));
+  const median = sorted[Math.floor(sorted.length / 2)];
+  if (!median) throw new Error('no dialed contact to model the outcome contacts on');
+  return median;
+}
+
+async function measureOutcomes(
+  ctx: SuiteContext,
+  client: DynamoDBDocumentClient,
+  meter: CapacityMeter,
+  table: string,
+  dialed: Record<string, unknown>,
+): Promise<Units> {
+  let attempts = 0;
+  meter.reset();
+  const put = (Item: Record<string, unknown>) => client.send(new PutCommand({ TableName: table, Item }));
+  const deadline = (dialing: unknown) => String((dialing as { expiresAt?: unknown }).expiresAt);
+  // The replay world seeds and marks a bare contact; the real one carries the list row and the dialer's fields.
+  const asDialed = (attempt: number) => ({
+    ...dialed,
+    ...contactKey(CAMPAIGN_ID, PHONE_KEY),
+    ...dueIndexKey(CAMPAIGN_ID, 'Asia/Shanghai', dueShard(PHONE_KEY), 0, deadline(dialed.dialing), PHONE_KEY),
+    campaignId: CAMPAIGN_ID,
+    phoneKey: PHONE_KEY,
+    zone: 'Asia/Shanghai',
+    state: 'dialing',
+    attempts: attempt,
+    dialing: { ...(dialed.dialing as object), attempt },
+  });
+  for (const scenario of SCENARIOS.map(withConnectContactIds)) {
+    const world = dynamoWorld(client, table);
+    // Seeding, the dispatcher's marking (counted under dialing) and the final read-back are not the outcome path.
+    const quiet =
+      <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        meter.counting = false;
+        try {
+          return await f(...args);
+        } finally {
+          meter.counting = true;
+        }
+      };
+    const seed = world.seed.bind(world);
+    world.seed = quiet(async (sc: Scenario) => {
+      await seed(sc);
+      await put(asDialed(1));
+    });
+    world.markDialing = quiet(async (attempt: number) => {
+      const { Item: contact } = await client.send(
+        new GetCommand({ TableName: table, Key: contactKey(CAMPAIGN_ID, PHONE_KEY), ConsistentRead: true }),
+      );
+      // Only a contact waiting for a retry or a callback is dialed again (the world's own condition).
+      if (contact?.state === 'retryWait' || contact?.state === 'callback')
+        await put({ ...contact, ...asDialed(attempt) });
+    });
+    world.observe = quiet(world.observe.bind(world));
+    meter.counting = true;
+    await replay(world, scenario, (_i, inputs) => inputs);
+    meter.counting = false;
+    attempts += scenario.calls.length;
+  }
+  const units = perUnit(meter, attempts);
+  if (!(units.wru > 0)) throw new Error('no write units counted on the outcome path: the measurement is broken');
+  ctx.log(
+    `outcomes: ${units.wru.toFixed(2)} WRU and ${units.rru.toFixed(2)} RRU per attempt over ${attempts} ${breakdown(meter, attempts)}`,
+  );
+  return units;
+}
+
+function perUnit(meter: CapacityMeter, n: number): Units {
+  return { wru: meter.counts.writeUnits / n, rru: meter.counts.readUnits / n };
+}
+
+function breakdown(meter: CapacityMeter, n: number): string {
+  const parts = Object.entries(meter.counts.writeUnitsBy)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${(v / n).toFixed(2)}`);
+  return `(WRU: ${parts.join(', ')}; ${(meter.counts.requests / n).toFixed(2)} requests)`;
+}
+
+/**
+ * The scenario with Amazon Connect's own contact ids (UUIDs) in place of the short test ids: an id is stored on the
+ * attempt, in its facts and in its link item, and item sizes are what write units are billed by.
+ */
+function withConnectContactIds(scenario: Scenario): Scenario {
+  let json = JSON.stringify(scenario);
+  const ids = new Set(
+    scenario.calls
+      .flat()
+      .flatMap((input) => (input.kind === 'ctr' ? [(input.payload as { ContactId: string }).ContactId] : [])),
+  );
+  for (const [i, id] of [...ids].entries()) {
+    const uuid = `6f1d2c3b-${String(i).padStart(4, '0')}-4a5b-8c7d-9e0f1a2b3c4d`;
+    json = json.replaceAll(`"${id}"`, `"${uuid}"`).replaceAll(`"${id}-`, `"${uuid}-`);
+  }
+  const out = JSON.parse(json) as Scenario;
+  if (JSON.stringify(out).includes(`"${[...ids][0]}"`)) throw new Error('a test contact id was left in a scenario');
+  return out;
+}
+
+/** The kind of an item of the main table, from its key (shared/adapters/dynamodb/keys.ts). */
+function itemKind(key: Record<string, unknown>): string {
+  const pk = String(key.pk);
+  const sk = String(key.sk);
+  if (sk.includes('#ATTEMPT#')) return 'attempt';
+  if (sk.startsWith('CONTACT#')) return 'contact';
+  if (sk === 'STATUS') return 'status';
+  return pk.split('#')[0]?.toLowerCase() ?? 'other';
+}
+
+/** Inputs per attempt in the scenarios: what Connect and the flows send for the mix the outcome units are for. */
+function scenarioInputs() {
+  const calls = SCENARIOS.flatMap((s) => s.calls);
+  const count = (kind: string) => calls.reduce((n, c) => n + c.filter((i) => i.kind === kind).length, 0) / calls.length;
+  return {
+    events: count('event'),
+    callStarts: count('callStart'),
+    dispositions: count('disposition'),
+    records: count('ctr'),
+  };
+}
+
+/** An active campaign calling all day in Shanghai, paced to place the measured dials in one tick. */
+function costCampaign(id: string): Campaign {
+  const allDay = [{ start: '00:00', end: '24:00' }];
+  return campaignSchema.parse({
+    name: 'cost bench',
+    purpose: 'sales',
+    requestingDepartment: { name: 'bench' },
+    planners: ['planner@example.com'],
+    script: { text: 'bench' },
+    defaultRegion: 'CN',
+    callingRules: {
+      timeZone: 'Asia/Shanghai',
+      windows: {
+        monday: allDay,
+        tuesday: allDay,
+        wednesday: allDay,
+        thursday: allDay,
+        friday: allDay,
+        saturday: allDay,
+        sunday: allDay,
+      },
+    },
+    deadline: '2027-12-31T00:00:00Z',
+    pacing: { dialsPerMinute: DIALS },
+    connect: {
+      instanceId: 'i-1',
+      contactFlowId: 'f-1',
+      sourcePhoneNumber: '+862161234567',
+      connectCampaignId: `cc-${id}`,
+    },
+    id,
+    state: 'active',
+    revision: 1,
+    createdAt: '2027-01-01T00:00:00Z',
+    updatedAt: '2027-01-01T00:00:00Z',
+    createdBy: 'bench',
+  });
 }
 
 function round(n: number): number {

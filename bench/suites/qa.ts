@@ -2,8 +2,9 @@
  * DynamoDB read requests QA sampling makes per agent for one day, against DynamoDB Local, before and after the table
  * fills with other agents' calls and other days' calls. Reads are counted by a middleware on the client (GetItem,
  * Query, BatchGetItem; Scan separately, and it must stay 0).
- * - qa.samplingReadsPerAgent: reads per agent of the sampled team once 11,000 unrelated calls are in (goal ≤ 2: the
- *   team roster Query shared by the team, plus one Query of the agent's own day);
+ * - qa.samplingReadsPerAgent: reads per agent of the sampled team once 11,000 unrelated calls are in (goal ≤ 3: the
+ *   team roster Query shared by the team, one Query of the agent's own day — keys only, since outcomes write an
+ *   attempt several times per call and sampling reads it once — and one BatchGetItem of those attempts per 100);
  * - qa.samplingReadsPerAgentAlone: the same with only the team's own calls of that day in the table;
  * - qa.samplingReadGrowthRatio: the first over the second (goal 1: other agents' calls cost nothing);
  * - qa.otherCalls: how many unrelated calls were added; qa.scanRequests: must be 0.
@@ -26,7 +27,7 @@ const OTHER_DAY_CALLS_PER_AGENT = 200;
 const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand']);
 
 export const goals = {
-  'qa.samplingReadsPerAgent': { max: 2 },
+  'qa.samplingReadsPerAgent': { max: 3 },
   'qa.samplingReadGrowthRatio': { max: 1 },
   'qa.scanRequests': { max: 0 },
 };

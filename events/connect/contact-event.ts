@@ -13,6 +13,17 @@ export const CONTACT_EVENT_TYPES = [
   'RESUMED',
 ] as const;
 
+/**
+ * The event types outcomes learn from before the contact record: the agent (`CONNECTED_TO_AGENT`) and how the call
+ * ended (`DISCONNECTED`, which also carries the connection times). The others bring nothing that these two and the
+ * record do not, so the EventBridge rule lets only these through: each event costs an invocation, a lookup, a read
+ * and, being a new fact, a write of the attempt.
+ */
+export const OUTCOME_CONTACT_EVENT_TYPES = [
+  'CONNECTED_TO_AGENT',
+  'DISCONNECTED',
+] as const satisfies readonly (typeof CONTACT_EVENT_TYPES)[number][];
+
 const ts = z.string().min(1).nullish();
 
 /**

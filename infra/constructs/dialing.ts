@@ -67,8 +67,8 @@ export class Dialing extends Construct {
         description: 'Dials past their deadline without an outcome: resend or retry as expired',
         timeout: Duration.minutes(2),
       })
-      // gsi2: the outcome recorder finds attempts by Connect contact id.
-      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'gsi2', 'due'] })
+      // The outcome recorder it runs for lost outcomes reads attempts by key, so no index beyond the dispatcher's.
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'due'] })
       .bindBus(props.bus);
     this.dispatcherFunction.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['connect-campaigns:PutOutboundRequestBatch'], resources: [campaignArns] }),

@@ -9,6 +9,7 @@ import { type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OUTCOME_CONTACT_EVENT_TYPES } from '#events/connect/contact-event';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 
 /** Props of {@link Outcomes}. */
@@ -40,9 +41,8 @@ export class Outcomes extends Construct {
   constructor(scope: Construct, id: string, props: OutcomesProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    // Attempts are found by Connect contact id (gsi2); nothing else is queried by index.
-    const bind = (fn: OutcallFunction) =>
-      fn.bindTableReadWrite(props.table, { indexNames: ['gsi2'] }).bindBus(props.bus);
+    // Everything the recorder reads is a key of the table (the Connect contact id has a link item): no index.
+    const bind = (fn: OutcallFunction) => fn.bindTableReadWrite(props.table).bindBus(props.bus);
 
     new connect.CfnInstanceStorageConfig(this, 'ContactRecordStorage', {
       instanceArn: props.instanceArn,
@@ -80,11 +80,11 @@ export class Outcomes extends Construct {
       }),
     );
     new events.Rule(this, 'ContactEventsRule', {
-      description: 'Amazon Connect contact events of the outcall instance',
+      description: 'Amazon Connect contact events of the outcall instance that outcomes learn from',
       eventPattern: {
         source: ['aws.connect'],
         detailType: ['Amazon Connect Contact Event'],
-        detail: { instanceArn: [props.instanceArn] },
+        detail: { instanceArn: [props.instanceArn], eventType: [...OUTCOME_CONTACT_EVENT_TYPES] },
       },
       targets: [
         new targets.LambdaFunction(this.contactEventsFunction, {

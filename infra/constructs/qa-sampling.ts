@@ -48,8 +48,9 @@ export class QaSampling extends Construct {
         timeout: Duration.minutes(5),
         ...(props.seed ? { environment: { QA_SAMPLING_SEED: props.seed } } : {}),
       })
-      // Agents' attempts by day, team rosters and the team list are all gsi1 Queries; queue items are conditional puts.
-      .bindTableReadWrite(props.table, { indexNames: ['gsi1'] });
+      // Agents' attempts by day are a gsi3 Query (keys, then the attempts by key), team rosters and the team list gsi1
+      // Queries; queue items are conditional puts.
+      .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'gsi3'] });
     this.deadLetterQueue = props.deadLetterQueue;
     // A role of our own rather than the stack-wide singleton, so the acknowledgment below covers this target only.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {

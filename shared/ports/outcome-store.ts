@@ -66,6 +66,11 @@ export interface OutcomeWrite {
   /** The contact's move, conditional on the attempt still owning the contact (`ownsContact`); `zone` places it in the due index. */
   contact?: (ContactChange & { zone: string }) | undefined;
   counters: CounterContribution[];
+  /**
+   * A Connect contact id this write is the first to name the attempt by: the store makes the attempt findable by it
+   * ({@link OutcomeStore.findByConnectContactId}), at the latest when the write succeeds.
+   */
+  linkConnectContactId?: string | undefined;
   /** A do-not-call request: the STATUS entry and the pending contacts of the number in every campaign. */
   dnc?:
     | {
@@ -80,7 +85,7 @@ export interface OutcomeWrite {
  * {@link OutcomeStore.write} atomic and conditional, so that exactly one of two racing writers wins.
  */
 export interface OutcomeStore {
-  /** The attempt a Connect contact id was recorded for (gsi2), once an input carrying both has been written. */
+  /** The attempt a Connect contact id was linked to by a write ({@link OutcomeWrite.linkConnectContactId}). */
   findByConnectContactId(connectContactId: string): Promise<AttemptId | undefined>;
   /** Reads the attempt and its contact (consistently), plus the campaign and the agent's team when asked. */
   read(id: AttemptId, options: { campaign: boolean; agentId?: string | undefined }): Promise<OutcomeSnapshot>;

@@ -31,7 +31,7 @@ describe('outcomes infrastructure', () => {
     });
   });
 
-  it('routes aws.connect contact events of the instance from the default bus', () => {
+  it('routes the aws.connect contact events outcomes use, of the instance, from the default bus', () => {
     const rules = code.findResources('AWS::Events::Rule', {
       Properties: { EventPattern: { source: ['aws.connect'], 'detail-type': ['Amazon Connect Contact Event'] } },
     });
@@ -40,8 +40,20 @@ describe('outcomes infrastructure', () => {
     expect(rule?.Properties.EventPattern).toEqual({
       source: ['aws.connect'],
       'detail-type': ['Amazon Connect Contact Event'],
-      detail: { instanceArn: [instanceArn] },
+      detail: { instanceArn: [instanceArn], eventType: ['CONNECTED_TO_AGENT', 'DISCONNECTED'] },
     });
+  });
+
+  it('grants the outcome functions the table by key only: the recorder queries no index', () => {
+    const policies = Object.values(code.findResources('AWS::IAM::Policy')).filter((p) =>
+      /ContactEventsFunction|ContactRecordsFunction|DispositionFunction|CallStartFunction/.test(
+        JSON.stringify(p.Properties.Roles),
+      ),
+    );
+    expect(policies.length).toBeGreaterThanOrEqual(4);
+    const statements = JSON.stringify(policies.map((p) => p.Properties.PolicyDocument));
+    expect(statements).toContain('dynamodb:UpdateItem');
+    expect(statements).not.toContain('/index/');
   });
 
   it('lets only the instance invoke the two flow Lambdas, and lists them in the instance', () => {

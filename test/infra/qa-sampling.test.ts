@@ -20,7 +20,7 @@ describe('QA in the stateless stack', () => {
     });
   });
 
-  it('bundles the sampler entry and grants it the table and gsi1 only', () => {
+  it('bundles the sampler entry and grants it the table, gsi1 and gsi3 only', () => {
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Description: Match.stringLikeRegexp('^QA sampling') },
     });
@@ -30,6 +30,7 @@ describe('QA in the stateless stack', () => {
     );
     const resources = JSON.stringify(policies.map((p) => p.Properties.PolicyDocument));
     expect(resources).toContain('/index/gsi1');
+    expect(resources).toContain('/index/gsi3');
     expect(resources).not.toMatch(/\/index\/(gsi2|due|\*)/);
   });
 

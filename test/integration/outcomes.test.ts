@@ -1,4 +1,11 @@
-import { BatchWriteCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,10 +13,18 @@ import {
   createContactEventsHandler,
   createDispositionHandler,
 } from '#functions/outcomes/handlers';
-import { agentKey, campaignKey, contactKey, counterKey, phonePartition } from '#shared/adapters/dynamodb/keys';
+import {
+  agentKey,
+  attemptKey,
+  campaignKey,
+  contactKey,
+  counterKey,
+  phonePartition,
+} from '#shared/adapters/dynamodb/keys';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
+import type { OutcomeInput } from '#shared/use-cases/outcomes/inputs';
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { useTestTables } from '#test/integration/helpers/tables';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
@@ -21,9 +36,11 @@ import {
   OTHER_CAMPAIGN_ID,
   outcomesCampaign,
   PHONE_KEY,
+  type RawInput,
   SCENARIOS,
   type Scenario,
   TEAM_ID,
+  toOutcomeInput,
 } from '#test/unit/outcomes/scenarios';
 
 const tables = useTestTables('outcomes');
@@ -217,5 +234,73 @@ describe('a disposition before Amazon Connect has reported the agent, on DynamoD
     expect((await world.observe()) as { contacts: { state: string }[] }).toMatchObject({
       contacts: [{ state: 'doneRefused' }],
     });
+  });
+});
+
+describe('an attempt item written before issue 11, on DynamoDB Local', () => {
+  it('is rewritten in the compact shape on its next input, out of the ALL indexes, its counts neither lost nor doubled', async () => {
+    const world = dynamoWorld();
+    const scenario = SCENARIOS[0] as Scenario;
+    await world.seed(scenario);
+    const { client, names } = tables;
+    const call = callInputs({
+      attempt: 1,
+      contactId: 'legacy-1',
+      start: '2027-03-02T02:00:00.000Z',
+      answered: 'agent',
+      talkSeconds: 90,
+    });
+    const input = (kind: string) => toOutcomeInput(call.find((i) => i.kind === kind) as RawInput) as OutcomeInput;
+    const day = '2027-03-02';
+    // The old recorder counted the dial at call start, on an item in gsi1 and gsi2 that kept its identity and team agent.
+    const counted = [{ scope: 'CAMPAIGN', id: CAMPAIGN_ID, day, values: { dials: 1, firstDials: 1 } }];
+    await client.send(
+      new PutCommand({
+        TableName: names.main,
+        Item: {
+          ...attemptKey(CAMPAIGN_ID, PHONE_KEY, 1),
+          campaignId: CAMPAIGN_ID,
+          phoneKey: PHONE_KEY,
+          attempt: 1,
+          version: 1,
+          facts: input('callStart').facts,
+          counted,
+          team: TEAM_ID,
+          teamAgentId: AGENT_ID,
+          startedAt: '2027-03-02T02:00:21.000Z',
+          gsi1pk: `AGENTDAY#${AGENT_ID}#${day}`,
+          gsi1sk: `2027-03-02T02:00:21.000Z#${CAMPAIGN_ID}#${PHONE_KEY}`,
+          gsi2pk: 'CONNECT#legacy-1',
+          gsi2sk: 'ATTEMPT',
+        },
+      }),
+    );
+    await client.send(
+      new PutCommand({
+        TableName: names.main,
+        Item: { ...counterKey('CAMPAIGN', CAMPAIGN_ID, day), dials: 1, firstDials: 1 },
+      }),
+    );
+    const recorder = new OutcomeRecorder({
+      store: world.store,
+      events: new InMemoryEventPublisher(),
+      clock: new ManualClock('2027-03-02T12:00:00Z'),
+    });
+    expect((await recorder.record(input('ctr'))).status).toBe('recorded');
+
+    const { Item: item } = await client.send(
+      new GetCommand({ TableName: names.main, Key: attemptKey(CAMPAIGN_ID, PHONE_KEY, 1), ConsistentRead: true }),
+    );
+    for (const gone of ['gsi1pk', 'gsi2pk', 'facts', 'counted', 'teamAgentId', 'campaignId', 'startedAt'])
+      expect(item).not.toHaveProperty(gone);
+    expect(item).toMatchObject({ gsi3pk: `AGENTDAY#${AGENT_ID}#${day}`, agentId: AGENT_ID, version: 2 });
+    const stored = await world.store.read(
+      { campaignId: CAMPAIGN_ID, phoneKey: PHONE_KEY, attempt: 1 },
+      { campaign: false },
+    );
+    expect(stored.attempt).toMatchObject({ team: TEAM_ID, teamAgentId: AGENT_ID });
+    const observed = (await world.observe()) as { counters: Record<string, Record<string, number>> };
+    expect(observed.counters[`CAMPAIGN#${CAMPAIGN_ID}#${day}`]).toMatchObject({ dials: 1, firstDials: 1, connects: 1 });
+    expect(observed.counters[`AGENT#${AGENT_ID}#${day}`]).toMatchObject({ dials: 1, firstDials: 1, connects: 1 });
   });
 });

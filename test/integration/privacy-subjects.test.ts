@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHttpApi } from '#functions/api/http-api';
 import {
   attemptKey,
+  connectContactKey,
   contactKey,
   dueIndexKey,
   orderFormKey,
@@ -42,7 +43,10 @@ async function seed(e164: string) {
       attributes: { name: '张三', company: '乐源', note: '老客户' },
       state: 'retryWait',
     });
-    await put({ ...attemptKey(campaignId, key, 1), campaignId, outcome: 'SALE', agentId: 'agent-1' });
+    const connectContactId = `ct-${campaignId}-${key}`;
+    await put({ ...attemptKey(campaignId, key, 1), connectContactId, outcome: 'SALE', agentId: 'agent-1' });
+    // How contact events find the attempt: names the phone key, so it goes with the attempt.
+    await put({ ...connectContactKey(connectContactId), campaignId, phoneKey: key, attempt: 1 });
     const orderId = `${campaignId}.${key}.1`;
     await put({
       ...orderKey(orderId),
@@ -111,7 +115,7 @@ describe('data-subject requests on DynamoDB Local', () => {
     expect(JSON.stringify(reply.body.contacts)).toContain('张三');
   });
 
-  it('erases contacts, attempts, due entries and order details; keeps only STATUS with a DNC entry; repeats safely', async () => {
+  it('erases contacts, attempts, their Connect links, due entries and order details; keeps only STATUS with a DNC entry; repeats safely', async () => {
     const key = await seed(SUBJECT);
     const otherKey = await seed(OTHER);
     const call = api();
@@ -145,6 +149,14 @@ describe('data-subject requests on DynamoDB Local', () => {
         new GetCommand({ TableName: tables.names.main, Key: orderFormKey(orderId) }),
       );
       expect(form.Item).toBeUndefined();
+    }
+    const link = (k: string, campaignId: string) =>
+      tables.client.send(
+        new GetCommand({ TableName: tables.names.main, Key: connectContactKey(`ct-${campaignId}-${k}`) }),
+      );
+    for (const campaignId of CAMPAIGNS) {
+      expect((await link(key, campaignId)).Item).toBeUndefined();
+      expect((await link(otherKey, campaignId)).Item).toMatchObject({ phoneKey: otherKey });
     }
     // The other person is untouched.
     expect(await partition(otherKey)).toHaveLength(5);

@@ -62,12 +62,35 @@ export const dueIndexKey = (
   phoneKey: string,
 ) => ({ duePk: `DUE#${campaignId}#${zone}#${shard}`, dueSk: `${priority}#${dueAt}#${phoneKey}` }) as const;
 
-/** Attempts by Amazon Connect contact id (gsi2). */
-export const connectContactIndexKey = (connectContactId: string) =>
-  ({ gsi2pk: `CONNECT#${connectContactId}`, gsi2sk: 'ATTEMPT' }) as const;
+/**
+ * Which attempt an Amazon Connect contact id belongs to: a small item of its own (attempt id, TTL), put once when an
+ * input first names the attempt by that contact id, read by GetItem. An index key on the attempt item would have
+ * copied the whole attempt into the index on every one of its writes.
+ */
+export const connectContactKey = (connectContactId: string) =>
+  ({ pk: `CONNECT#${connectContactId}`, sk: 'ATTEMPT' }) as const;
 
-/** gsi1 partition of one agent's attempts of one local day: what QA sampling reads, and nothing else. */
+/** gsi3 partition of one agent's attempts of one local day: what QA sampling reads, and nothing else. */
 export const attemptsOfAgentDayPk = (agentId: string, day: string) => `AGENTDAY#${agentId}#${day}`;
+
+/**
+ * An attempt in its agent's day (gsi3, keys only: the entry carries the attempt's own key, which names it). Sorted by
+ * campaign; the key never changes once the agent and day are known, so the index is written once per attempt, not on
+ * each of the attempt's writes.
+ */
+export const attemptsOfAgentDayIndexKey = (agentId: string, day: string, campaignId: string) =>
+  ({ gsi3pk: attemptsOfAgentDayPk(agentId, day), gsi3sk: campaignId }) as const;
+
+/** Reads back the identity of an attempt from its key written by {@link attemptKey}; undefined if it is not one. */
+export function parseAttemptKey(key: {
+  pk: unknown;
+  sk: unknown;
+}): { campaignId: string; phoneKey: string; attempt: number } | undefined {
+  const pk = /^PHONE#(.+)$/.exec(String(key.pk));
+  const sk = /^CONTACT#([^#]+)#ATTEMPT#(\d+)$/.exec(String(key.sk));
+  if (!pk?.[1] || !sk?.[1] || !sk[2]) return undefined;
+  return { campaignId: sk[1], phoneKey: pk[1], attempt: Number(sk[2]) };
+}
 
 /** A scorecard version. Zero-padded so a descending Query with `Limit: 1` reads the latest. Immutable once written. */
 export const scorecardKey = (scorecardId: string, version: number) =>

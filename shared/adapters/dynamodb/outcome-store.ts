@@ -1,6 +1,8 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -10,8 +12,9 @@ import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   agentKey,
   attemptKey,
+  attemptsOfAgentDayIndexKey,
   campaignKey,
-  connectContactIndexKey,
+  connectContactKey,
   contactKey,
   counterKey,
   dueIndexKey,
@@ -67,20 +70,13 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
   }
 
   async findByConnectContactId(connectContactId: string): Promise<AttemptId | undefined> {
-    const out = await this.#client.send(
-      new QueryCommand({
+    const { Item: item } = await this.#client.send(
+      new GetCommand({
         TableName: this.#table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :sk',
-        ExpressionAttributeValues: {
-          ':pk': connectContactIndexKey(connectContactId).gsi2pk,
-          ':sk': connectContactIndexKey(connectContactId).gsi2sk,
-        },
+        Key: connectContactKey(connectContactId),
         ProjectionExpression: 'campaignId, phoneKey, attempt',
-        Limit: 1,
       }),
     );
-    const item = out.Items?.[0];
     if (!item) return undefined;
     return { campaignId: String(item.campaignId), phoneKey: String(item.phoneKey), attempt: Number(item.attempt) };
   }
@@ -140,6 +136,10 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
   }
 
   async write(w: OutcomeWrite): Promise<boolean> {
+    // Before the attempt's write and outside its transaction (a plain put costs half and keeps a lone attempt update
+    // out of a transaction): the link only says which attempt a contact id is, so putting it again, or ahead of a
+    // write that loses its race, is harmless.
+    if (w.linkConnectContactId) await this.#putLink(w.linkConnectContactId, w.attempt.id, w.at);
     const actions: TransactItem[] = [this.#attemptUpdate(w)];
     if (w.contact) actions.push(this.#contactUpdate(w));
     for (const c of w.counters) {
@@ -219,21 +219,40 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     );
   }
 
+  async #putLink(connectContactId: string, id: AttemptId, at: string): Promise<void> {
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: {
+          ...connectContactKey(connectContactId),
+          campaignId: id.campaignId,
+          phoneKey: id.phoneKey,
+          attempt: id.attempt,
+          expiresAt: this.#expiresAt(at),
+        },
+      }),
+    );
+  }
+
+  #expiresAt(from: string): number {
+    return Math.floor(Date.parse(from) / 1000) + this.#retentionDays * (DAY_MS / 1000);
+  }
+
   #attemptUpdate(w: OutcomeWrite): TransactItem {
     const a = w.attempt;
     const s = w.summary;
     const end = s.endedAt ?? s.startedAt;
+    // Write units are per started KB of the whole item, on each of the attempt's writes (several a call): what the
+    // key already says (campaign, phone key, attempt number) and what no reader needs outside the facts (start and
+    // end times) is not kept beside them, so that a reached call with its disposition stays within one KB.
     const set: Record<string, unknown> = {
-      campaignId: a.id.campaignId,
-      phoneKey: a.id.phoneKey,
-      attempt: a.id.attempt,
       version: a.version,
       // The facts and what was counted only feed the recorder: kept as one deflated blob (≈ 1/3 of the JSON, which
-      // repeats the contact and agent ids), since every byte of this item is paid three times per write (table,
-      // gsi1, gsi2, all ALL-projected). The plain `facts`/`counted` of older items are dropped on their next change.
+      // repeats the contact and agent ids), since write units are per started KB of the item.
       fz: packFacts(a.facts, encodeCounted(a.id.campaignId, a.counted)),
       team: a.team,
-      teamAgentId: a.teamAgentId,
+      // The recorder resolves the team for the attempt's agent (`agentId` below): only another agent is worth keeping.
+      teamAgentId: a.teamAgentId !== s.agentId ? a.teamAgentId : undefined,
       finalizedAt: a.finalizedAt,
       orderPublished: a.orderPublished,
       disposition: a.facts.disposition?.code,
@@ -243,15 +262,10 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
       outcome: s.outcome,
       effective: s.effective,
       talkSeconds: s.talkSeconds,
-      startedAt: s.startedAt,
-      endedAt: s.endedAt,
-      expiresAt: end ? Math.floor(Date.parse(end) / 1000) + this.#retentionDays * (DAY_MS / 1000) : undefined,
-      ...(s.connectContactId ? connectContactIndexKey(s.connectContactId) : {}),
-      ...(s.agentId && s.day && end
-        ? { gsi1pk: `AGENTDAY#${s.agentId}#${s.day}`, gsi1sk: `${end}#${a.id.campaignId}#${a.id.phoneKey}` }
-        : {}),
+      expiresAt: end ? this.#expiresAt(end) : undefined,
+      ...(s.agentId && s.day ? attemptsOfAgentDayIndexKey(s.agentId, s.day, a.id.campaignId) : {}),
     };
-    const names: Record<string, string> = { '#counted': 'counted', '#order': 'order', '#facts': 'facts' };
+    const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':expected': w.expectedVersion };
     const parts: string[] = [];
     for (const [k, v] of Object.entries(set)) {
@@ -260,12 +274,28 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
       values[`:${k}`] = v;
       parts.push(`#${k} = :${k}`);
     }
+    // What older items carried: gone on their next change, so no index copies them again and no write pays for them.
+    const legacy = [
+      'counted',
+      'order',
+      'facts',
+      'teamAgentId',
+      'gsi1pk',
+      'gsi1sk',
+      'gsi2pk',
+      'gsi2sk',
+      'campaignId',
+      'phoneKey',
+      'attempt',
+      'startedAt',
+      'endedAt',
+    ].filter((k) => set[k] === undefined);
+    for (const k of legacy) names[`#${k}`] = k;
     return {
       Update: {
         TableName: this.#table,
         Key: attemptKey(a.id.campaignId, a.id.phoneKey, a.id.attempt),
-        // Items written before the compact form lose their copies on their next change.
-        UpdateExpression: `SET ${parts.join(', ')} REMOVE #counted, #order, #facts`,
+        UpdateExpression: `SET ${parts.join(', ')} REMOVE ${legacy.map((k) => `#${k}`).join(', ')}`,
         ConditionExpression: w.expectedVersion === 0 ? 'attribute_not_exists(#version)' : '#version = :expected',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: w.expectedVersion === 0 ? omit(values, ':expected') : values,
@@ -379,7 +409,8 @@ function toStoredAttempt(id: AttemptId, item: Record<string, unknown>): StoredAt
           counted: (item.counted ?? []) as StoredAttempt['counted'],
         }),
     team: item.team as string | undefined,
-    teamAgentId: item.teamAgentId as string | undefined,
+    // Older items kept the agent the team was resolved for; newer ones resolve it for the attempt's agent.
+    teamAgentId: (item.teamAgentId ?? (item.team === undefined ? undefined : item.agentId)) as string | undefined,
     finalizedAt: item.finalizedAt as string | undefined,
     orderPublished: item.orderPublished as boolean | undefined,
   };

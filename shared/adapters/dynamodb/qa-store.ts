@@ -8,10 +8,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   attemptRef as attemptRefOf,
   attemptsOfAgentDayPk,
   counterKey,
+  parseAttemptKey,
   QA_EVALUATION_PREFIX,
   qaAgentIndexKey,
   qaEvaluationKey,
@@ -47,7 +49,7 @@ export interface DynamoDbQaStoreConfig {
 }
 
 /**
- * The attempt item as outcomes writes it (gsi1 `AGENTDAY#<agent>#<day>`), read tolerantly: only what sampling needs,
+ * The attempt item as outcomes writes it (keys in gsi3 `AGENTDAY#<agent>#<day>`), read tolerantly: only what sampling needs,
  * unknown attributes ignored. `complaint` / `doNotCall` flags are taken when the item has them, else from the default
  * disposition codes; `recording` may be `{ bucket, key }` or an `s3://bucket/key` string.
  */
@@ -128,15 +130,26 @@ export class DynamoDbQaStore implements QaStore {
   }
 
   async attemptsOfAgentDay(agentId: string, day: string): Promise<AttemptForQa[]> {
-    const items = await this.#queryAll({
+    // The index holds keys only (outcomes write the attempt far more often than sampling reads it): the attempts
+    // themselves come by key, eventually consistent like the index, once a day per agent.
+    const keys = await this.#queryAll({
       TableName: this.#table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
       ExpressionAttributeValues: { ':pk': attemptsOfAgentDayPk(agentId, day) },
     });
+    const items = await batchGetAll(
+      this.#client,
+      this.#table,
+      keys.map((k) => ({ pk: String(k.pk), sk: String(k.sk) })),
+      { consistentRead: false, exhausted: () => new Error('attempt reads for QA sampling stayed unprocessed') },
+    );
     const calls: AttemptForQa[] = [];
     for (const item of items) {
-      const parsed = attemptItemSchema.safeParse(item);
+      // The index lags the table: an attempt that has since moved to another agent or day is that one's call.
+      if (item.agentId !== agentId || (item.day !== undefined && item.day !== day)) continue;
+      // Newer attempts keep their identity only in their key.
+      const parsed = attemptItemSchema.safeParse({ ...parseAttemptKey({ pk: item.pk, sk: item.sk }), ...item });
       // An attempt without its identity cannot be linked from QA; it is not a call QA can score.
       if (!parsed.success) continue;
       calls.push(toAttemptForQa(parsed.data));

@@ -6,7 +6,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
-import { attemptRef, orderFormKey, orderKey, phonePartition, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
+import {
+  attemptRef,
+  connectContactKey,
+  orderFormKey,
+  orderKey,
+  phonePartition,
+  phoneStatusKey,
+} from '#shared/adapters/dynamodb/keys';
 import type { DncEvidence, ErasureCounts, SubjectRecord, SubjectStore } from '#shared/ports/subject-store';
 
 export interface DynamoDbSubjectStoreConfig {
@@ -18,7 +25,7 @@ export interface DynamoDbSubjectStoreConfig {
 
 const CONTACT_SK = /^CONTACT#([^#]+)$/;
 const ATTEMPT_SK = /^CONTACT#([^#]+)#ATTEMPT#(\d+)$/;
-const KEY_ATTRIBUTES = ['pk', 'sk', 'duePk', 'dueSk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'duePk', 'dueSk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
 const MAX_TRIES = 10;
 
 /**
@@ -83,6 +90,8 @@ export class DynamoDbSubjectStore implements SubjectStore {
           pk: phonePartition(phoneKey),
           sk: `CONTACT#${r.campaignId}#ATTEMPT#${String(r.attempt).padStart(3, '0')}`,
         });
+        // The link from the Connect contact id names the attempt (and so the phone key): it goes with it.
+        if (typeof r.data.connectContactId === 'string') deletes.push(connectContactKey(r.data.connectContactId));
       }
     }
     // DNC first: should the deletes fail half-way, the number is already never called again.

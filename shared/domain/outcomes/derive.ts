@@ -215,7 +215,9 @@ export function counterValues(o: AttemptOutcome, facts: AttemptFacts, attempt?: 
 
 /**
  * The counter items an attempt contributes to: its campaign, and its agent and the agent's team once the agent is
- * known. Nothing is counted before the attempt's day is known.
+ * known. Nothing is counted before the attempt's day is known, nor while the call is still going on (no end reported,
+ * no disposition yet): an answered call then lands in the counters when it ends, instead of piece by piece with its
+ * call start and the agent's connection, each of which would add up to three counter items to its write.
  */
 export function counterContributions(
   campaignId: string,
@@ -224,7 +226,7 @@ export function counterContributions(
   team: string | undefined,
   attempt?: number,
 ): CounterContribution[] {
-  if (!o.day) return [];
+  if (!o.day || (o.system === undefined && o.disposition === undefined)) return [];
   const values = counterValues(o, facts, attempt);
   const out: CounterContribution[] = [{ scope: 'CAMPAIGN', id: campaignId, day: o.day, values }];
   if (o.agentId) {

@@ -131,6 +131,11 @@ export function sameFacts(a: AttemptFacts, b: AttemptFacts): boolean {
   return canonical(a) === canonical(b);
 }
 
+/** Whether any input behind these facts named the attempt by this Connect contact id. */
+export function namesContact(facts: AttemptFacts, connectContactId: string): boolean {
+  return [facts.ctr, facts.callStart, facts.disposition, facts.events].some((f) => f?.contactId === connectContactId);
+}
+
 /** The Connect contact id of the attempt, once any input has named it. */
 export function connectContactIdOf(facts: AttemptFacts): string | undefined {
   return facts.ctr?.contactId ?? facts.callStart?.contactId ?? facts.disposition?.contactId ?? facts.events?.contactId;

@@ -11,7 +11,7 @@ import {
   UNASSIGNED_TEAM,
 } from '#shared/domain/outcomes/derive';
 import { dispositionAgentVerdict } from '#shared/domain/outcomes/disposition-agent';
-import { connectContactIdOf, mergeFacts, sameFacts } from '#shared/domain/outcomes/facts';
+import { connectContactIdOf, mergeFacts, namesContact, sameFacts } from '#shared/domain/outcomes/facts';
 import { type OrderPlacedDetail, OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
 import { checkCallback } from '#shared/domain/retries/next-attempt';
 import type { Clock } from '#shared/ports/clock';
@@ -176,6 +176,12 @@ export class OutcomeRecorder implements OutcomeLookup {
         contact,
         counters,
         dnc,
+        // Contact events carry no attributes: they find the attempt by this id (an old fact already linked it). They
+        // only stand in until the contact record, so an attempt whose record is in needs no link any more.
+        linkConnectContactId:
+          input.connectContactId && !facts.ctr && !namesContact(old.facts, input.connectContactId)
+            ? input.connectContactId
+            : undefined,
       };
       if (await this.#deps.store.write(write)) {
         await this.#publishOrder(attempt, o, campaign);

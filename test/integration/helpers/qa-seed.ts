@@ -1,9 +1,9 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { agentKey, attemptKey, attemptsOfAgentDayPk, teamAgentIndexKey } from '#shared/adapters/dynamodb/keys';
+import { agentKey, attemptKey, attemptsOfAgentDayIndexKey, teamAgentIndexKey } from '#shared/adapters/dynamodb/keys';
 
 /**
  * Attempt items in the shape outcomes writes them (shared/adapters/dynamodb/outcome-store.ts): identity, Connect
- * contact id, agent, local day, disposition, effective, talk time, indexed by agent and day in gsi1. `flags(i)` adds or
+ * contact id, agent, local day, disposition, effective, talk time, indexed by agent and day in gsi3. `flags(i)` adds or
  * overrides attributes of the i-th attempt (complaint, doNotCall, recording…).
  */
 export async function seedAttempts(
@@ -32,8 +32,7 @@ export async function seedAttempts(
       talkSeconds: 180,
       endedAt,
       finalizedAt: endedAt,
-      gsi1pk: attemptsOfAgentDayPk(agentId, day),
-      gsi1sk: `${endedAt}#${campaignId}#${phoneKey}`,
+      ...attemptsOfAgentDayIndexKey(agentId, day, campaignId),
       ...flags(i),
     };
   });

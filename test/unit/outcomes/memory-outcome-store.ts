@@ -1,7 +1,6 @@
 import type { Campaign } from '#shared/domain/campaign';
 import type { ContactView, CounterContribution } from '#shared/domain/outcomes/derive';
 import { ownsContact } from '#shared/domain/outcomes/derive';
-import { connectContactIdOf } from '#shared/domain/outcomes/facts';
 import type {
   AttemptId,
   OutcomeSnapshot,
@@ -62,6 +61,8 @@ export class MemoryOutcomeStore implements OutcomeStore {
 
   async write(w: OutcomeWrite): Promise<boolean> {
     this.requests++;
+    // The adapter links the contact id before its conditional write, so a lost race keeps the link too.
+    if (w.linkConnectContactId) this.byConnectId.set(w.linkConnectContactId, w.attempt.id);
     if (this.failNextWrite) {
       this.failNextWrite = false;
       return false;
@@ -77,8 +78,6 @@ export class MemoryOutcomeStore implements OutcomeStore {
     }
     // All conditions hold: apply everything.
     this.attempts.set(ref(id), structuredClone(w.attempt));
-    const connectId = connectContactIdOf(w.attempt.facts);
-    if (connectId) this.byConnectId.set(connectId, id);
     if (w.contact && contact) {
       const c = w.contact;
       this.contacts.set(contactKey, {
