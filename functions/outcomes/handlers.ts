@@ -10,7 +10,7 @@ import {
 } from '#events/connect/contact-flow-event';
 import { contactRecordSchema } from '#events/connect/contact-record';
 import { logger as defaultLogger } from '#shared/observability/logger';
-import { count, METRIC, publish } from '#shared/observability/metrics';
+import { count, METRIC, withMetrics } from '#shared/observability/metrics';
 import type { Clock } from '#shared/ports/clock';
 import {
   inputFromCallStart,
@@ -40,6 +40,16 @@ const logged = (r: RecordResult) => ({
   contactState: r.contactState,
 });
 
+/**
+ * `Outcomes` for a contact record or a disposition written, and `Connects` for whichever input's write moved the
+ * campaign's `connects` counter (so the metric agrees with the reports' counter).
+ */
+function countRecorded(result: RecordResult, { outcome }: { outcome: boolean }): void {
+  if (result.status !== 'recorded') return;
+  if (outcome) count(METRIC.outcomes);
+  if (result.connectsCounted) count(METRIC.connects, result.connectsCounted);
+}
+
 /** Contact records from the Kinesis stream: one record failing is reported alone (partial batch response). */
 export function createContactRecordsHandler(deps: OutcomeHandlerDeps) {
   const log = deps.logger ?? defaultLogger;
@@ -58,34 +68,31 @@ export function createContactRecordsHandler(deps: OutcomeHandlerDeps) {
     const input = inputFromContactRecord(parsed.data);
     if (!input) return; // not an outcall dial (inbound, transfer…)
     const result = await deps.recorder.record(input);
-    if (result.status === 'recorded') count(METRIC.outcomes);
+    countRecorded(result, { outcome: true });
     log.debug('contact record', { contactId: parsed.data.ContactId, ...logged(result) });
   };
-  return async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
-    try {
-      return await processPartialResponse(event, recordHandler, processor, { context });
-    } finally {
-      publish();
-    }
-  };
+  return async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> =>
+    withMetrics(() => processPartialResponse(event, recordHandler, processor, { context }));
 }
 
 /** Contact events from EventBridge: best effort, so an unknown shape or an uncorrelated contact is dropped. */
 export function createContactEventsHandler(deps: OutcomeHandlerDeps) {
   const log = deps.logger ?? defaultLogger;
-  return async (event: unknown): Promise<void> => {
-    const parsed = contactEventSchema.safeParse(event);
-    if (!parsed.success) {
-      log.warn('ignored an event that is not a contact event');
-      return;
-    }
-    const result = await deps.recorder.record(inputFromContactEvent(parsed.data.detail));
-    log.debug('contact event', {
-      contactId: parsed.data.detail.contactId,
-      eventType: parsed.data.detail.eventType,
-      ...logged(result),
+  return async (event: unknown): Promise<void> =>
+    withMetrics(async () => {
+      const parsed = contactEventSchema.safeParse(event);
+      if (!parsed.success) {
+        log.warn('ignored an event that is not a contact event');
+        return;
+      }
+      const result = await deps.recorder.record(inputFromContactEvent(parsed.data.detail));
+      countRecorded(result, { outcome: false });
+      log.debug('contact event', {
+        contactId: parsed.data.detail.contactId,
+        eventType: parsed.data.detail.eventType,
+        ...logged(result),
+      });
     });
-  };
 }
 
 /** What the agent is told when the disposition is refused for who the call was connected to (docs/security.md). */
@@ -106,7 +113,8 @@ const AGENT_REFUSALS = {
  */
 export function createDispositionHandler(deps: OutcomeHandlerDeps) {
   const log = deps.logger ?? defaultLogger;
-  return async (event: unknown): Promise<FlowResponse> => {
+  return async (event: unknown): Promise<FlowResponse> => withMetrics(() => disposition(event));
+  async function disposition(event: unknown): Promise<FlowResponse> {
     const parsed = contactFlowEventSchema.safeParse(event);
     if (!parsed.success) return { status: 'invalid', message: 'not a contact flow event' };
     const params = dispositionParametersSchema.safeParse(parsed.data.Details.Parameters);
@@ -120,8 +128,7 @@ export function createDispositionHandler(deps: OutcomeHandlerDeps) {
     if (!input) return { status: 'notOutcall' };
     const result = await deps.recorder.record(input);
     if (result.status === 'forbidden') count(METRIC.dispositionsRefused);
-    else if (result.status === 'recorded') count(METRIC.outcomes);
-    publish();
+    else countRecorded(result, { outcome: true });
     log.info('disposition', {
       contactId: input.connectContactId,
       code: params.data.dispositionCode,
@@ -146,7 +153,7 @@ export function createDispositionHandler(deps: OutcomeHandlerDeps) {
       unknownCode: String(result.outcome?.unknownDisposition !== undefined),
       contactState: result.contactState ?? '',
     };
-  };
+  }
 }
 
 /** A time as the customer's clock shows it, with its offset, e.g. `2027-03-02 09:00 +08:00`. */
@@ -160,12 +167,14 @@ function localTime(iso: string, zone: string): string {
  */
 export function createCallStartHandler(deps: OutcomeHandlerDeps) {
   const log = deps.logger ?? defaultLogger;
-  return async (event: unknown): Promise<FlowResponse> => {
+  return async (event: unknown): Promise<FlowResponse> => withMetrics(() => callStart(event));
+  async function callStart(event: unknown): Promise<FlowResponse> {
     const parsed = contactFlowEventSchema.safeParse(event);
     if (!parsed.success) return { status: 'invalid' };
     const input = inputFromCallStart(parsed.data, deps.clock.now().toISOString());
     if (!input) return { status: 'notOutcall' };
     const result = await deps.recorder.record(input);
+    countRecorded(result, { outcome: false });
     log.debug('call start', { contactId: input.connectContactId, ...logged(result) });
     const pop = result.screenPop ?? {};
     return {
@@ -175,5 +184,5 @@ export function createCallStartHandler(deps: OutcomeHandlerDeps) {
       scriptVersion: pop.scriptVersion === undefined ? '' : String(pop.scriptVersion),
       attempt: String(input.id?.attempt ?? ''),
     };
-  };
+  }
 }

@@ -44,21 +44,20 @@ export const METRIC_SOURCES: Readonly<Partial<Record<MetricName, readonly string
   [METRIC.idleActiveCampaigns]: ['dispatcher'],
   [METRIC.staleDialsReconciled]: ['reconciler'],
   [METRIC.outcomes]: ['outcomes'],
+  [METRIC.connects]: ['outcomes'],
   [METRIC.dispositionsRefused]: ['outcomes'],
   [METRIC.remindersSent]: ['reminders'],
   [METRIC.reportsSent]: ['reports'],
   [METRIC.subjectsErased]: ['subjects-api'],
-  [METRIC.throttles]: ['intake', 'dispatcher', 'reconciler', 'reminders', 'reports'],
+  [METRIC.throttles]: ['intake', 'dispatcher', 'reconciler', 'reminders', 'reports', 'outcomes'],
 };
 
-/**
- * The business and machinery metrics on the dashboard (shared/observability/metric-names.ts). Connects is not among
- * them until a function publishes it: the outcome recorder does not say yet which write first counted a connect.
- */
+/** The business and machinery metrics on the dashboard (shared/observability/metric-names.ts). */
 const BUSINESS = [
   METRIC.rowsIngested,
   METRIC.rowsRejected,
   METRIC.dials,
+  METRIC.connects,
   METRIC.outcomes,
   METRIC.remindersSent,
   METRIC.reportsSent,

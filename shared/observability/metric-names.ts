@@ -11,6 +11,7 @@ export const METRIC = {
   dials: 'Dials',
   /** Dial requests marked but not placed: refused as invalid, throttled, unconfirmed or refused by Connect. */
   dialsFailed: 'DialsFailed',
+  /** Calls counted as connected to a person, by the same outcome write that moved the reports' `connects` counter. */
   connects: 'Connects',
   outcomes: 'Outcomes',
   dispositionsRefused: 'DispositionsRefused',
@@ -23,6 +24,7 @@ export const METRIC = {
   remindersSent: 'RemindersSent',
   /** Reports e-mailed (a report with no recipient is archived, not counted). */
   reportsSent: 'ReportsSent',
+  /** Data-subject erasures carried out (DELETE /subjects/{phone}). */
   subjectsErased: 'SubjectsErased',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -64,6 +64,12 @@ export interface RecordResult {
   screenPop?: { name?: string | undefined; company?: string | undefined; scriptVersion?: number | undefined };
   /** Why the callback time was refused, the customer's zone and the nearest allowed start times (ISO, UTC). */
   callbackRefused?: { reason: string; zone: string; suggestions: string[] };
+  /**
+   * What this write changed in the campaign's `connects` counter (+1 when it first counted the call as connected, −1
+   * when a later fact took that back; absent when nothing changed): the `Connects` metric, counted exactly when the
+   * counter was.
+   */
+  connectsCounted?: number;
 }
 
 /** Call in flight for the reconciler: a reached call without a verdict is given this long before being revisited. */
@@ -185,7 +191,15 @@ export class OutcomeRecorder implements OutcomeLookup {
       };
       if (await this.#deps.store.write(write)) {
         await this.#publishOrder(attempt, o, campaign);
-        return { status: 'recorded', id, outcome: o, screenPop, ...(contactState ? { contactState } : {}) };
+        const connectsCounted = counters.find((c) => c.scope === 'CAMPAIGN')?.values.connects;
+        return {
+          status: 'recorded',
+          id,
+          outcome: o,
+          screenPop,
+          ...(contactState ? { contactState } : {}),
+          ...(connectsCounted ? { connectsCounted } : {}),
+        };
       }
     }
     throw new OutcomeContentionError(`attempt ${id.campaignId}.${id.phoneKey}.${id.attempt} kept changing under us`);

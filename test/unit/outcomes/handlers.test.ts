@@ -9,6 +9,7 @@ import {
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
+import { captureEmf } from '#test/unit/functions/emf';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
 import { callInputs, SCENARIOS } from '#test/unit/outcomes/scenarios';
 
@@ -84,5 +85,25 @@ describe('outcome handlers', () => {
     await expect(handler({ source: 'aws.connect', detail: 'nope' })).resolves.toBeUndefined();
     await expect(handler(of('event'))).resolves.toBeUndefined();
     expect(world.store.attempts.size).toBe(0);
+  });
+
+  it('metrics: Connects once for the write that counted the connect, Outcomes per record or disposition written', async () => {
+    const { deps } = await setup();
+    const emf = captureEmf();
+    try {
+      await createCallStartHandler(deps)(of('callStart'));
+      await createContactRecordsHandler(deps)(kinesis([of('ctr')]), {} as Context);
+      await createContactRecordsHandler(deps)(kinesis([of('ctr')]), {} as Context); // redelivered: nothing new
+      await createDispositionHandler(deps)(of('disposition'));
+    } finally {
+      emf.stop();
+    }
+    // One document per invocation, each with Throttles (zero here) so a quiet function is still a data point.
+    expect(emf.documents).toHaveLength(4);
+    const sum = (name: string) => emf.documents.reduce((n, d) => n + (emf.value(d, name) ?? 0), 0);
+    expect(emf.documents.every((d) => emf.value(d, 'Throttles') === 0)).toBe(true);
+    expect(sum('Connects')).toBe(1);
+    expect(sum('Outcomes')).toBe(2);
+    expect(emf.value(emf.documents[2], 'Outcomes')).toBeUndefined();
   });
 });
