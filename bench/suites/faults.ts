@@ -1,7 +1,9 @@
 /**
  * The fault-injection suite (test/integration/faults) run as a child vitest, every test file's table read back:
  * - faults.scenarios: scenarios played (outcomes, dialing, intake and report mail under faults, each against the
- *   stand-ins: DynamoDB Local, the Connect simulator, s3rver, the SES stand-in);
+ *   stand-ins: DynamoDB Local, the Connect simulator, s3rver, the SES stand-in); dialing includes Connect throttling,
+ *   server errors (InternalServerException) and answers lost to a socket timeout after the dials were placed. The goal
+ *   is the number the suite holds, so a scenario dropped or no longer reporting shows;
  * - faults.lostContacts, faults.duplicateAttempts, faults.lostOutcomes: summed over the scenarios (goal 0);
  * - faults.lostMails, faults.duplicateMails: mails owed (per message and recipient) never sent, or sent twice (goal 0).
  */
@@ -11,7 +13,7 @@ import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
 import { runVitest } from './_vitest-child.ts';
 
 export const goals: Goals = {
-  'faults.scenarios': { min: 8 },
+  'faults.scenarios': { min: 23 },
   'faults.lostContacts': { max: 0 },
   'faults.duplicateAttempts': { max: 0 },
   'faults.lostOutcomes': { max: 0 },

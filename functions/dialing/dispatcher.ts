@@ -35,6 +35,9 @@ export function createDispatcherHandler(tick: () => Promise<CampaignTickReport[]
         requeued: sum((r) => r.requeued),
         idle: reports.filter((r) => r.idle).map((r) => r.campaignId),
         failed: reports.filter((r) => r.failed !== undefined).map((r) => r.campaignId),
+        // Amazon Connect failing transiently (5xx, timeouts): requeued, retried after a short backoff.
+        connectUnavailable: reports.filter((r) => r.connectUnavailable !== undefined).map((r) => r.campaignId),
+        backingOff: reports.filter((r) => r.hold === 'connectBackoff').map((r) => r.campaignId),
       });
     });
 }

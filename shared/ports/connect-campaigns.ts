@@ -35,6 +35,21 @@ export class ConnectThrottledError extends Error {
   override readonly name = 'ConnectThrottledError';
 }
 
+/**
+ * The call failed in a way that passes (HTTP 5xx such as InternalServerException, a timeout, a dropped connection),
+ * after the SDK's own retries. Its requests may or may not have reached Connect: resending them with the same client
+ * tokens is safe, since Connect places at most one call per token. `code` is the service's error name or the
+ * socket's error code, safe to log.
+ */
+export class ConnectUnavailableError extends Error {
+  override readonly name = 'ConnectUnavailableError';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
 /** A Connect control-plane call failed; `code` is the service's error name, safe to show to a planner. */
 export class ConnectCallError extends Error {
   override readonly name = 'ConnectCallError';
@@ -50,6 +65,7 @@ export interface ConnectCampaigns {
   /**
    * Sends 1–25 dial requests to the Connect campaign; one result per request, in the same order.
    * @throws ConnectThrottledError when the whole call is throttled.
+   * @throws ConnectUnavailableError when the call failed in a way that passes (5xx, timeout, connection reset).
    */
   putDialRequests(connectCampaignId: string, requests: readonly DialRequest[]): Promise<DialResult[]>;
   /** Creates the Connect campaign from the outcall campaign's `connect` settings and calling rules; returns its id. */

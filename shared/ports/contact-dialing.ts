@@ -87,10 +87,23 @@ export interface DialingStats {
   /** The last Connect control-plane error, kept until a later call succeeds. */
   connectError?: { action: string; code: string; message: string; at: string } | undefined;
   /**
+   * Amazon Connect failing in a way that passes (5xx, timeouts): the error's name, how many batch calls failed in a
+   * row since `since`, and when the dispatcher may call again. Cleared by the next call Connect answers.
+   */
+  connectRetry?: ConnectRetry | undefined;
+  /**
    * The retry rules pending retries were last re-keyed under (a fingerprint), and how far a re-key pass after a
    * change has come (docs/retries.md).
    */
   retryRules?: { fingerprint: string; cursor?: string | undefined } | undefined;
+}
+
+/** A streak of transient Amazon Connect failures of one campaign (see {@link DialingStats.connectRetry}). */
+export interface ConnectRetry {
+  code: string;
+  failures: number;
+  since: string;
+  retryAt: string;
 }
 
 /** Figure updates; counts are added. */
@@ -159,12 +172,15 @@ export interface ContactDialing {
    * Undoes marks whose dial Connect never confirmed: each contact still dialing `attempt` goes to `to` (back in the
    * index, attempt unchanged, so the resend carries the same client token) and its dial comes off the campaign's
    * `dials` (and `pilotDials` when `pilot`) in the same transaction, so the resend's mark counts it once again. A
-   * contact that moved on meanwhile (an outcome arrived: the dial was real) keeps its count. Returns how many moved.
+   * contact that moved on meanwhile (an outcome arrived: the dial was real) keeps its count. `stats` (e.g. the
+   * throttled count) is added in the first of those transactions. Returns how many moved.
    */
-  unmarkDialing(campaignId: string, moves: readonly DialUnmark[], nowIso: string): Promise<number>;
+  unmarkDialing(campaignId: string, moves: readonly DialUnmark[], nowIso: string, stats?: StatsDelta): Promise<number>;
   stats(campaignId: string): Promise<DialingStats>;
   addStats(campaignId: string, delta: StatsDelta): Promise<void>;
   setConnectError(campaignId: string, error: DialingStats['connectError'] | undefined): Promise<void>;
+  /** Records (or, with undefined, clears) the campaign's streak of transient Connect failures. */
+  setConnectRetry(campaignId: string, retry: ConnectRetry | undefined): Promise<void>;
 }
 
 /** Reads behind the "why is nothing dialing" report; all bounded by zones, shards and lists, never by a Scan. */

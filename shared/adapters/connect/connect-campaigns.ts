@@ -18,6 +18,7 @@ import {
   type ConnectCampaignState,
   type ConnectCampaigns,
   ConnectThrottledError,
+  ConnectUnavailableError,
   type DialRequest,
   type DialResult,
 } from '#shared/ports/connect-campaigns';
@@ -62,6 +63,11 @@ export class ConnectCampaignsAdapter implements ConnectCampaigns {
     } catch (error) {
       if (errorName(error) === 'ThrottlingException')
         throw new ConnectThrottledError('PutOutboundRequestBatch throttled');
+      const transient = transientCode(error);
+      // Only the error's name or socket code goes on: a timeout's message may quote the request.
+      if (transient !== undefined) {
+        throw new ConnectUnavailableError(transient, `PutOutboundRequestBatch failed: ${transient}`);
+      }
       throw error;
     }
     const byToken = new Map<string, DialResult>();
@@ -131,6 +137,40 @@ function failedResult(clientToken: string, failureCode: string | undefined): Dia
     default:
       return { clientToken, outcome: 'unknown' };
   }
+}
+
+/** Errors of the service or the network that pass, as the SDK's retry strategy classifies them as transient. */
+const TRANSIENT_NAMES = new Set([
+  'InternalServerException',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * The name (or socket code) of an error that passes: a 5xx answer, a timeout, a connection dropped or refused.
+ * Undefined for the rest (4xx: validation, access, a campaign missing or not running), which waiting does not cure.
+ */
+export function transientCode(error: unknown): string | undefined {
+  const e = error as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } } | undefined;
+  // The socket's code first: the SDK renames a reset connection TimeoutError, its code says what happened.
+  if (typeof e?.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+  const name = errorName(error);
+  if (TRANSIENT_NAMES.has(name)) return name;
+  const status = e?.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status >= 500) return name;
+  return undefined;
 }
 
 function errorName(error: unknown): string {

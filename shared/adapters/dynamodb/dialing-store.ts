@@ -25,6 +25,7 @@ import { RETRY_CLASSES } from '#shared/domain/campaign';
 import { type Contact, contactSchema } from '#shared/domain/contact';
 import type { RetryBasis } from '#shared/domain/retries/next-attempt';
 import type {
+  ConnectRetry,
   ContactDialing,
   ContactMove,
   DialingContact,
@@ -307,8 +308,15 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     return moved;
   }
 
-  async unmarkDialing(campaignId: string, moves: readonly DialUnmark[], nowIso: string): Promise<number> {
+  async unmarkDialing(
+    campaignId: string,
+    moves: readonly DialUnmark[],
+    nowIso: string,
+    stats: StatsDelta = {},
+  ): Promise<number> {
     let moved = 0;
+    // The caller's figures ride on the first transaction that commits, so they are added once.
+    let extra: StatsDelta | undefined = stats;
     // 25 moves and the stats item per transaction, well inside TransactWriteItems' 100 items.
     for (let i = 0; i < moves.length; i += 25) {
       let pending = moves.slice(i, i + 25);
@@ -317,11 +325,16 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
         const actions: TransactItem[] = pending.map((m) => ({
           Update: this.#moveUpdate(m.ref, { attempt: m.attempt }, m.to, nowIso),
         }));
-        const delta: StatsDelta = { dials: -pending.length, pilotDials: -pending.filter((m) => m.pilot).length };
+        const delta: StatsDelta = {
+          ...extra,
+          dials: (extra?.dials ?? 0) - pending.length,
+          pilotDials: (extra?.pilotDials ?? 0) - pending.filter((m) => m.pilot).length,
+        };
         actions.push({ Update: { TableName: this.#table, ...statsUpdate(campaignId, delta) } });
         try {
           await this.#client.send(new TransactWriteCommand({ TransactItems: actions }));
           moved += pending.length;
+          extra = undefined;
           break;
         } catch (error) {
           const reasons = cancellationCodes(error);
@@ -333,6 +346,8 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
         }
       }
     }
+    // Every contact had moved on: the figures still happened (a throttled call was throttled).
+    if (extra !== undefined) await this.addStats(campaignId, extra);
     return moved;
   }
 
@@ -411,6 +426,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
       lastThrottledAt: s('lastThrottledAt'),
       lastExpiredAt: s('lastExpiredAt'),
       connectError: item.connectError as DialingStats['connectError'],
+      connectRetry: item.connectRetry as DialingStats['connectRetry'],
       retryRules: item.retryRules as DialingStats['retryRules'],
     };
   }
@@ -429,6 +445,18 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
         ...(error
           ? { UpdateExpression: 'SET connectError = :e', ExpressionAttributeValues: { ':e': error } }
           : { UpdateExpression: 'REMOVE connectError' }),
+      }),
+    );
+  }
+
+  async setConnectRetry(campaignId: string, retry: ConnectRetry | undefined): Promise<void> {
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: dialingStatsKey(campaignId),
+        ...(retry
+          ? { UpdateExpression: 'SET connectRetry = :r', ExpressionAttributeValues: { ':r': retry } }
+          : { UpdateExpression: 'REMOVE connectRetry' }),
       }),
     );
   }

@@ -22,6 +22,14 @@ export interface DialSettings {
   permitWaitMs: number;
   /** A throttled or unconfirmed request goes again after this. Default 1 minute. */
   resendAfterMinutes: number;
+  /**
+   * After a transient Connect failure (5xx, timeout) the campaign sits out this long, doubled on each further failure
+   * in a row up to `connectBackoffMaxMinutes`. Default 2 (at a tick a minute, the next tick sits out), at most 5.
+   */
+  connectBackoffMinutes: number;
+  connectBackoffMaxMinutes: number;
+  /** A streak of transient Connect failures this old is reported to the operators (a warning line). Default 10. */
+  connectAlarmMinutes: number;
 }
 
 export const DEFAULT_DIAL_SETTINGS: DialSettings = {
@@ -29,6 +37,9 @@ export const DEFAULT_DIAL_SETTINGS: DialSettings = {
   outcomeGraceMinutes: 30,
   permitWaitMs: 3000,
   resendAfterMinutes: 1,
+  connectBackoffMinutes: 2,
+  connectBackoffMaxMinutes: 5,
+  connectAlarmMinutes: 10,
 };
 
 export interface DialingDeps {

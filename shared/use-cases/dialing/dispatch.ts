@@ -6,8 +6,21 @@ import { appendAttempt } from '#shared/domain/dialing/frequency-caps';
 import { DIAL_BATCH_SIZE, dialBatches, dialBudget } from '#shared/domain/dialing/pacing';
 import { DIALING_STATES } from '#shared/domain/lifecycle';
 import { nextAttempt } from '#shared/domain/retries/next-attempt';
-import { ConnectCallError, ConnectThrottledError, type DialRequest } from '#shared/ports/connect-campaigns';
-import type { ContactMove, DialingContact, DialMark, DueRef } from '#shared/ports/contact-dialing';
+import {
+  ConnectCallError,
+  ConnectThrottledError,
+  ConnectUnavailableError,
+  type DialRequest,
+} from '#shared/ports/connect-campaigns';
+import type {
+  ConnectRetry,
+  ContactMove,
+  DialingContact,
+  DialMark,
+  DialUnmark,
+  DueRef,
+  StatsDelta,
+} from '#shared/ports/contact-dialing';
 import { DEFAULT_DIAL_SETTINGS, type DialingDeps, type DialSettings, silentLog } from '#shared/use-cases/dialing/deps';
 import { rekeyRetries } from '#shared/use-cases/dialing/retry-rekey';
 
@@ -17,7 +30,10 @@ export const SERVED_PRIORITIES = [1, 2, 3, 4] as const;
 /** What one tick did for one campaign. */
 export interface CampaignTickReport {
   campaignId: string;
-  /** Why the campaign placed nothing at all, if so. */
+  /**
+   * Why the campaign placed nothing at all, if so: a campaign hold reason, or `connectBackoff` while it sits out a
+   * streak of transient Amazon Connect failures.
+   */
   hold?: string;
   budget: number;
   selected: number;
@@ -37,7 +53,18 @@ export interface CampaignTickReport {
   idle: boolean;
   /** The tick for this campaign threw (the error's name); the next tick tries again. */
   failed?: string;
+  /**
+   * Amazon Connect failed in a way that passes (5xx, timeout) on this tick's send: the error's name, the failures in a
+   * row, since when, and whether the streak is old enough to be reported to the operators.
+   */
+  connectUnavailable?: { code: string; failures: number; since: string; escalated: boolean };
 }
+
+/**
+ * A scheduled tick may fire a few seconds before the minute its backoff ends on; it must not sit out one more minute
+ * for that.
+ */
+const BACKOFF_SLACK_MS = 10_000;
 
 /** One dispatcher run: every pilot and active campaign, each within its pacing budget; a failed one is reported. */
 export async function dispatchTick(deps: DialingDeps): Promise<CampaignTickReport[]> {
@@ -115,6 +142,12 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
     }
     return report;
   }
+  // Connect failed transiently not long ago: sit out the backoff instead of sending into the failure again.
+  if (stats.connectRetry && Date.parse(stats.connectRetry.retryAt) - BACKOFF_SLACK_MS > now.getTime()) {
+    report.hold = 'connectBackoff';
+    if (campaign.state === 'active') report.idle = (await selectDue(deps, campaign, now, 1)).length > 0;
+    return report;
+  }
   report.budget = dialBudget(campaign, stats.pilotDials);
   // Retry rules can only have changed while the campaign was held: bring forward what the new rules allow earlier.
   await rekeyRetries(deps, campaign, stats);
@@ -152,6 +185,9 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
 
   const pilot = campaign.state === 'pilot';
   const batches = dialBatches(marks, DIAL_BATCH_SIZE);
+  // The streak of transient Connect failures as this tick leaves it: an answered call ends it, a failure extends it.
+  let streak = stats.connectRetry;
+  let unavailable = false;
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b] as DialMark[];
     const marked = await deps.store.markDialing(campaign.id, batch, pilot ? { pilotDials: batch.length } : {}, nowIso);
@@ -161,6 +197,11 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
     report.invalid += sent.invalid;
     report.requeued += sent.requeued;
     report.throttled += sent.throttled;
+    if (sent.answered) streak = undefined;
+    if (sent.unavailable !== undefined) {
+      streak = nextStreak(streak, sent.unavailable, now, settings);
+      unavailable = true;
+    }
     if (sent.stop) {
       // The rest was never marked: it stays due in the index for the next tick.
       log.warn('dispatch stopped early', {
@@ -171,10 +212,45 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
       break;
     }
   }
+  if (streak !== stats.connectRetry) await deps.store.setConnectRetry(campaign.id, streak);
+  if (unavailable && streak) {
+    const escalated = now.getTime() - Date.parse(streak.since) >= settings.connectAlarmMinutes * 60_000;
+    report.connectUnavailable = { code: streak.code, failures: streak.failures, since: streak.since, escalated };
+    // Campaign id and error name only. The idle-campaign alarm follows; this line says why, ahead of it.
+    if (escalated) {
+      log.warn('Amazon Connect keeps failing for the campaign', {
+        campaignId: campaign.id,
+        error: streak.code,
+        failures: streak.failures,
+        since: streak.since,
+      });
+    }
+  }
   // Contacts were selected only from zones whose window is open: due contacts inside the window, none dialed.
   report.idle = campaign.state === 'active' && report.selected > 0 && report.dialed === 0;
   log.info('dispatch tick', { ...report });
   return report;
+}
+
+/**
+ * One more transient failure: the campaign sits out `connectBackoffMinutes`, doubled with each failure in a row up to
+ * `connectBackoffMaxMinutes`. Short, so a blip costs a tick or two; capped, so a long outage is probed every few
+ * minutes and dialing resumes soon after it ends.
+ */
+export function nextStreak(
+  streak: ConnectRetry | undefined,
+  code: string,
+  now: Date,
+  settings: Pick<DialSettings, 'connectBackoffMinutes' | 'connectBackoffMaxMinutes'>,
+): ConnectRetry {
+  const failures = (streak?.failures ?? 0) + 1;
+  const minutes = Math.min(settings.connectBackoffMinutes * 2 ** (failures - 1), settings.connectBackoffMaxMinutes);
+  return {
+    code,
+    failures,
+    since: streak?.since ?? now.toISOString(),
+    retryAt: new Date(now.getTime() + minutes * 60_000).toISOString(),
+  };
 }
 
 async function selectDue(deps: DialingDeps, campaign: Campaign, now: Date, budget: number): Promise<DueRef[]> {
@@ -293,7 +369,7 @@ function requestOf(campaign: Campaign, mark: DialMark): DialRequest {
 }
 
 /** Puts a marked contact back where it was, attempt number unchanged: its next send reuses the same client token. */
-export function revertMove(mark: DialMark, dueAt: string): ContactMove {
+export function revertMove(mark: DialMark, dueAt: string): DialUnmark['to'] {
   return {
     kind: 'due',
     priority: mark.ref.priority,
@@ -304,6 +380,18 @@ export function revertMove(mark: DialMark, dueAt: string): ContactMove {
   };
 }
 
+interface SentBatch {
+  dialed: number;
+  invalid: number;
+  requeued: number;
+  throttled: number;
+  /** Connect answered the call (whatever it said of each request). */
+  answered: boolean;
+  /** The call failed in a way that passes: the error's name. */
+  unavailable?: string;
+  stop?: string;
+}
+
 async function sendBatch(
   deps: DialingDeps,
   campaign: Campaign,
@@ -312,25 +400,22 @@ async function sendBatch(
   settings: DialSettings,
   now: Date,
   pilot: boolean,
-): Promise<{ dialed: number; invalid: number; requeued: number; throttled: number; stop?: string }> {
+): Promise<SentBatch> {
   const nowIso = now.toISOString();
   const later = new Date(now.getTime() + settings.resendAfterMinutes * 60_000).toISOString();
-  const requeue = async (marks: DialMark[], extra: { throttled?: boolean } = {}) => {
-    await deps.store.move(
-      marks.map((m) => ({ ref: m.ref, from: { attempt: m.attempt }, to: revertMove(m, later) })),
+  // Back to where they were, attempt unchanged, and off `dials` (and `pilotDials`) in the same transaction: a crash
+  // cannot leave them requeued but still counted, and the resend's mark counts them once again.
+  const requeue = (marks: DialMark[], stats: StatsDelta = {}) =>
+    deps.store.unmarkDialing(
+      campaign.id,
+      marks.map((m): DialUnmark => ({ ref: m.ref, attempt: m.attempt, pilot, to: revertMove(m, later) })),
       nowIso,
+      stats,
     );
-    // Not dialed after all: the pilot count must not include them.
-    await deps.store.addStats(campaign.id, {
-      dials: -marks.length,
-      ...(pilot ? { pilotDials: -marks.length } : {}),
-      ...(extra.throttled ? { throttled: marks.length, lastThrottledAt: nowIso } : {}),
-    });
-  };
+  const none = { dialed: 0, invalid: 0, throttled: 0, answered: false };
 
   if (!(await deps.limiter.acquire(settings.permitWaitMs))) {
-    await requeue(marked);
-    return { dialed: 0, invalid: 0, requeued: marked.length, throttled: 0, stop: 'no rate-limit permit' };
+    return { ...none, requeued: await requeue(marked), stop: 'no rate-limit permit' };
   }
   let results: Awaited<ReturnType<DialingDeps['connect']['putDialRequests']>>;
   try {
@@ -339,25 +424,26 @@ async function sendBatch(
       marked.map((m) => requestOf(campaign, m)),
     );
   } catch (error) {
-    await requeue(marked, { throttled: error instanceof ConnectThrottledError });
     if (error instanceof ConnectThrottledError) {
-      return {
-        dialed: 0,
-        invalid: 0,
-        requeued: marked.length,
-        throttled: marked.length,
-        stop: 'throttled by Amazon Connect',
-      };
+      const requeued = await requeue(marked, { throttled: marked.length, lastThrottledAt: nowIso });
+      return { ...none, requeued, throttled: marked.length, stop: 'throttled by Amazon Connect' };
     }
+    if (error instanceof ConnectUnavailableError) {
+      // The call may have landed: the resend carries the same tokens, so Connect answers it without a second call.
+      const requeued = await requeue(marked);
+      return { ...none, requeued, unavailable: error.code, stop: `Amazon Connect unavailable ${error.code}` };
+    }
+    const requeued = await requeue(marked);
     const code = error instanceof ConnectCallError ? error.code : ((error as { name?: string }).name ?? 'Error');
-    // The campaign is not running or gone on the Connect side: hold it until a planner acts, and say why.
+    // Validation, access, a Connect campaign gone or not running: waiting does not cure it. Hold the campaign
+    // (connectNotRunning) and say why: the diagnostics report shows the error.
     await deps.store.setConnectError(campaign.id, {
       action: 'PutOutboundRequestBatch',
       code,
       message: error instanceof Error ? error.message.slice(0, 300) : String(error).slice(0, 300),
       at: nowIso,
     });
-    return { dialed: 0, invalid: 0, requeued: marked.length, throttled: 0, stop: `Amazon Connect error ${code}` };
+    return { ...none, requeued, stop: `Amazon Connect error ${code}` };
   }
 
   const byToken = new Map(results.map((r) => [r.clientToken, r]));
@@ -384,6 +470,7 @@ async function sendBatch(
     await deps.store.move(invalid, nowIso);
     await deps.store.addStats(campaign.id, { invalid: invalid.length });
   }
-  if (again.length > 0) await requeue(again, { throttled: throttled > 0 });
-  return { dialed: accepted.length, invalid: invalid.length, requeued: again.length, throttled };
+  const requeued =
+    again.length > 0 ? await requeue(again, throttled > 0 ? { throttled, lastThrottledAt: nowIso } : {}) : 0;
+  return { dialed: accepted.length, invalid: invalid.length, requeued, throttled, answered: true };
 }

@@ -1,9 +1,16 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
 import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
 import { campaignSchema } from '#shared/domain/campaign';
-import { ConnectCallError, ConnectThrottledError, type DialRequest } from '#shared/ports/connect-campaigns';
+import {
+  ConnectCallError,
+  ConnectThrottledError,
+  ConnectUnavailableError,
+  type DialRequest,
+} from '#shared/ports/connect-campaigns';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
 
 let sim: ConnectSim;
@@ -154,5 +161,84 @@ describe('Connect adapter through the real SDK client', () => {
     await expect(
       adapter.putDialRequests('cc-invalid', [request(903, { attributes: { 'bad key!': 'x' } })]),
     ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+});
+
+/** A server standing in for a failing Connect endpoint: every request gets `answer`. */
+async function failingEndpoint(answer: (req: IncomingMessage, res: ServerResponse) => void) {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => answer(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const adapterOn = new ConnectCampaignsAdapter({
+    client: new ConnectCampaignsV2Client({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+      requestHandler: { socketTimeout: 300 },
+    }),
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { adapter: adapterOn, stop };
+}
+
+describe('Connect adapter: errors that pass and errors that do not, as the SDK raises them', () => {
+  const cases: { name: string; answer: Parameters<typeof failingEndpoint>[0]; code: string }[] = [
+    {
+      name: 'HTTP 500 InternalServerException',
+      answer: (_req, res) =>
+        res
+          .writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerException' })
+          .end(JSON.stringify({ message: 'internal error' })),
+      code: 'InternalServerException',
+    },
+    {
+      name: 'a connection reset after the request was sent',
+      answer: (req) => req.socket.destroy(),
+      code: 'ECONNRESET',
+    },
+    {
+      name: 'a socket timeout (the request was sent, no answer came)',
+      answer: () => {},
+      code: 'TimeoutError',
+    },
+  ];
+  for (const c of cases) {
+    it(`raises ConnectUnavailableError on ${c.name}`, async () => {
+      const endpoint = await failingEndpoint(c.answer);
+      try {
+        const error = await endpoint.adapter.putDialRequests('cc-any', [request(950)]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConnectUnavailableError);
+        expect(error).toMatchObject({ code: c.code });
+        // Nothing of the request (a number) in the message: it reaches log lines.
+        expect((error as Error).message).not.toContain('+86');
+      } finally {
+        await endpoint.stop();
+      }
+    });
+  }
+
+  it('leaves a 4xx (validation, access, a campaign gone) as the service raised it', async () => {
+    const endpoint = await failingEndpoint((_req, res) =>
+      res
+        .writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' })
+        .end(JSON.stringify({ message: 'not allowed' })),
+    );
+    try {
+      const error = await endpoint.adapter.putDialRequests('cc-any', [request(951)]).catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(ConnectUnavailableError);
+      expect(error).toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      await endpoint.stop();
+    }
+    await expect(adapter.putDialRequests('cc-missing', [request(952)])).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
   });
 });

@@ -30,9 +30,9 @@ import { useTestTables } from '#test/integration/helpers/tables';
 /**
  * The dialing path under faults: the dispatcher and the reconciler (the real use cases and adapters) on DynamoDB
  * Local and the Connect simulator, ticking on a manual clock. Faults are injected as SDK middleware on the real
- * clients: Connect throttling the whole PutOutboundRequestBatch call or single requests, and the dispatcher killed at
- * a point of its tick, after which every call of that invocation fails and the next tick (EventBridge Scheduler's
- * next run) picks up. The campaign is a pilot whose size is the whole list, so the pilot count must be exact too.
+ * clients: Connect throttling the whole PutOutboundRequestBatch call or single requests, failing it with a server
+ * error, or placing its dials and losing the answer (a socket timeout), and the dispatcher killed at a point of its
+ * tick, after which every call of that invocation fails and the next tick (EventBridge Scheduler's next run) picks up. The campaign is a pilot whose size is the whole list, so the pilot count must be exact too.
  *
  * Measured against what the simulator placed: a contact never placed is lost; a second placed dial of a contact, or a
  * dial or pilot counter above what was placed, is a duplicate; a placed dial the contact does not record (so the
@@ -78,6 +78,8 @@ interface DialingFault {
   connect?: ConnectFaultPlan;
   /** Where the dispatcher dies (at most MAX_KILLS times per scenario). */
   kill?: Kill;
+  /** The dispatcher must have resent tokens Connect had already placed (and Connect answered them without a call). */
+  resendsPlaced?: boolean;
 }
 
 const updateOf = (input: unknown, k = 0) =>
@@ -117,6 +119,15 @@ const FAULTS: DialingFault[] = [
     name: 'dispatcher killed after Connect accepted, before recording',
     kill: (random) => (command, input, phase) =>
       phase === 'before' && isRecordAccepted(command, input) && random() < 0.5,
+  },
+  {
+    name: 'Connect InternalServerException on half the batch calls',
+    connect: { serverError: { rate: 0.5, name: 'InternalServerException', status: 500 } },
+  },
+  {
+    name: 'Connect socket timeout after the request was sent (the dial landed but the answer was lost)',
+    connect: { loseAnswer: 0.5 },
+    resendsPlaced: true,
   },
   {
     name: 'Connect throttling + request failures + kills together',
@@ -186,6 +197,19 @@ async function contactItems(campaignId: string): Promise<Record<string, unknown>
 }
 
 const placedFor = (campaign: Campaign) => sim.placed.filter((d) => d.campaignId === campaign.connect.connectCampaignId);
+
+/** Tokens Connect had placed that came again in a later call it answered (with the first call's request id). */
+function placedTokensResent(campaign: Campaign): number {
+  const sends = new Map<string, number>();
+  for (const r of sim.requests) {
+    if (r.status !== 200 || r.path !== `/v2/campaigns/${campaign.connect.connectCampaignId}/outbound-requests`)
+      continue;
+    for (const o of (r.body as { outboundRequests?: { clientToken: string }[] }).outboundRequests ?? []) {
+      sends.set(o.clientToken, (sends.get(o.clientToken) ?? 0) + 1);
+    }
+  }
+  return placedFor(campaign).filter((d) => (sends.get(d.clientToken) ?? 0) > 1).length;
+}
 
 /** Every contact placed and its placed dial recorded: nothing more will happen without outcomes. */
 async function settled(campaign: Campaign): Promise<boolean> {
@@ -309,6 +333,8 @@ describe('fault injection: dialing on DynamoDB Local and the Connect simulator',
       rows.push(row);
       if (fault.connect) expect(injected?.injected).toBeGreaterThan(0);
       if (fault.kill) expect(life.kills).toBeGreaterThan(0);
+      // The scenario exercised what it claims: resent tokens Connect had placed, each placed once all the same.
+      if (fault.resendsPlaced) expect(placedTokensResent(campaign)).toBeGreaterThan(0);
       expect(failedRuns).toBe(life.kills);
       expect({
         lost: row.contactsLost,

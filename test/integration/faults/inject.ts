@@ -39,11 +39,16 @@ export interface FaultCounters {
   writes: number;
 }
 
-function awsError(name: string): Error {
+function awsError(name: string, status = 400): Error {
   const error = new Error(`injected ${name}`);
   error.name = name;
-  Object.assign(error, { $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  Object.assign(error, { $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
   return error;
+}
+
+/** What @smithy/node-http-handler throws when the socket times out: a plain Error named TimeoutError, no HTTP status. */
+function socketTimeout(): Error {
+  return Object.assign(new Error('injected: the request socket timed out'), { name: 'TimeoutError' });
 }
 
 /**
@@ -129,11 +134,19 @@ export interface ConnectFaultPlan {
   throttleCall?: number;
   /** Fraction of single requests kept from Connect and answered in `failedRequests` with this code. */
   failRequests?: { rate: number; code: DialFailureCode };
+  /** Fraction of calls answered with a server error (e.g. 500 InternalServerException) without reaching Connect. */
+  serverError?: { rate: number; name: string; status: number };
+  /**
+   * Fraction of calls that reach Connect, whose dials are placed, and whose answer is then lost to a socket timeout:
+   * the caller cannot tell whether anything was placed.
+   */
+  loseAnswer?: number;
 }
 
 /**
  * Breaks PutOutboundRequestBatch on a Connect outbound campaigns client per `plan` while `active()` is true. A request
- * answered as failed never reaches the simulator, so it was truly not placed, as Connect says of such requests.
+ * answered as failed never reaches the simulator, so it was truly not placed, as Connect says of such requests; nor
+ * does a call answered with a throttle or a server error. A lost answer is the opposite: the simulator placed the dials.
  */
 export function injectConnectFaults(
   client: { middlewareStack: unknown },
@@ -149,23 +162,43 @@ export function injectConnectFaults(
       counters.injected++;
       throw awsError('ThrottlingException');
     }
-    const failing = plan.failRequests;
-    if (!failing) return next(args);
-    const input = args.input as { outboundRequests: { clientToken: string }[] };
-    const kept: { clientToken: string }[] = [];
-    const held: { clientToken: string }[] = [];
-    for (const r of input.outboundRequests) (random() < failing.rate ? held : kept).push(r);
-    if (held.length === 0) return next(args);
-    counters.injected += held.length;
-    const failed = held.map((r) => ({ clientToken: r.clientToken, failureCode: failing.code }));
-    if (kept.length === 0) {
-      return { output: { $metadata: {}, successfulRequests: [], failedRequests: failed }, response: {} };
+    if (plan.serverError && random() < plan.serverError.rate) {
+      counters.injected++;
+      throw awsError(plan.serverError.name, plan.serverError.status);
     }
-    const out = await next({ ...args, input: { ...input, outboundRequests: kept } });
-    const answer = out.output as { failedRequests?: unknown[] };
-    return { ...out, output: { ...answer, failedRequests: [...(answer.failedRequests ?? []), ...failed] } };
+    const out = await sendWithFailedRequests(next, args, plan, random, counters);
+    if (plan.loseAnswer && random() < plan.loseAnswer) {
+      counters.injected++;
+      throw socketTimeout();
+    }
+    return out;
   });
   return counters;
+}
+
+/** Sends the call, keeping `plan.failRequests` of its requests from Connect and answering them as failed. */
+async function sendWithFailedRequests(
+  next: (args: RawArgs) => Promise<RawOutput>,
+  args: RawArgs,
+  plan: ConnectFaultPlan,
+  random: () => number,
+  counters: FaultCounters,
+): Promise<RawOutput> {
+  const failing = plan.failRequests;
+  if (!failing) return next(args);
+  const input = args.input as { outboundRequests: { clientToken: string }[] };
+  const kept: { clientToken: string }[] = [];
+  const held: { clientToken: string }[] = [];
+  for (const r of input.outboundRequests) (random() < failing.rate ? held : kept).push(r);
+  if (held.length === 0) return next(args);
+  counters.injected += held.length;
+  const failed = held.map((r) => ({ clientToken: r.clientToken, failureCode: failing.code }));
+  if (kept.length === 0) {
+    return { output: { $metadata: {}, successfulRequests: [], failedRequests: failed }, response: {} };
+  }
+  const out = await next({ ...args, input: { ...input, outboundRequests: kept } });
+  const answer = out.output as { failedRequests?: unknown[] };
+  return { ...out, output: { ...answer, failedRequests: [...(answer.failedRequests ?? []), ...failed] } };
 }
 
 /**

@@ -1,0 +1,385 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import type { Campaign } from '#shared/domain/campaign';
+import type { Contact } from '#shared/domain/contact';
+import {
+  ConnectCallError,
+  type ConnectCampaigns,
+  ConnectThrottledError,
+  ConnectUnavailableError,
+  type DialRequest,
+  type DialResult,
+} from '#shared/ports/connect-campaigns';
+import type {
+  ConnectRetry,
+  ContactDialing,
+  DialingStats,
+  DialMark,
+  DialUnmark,
+  DueRef,
+  StatsDelta,
+} from '#shared/ports/contact-dialing';
+import type { DialingDeps } from '#shared/use-cases/dialing/deps';
+import { dispatchCampaign, nextStreak } from '#shared/use-cases/dialing/dispatch';
+import { storedCampaign } from '#test/integration/helpers/campaign-spec';
+
+const START = '2027-03-01T02:00:00.000Z';
+const ZONE = 'Asia/Shanghai';
+const ALL_DAY = [{ start: '00:00', end: '24:00' }];
+const minutes = (n: number) => n * 60_000;
+
+interface Entry {
+  contact: Contact;
+  ref: DueRef;
+  requestId?: string;
+  pilot?: boolean;
+}
+
+/**
+ * The dialing store as the dispatcher uses it, in memory: contacts in a due index, marks and unmarks conditional on
+ * where the contact is, counts kept as the DynamoDB adapter keeps them. It records the writes the dispatcher asks for.
+ */
+class FakeStore {
+  readonly entries = new Map<string, Entry>();
+  readonly figures: DialingStats = {
+    dials: 0,
+    pilotDials: 0,
+    invalid: 0,
+    exhausted: 0,
+    dnc: 0,
+    expired: 0,
+    throttled: 0,
+  };
+  readonly unmarks: { unmarks: DialUnmark[]; stats: StatsDelta | undefined }[] = [];
+  readonly statWrites: StatsDelta[] = [];
+  readonly moves: unknown[] = [];
+
+  constructor(campaignId: string, count: number) {
+    for (let i = 0; i < count; i++) {
+      const phoneKey = `pk${String(i).padStart(20, '0')}`;
+      const contact: Contact = {
+        campaignId,
+        phoneKey,
+        e164: `+86138${String(i).padStart(8, '0')}`,
+        numberType: 'mobile',
+        zone: ZONE,
+        listId: 'l-1',
+        row: i + 1,
+        attributes: { extra: {} },
+        state: 'new',
+        attempts: 0,
+        attemptsByClass: {},
+        recentAttempts: [],
+        createdAt: START,
+        updatedAt: START,
+      };
+      this.entries.set(phoneKey, { contact, ref: this.#ref(campaignId, phoneKey, 2, '2027-01-01T00:00:00.000Z') });
+    }
+  }
+
+  #ref(campaignId: string, phoneKey: string, priority: number, dueAt: string): DueRef {
+    return { campaignId, phoneKey, zone: ZONE, shard: 0, priority, dueAt, dueSk: `${priority}#${dueAt}#${phoneKey}` };
+  }
+
+  #add(delta: StatsDelta) {
+    for (const k of ['dials', 'pilotDials', 'invalid', 'exhausted', 'dnc', 'expired', 'throttled'] as const) {
+      this.figures[k] += delta[k] ?? 0;
+    }
+    if (delta.lastThrottledAt) this.figures.lastThrottledAt = delta.lastThrottledAt;
+  }
+
+  readonly port: ContactDialing = {
+    campaignZones: async () => [ZONE],
+    addCampaignZones: async () => {},
+    queryDue: async (_c, _zone, shard, priority, untilIso, limit) =>
+      [...this.entries.values()]
+        .map((e) => e.ref)
+        .filter((r) => shard === 0 && r.priority === priority && r.dueAt <= untilIso)
+        .sort((a, b) => a.dueSk.localeCompare(b.dueSk))
+        .slice(0, limit),
+    queryDueAfter: async () => ({ refs: [], done: true }),
+    setRetryRules: async (_c, value) => {
+      this.figures.retryRules = value;
+    },
+    load: async (refs) =>
+      refs.flatMap((ref) => {
+        const e = this.entries.get(ref.phoneKey);
+        return e && e.ref.dueSk === ref.dueSk ? [{ ref, contact: e.contact, doNotCall: false }] : [];
+      }),
+    markDialing: async (_c, marks, stats) => {
+      const done: DialMark[] = [];
+      for (const m of marks) {
+        const e = this.entries.get(m.ref.phoneKey);
+        if (!e || e.ref.dueSk !== m.ref.dueSk) continue;
+        e.contact = {
+          ...e.contact,
+          state: 'dialing',
+          attempts: m.attempt,
+          recentAttempts: m.recentAttempts,
+          dialing: { attempt: m.attempt, requestedAt: m.requestedAt, expiresAt: m.expiresAt },
+        };
+        e.ref = this.#ref(m.ref.campaignId, m.ref.phoneKey, 0, m.deadline);
+        e.pilot = Boolean(stats.pilotDials);
+        delete e.requestId;
+        done.push(m);
+      }
+      this.#add({ dials: done.length, pilotDials: stats.pilotDials ? done.length : 0 });
+      return done;
+    },
+    recordAccepted: async (accepted) => {
+      for (const { mark, requestId } of accepted) {
+        const e = this.entries.get(mark.ref.phoneKey);
+        if (e?.contact.dialing?.attempt === mark.attempt) e.requestId = requestId;
+      }
+    },
+    move: async (moves) => {
+      this.moves.push(...moves);
+      return moves.length;
+    },
+    unmarkDialing: async (_c, unmarks, _now, stats) => {
+      this.unmarks.push({ unmarks: [...unmarks], stats });
+      let moved = 0;
+      let pilots = 0;
+      for (const u of unmarks) {
+        const e = this.entries.get(u.ref.phoneKey);
+        if (e?.contact.state !== 'dialing' || e.contact.dialing?.attempt !== u.attempt) continue;
+        const { dialing: _dialing, ...rest } = e.contact;
+        e.contact = { ...rest, state: u.to.state, attempts: u.to.attempts, recentAttempts: u.to.recentAttempts };
+        e.ref = this.#ref(u.ref.campaignId, u.ref.phoneKey, u.to.priority, u.to.dueAt);
+        moved++;
+        if (u.pilot) pilots++;
+      }
+      this.#add({ ...stats, dials: (stats?.dials ?? 0) - moved, pilotDials: (stats?.pilotDials ?? 0) - pilots });
+      return moved;
+    },
+    stats: async () => structuredClone(this.figures),
+    addStats: async (_c, delta) => {
+      this.statWrites.push(delta);
+      this.#add(delta);
+    },
+    setConnectError: async (_c, error) => {
+      this.figures.connectError = error;
+    },
+    setConnectRetry: async (_c, retry) => {
+      this.figures.connectRetry = retry;
+    },
+  };
+}
+
+type Answer = 'accept' | Error | ((requests: readonly DialRequest[]) => DialResult[]);
+
+/** Connect as a script of answers, one per PutOutboundRequestBatch call; records every token sent. */
+class FakeConnect {
+  readonly sent: string[][] = [];
+  readonly script: Answer[] = [];
+  readonly #requestIds = new Map<string, string>();
+
+  readonly port = {
+    putDialRequests: async (_id: string, requests: readonly DialRequest[]): Promise<DialResult[]> => {
+      this.sent.push(requests.map((r) => r.clientToken));
+      const answer = this.script.shift() ?? 'accept';
+      if (answer instanceof Error) throw answer;
+      if (typeof answer === 'function') return answer(requests);
+      return requests.map((r) => {
+        const requestId = this.#requestIds.get(r.clientToken) ?? `req-${this.#requestIds.size + 1}`;
+        this.#requestIds.set(r.clientToken, requestId);
+        return { clientToken: r.clientToken, outcome: 'accepted' as const, requestId };
+      });
+    },
+  } as unknown as ConnectCampaigns;
+}
+
+function setup(options: { state?: 'active' | 'pilot'; contacts?: number } = {}) {
+  const id = 'c-unitdispatch0001';
+  const base = storedCampaign(id, { state: options.state ?? 'active' });
+  const campaign: Campaign = {
+    ...base,
+    pilot: { ...base.pilot, size: 100 },
+    pacing: { ...base.pacing, dialsPerMinute: 30 },
+    callingRules: {
+      timeZone: ZONE,
+      windows: {
+        monday: ALL_DAY,
+        tuesday: ALL_DAY,
+        wednesday: ALL_DAY,
+        thursday: ALL_DAY,
+        friday: ALL_DAY,
+        saturday: ALL_DAY,
+        sunday: ALL_DAY,
+      },
+      restrictedPeriods: [],
+    },
+    connect: { ...base.connect, connectCampaignId: 'cc-unit' },
+  };
+  const store = new FakeStore(id, options.contacts ?? 10);
+  const connect = new FakeConnect();
+  const clock = new ManualClock(START);
+  const warnings: { message: string; fields: Record<string, unknown> | undefined }[] = [];
+  const deps: DialingDeps = {
+    campaigns: { get: async () => campaign, list: async () => ({ items: [campaign] }) },
+    store: store.port,
+    connect: connect.port,
+    limiter: { acquire: async () => true },
+    clock,
+    log: { info: () => {}, warn: (message, fields) => warnings.push({ message, fields }) },
+  };
+  return { campaign, store, connect, clock, deps, warnings };
+}
+
+const unavailable = (code = 'InternalServerException') => new ConnectUnavailableError(code, `failed: ${code}`);
+
+describe('dispatcher: dials marked but not placed go back in one write', () => {
+  it('requeues a throttled call through unmarkDialing: same attempt, pilot flag, counts and throttle in one call', async () => {
+    const { campaign, store, connect, clock, deps } = setup({ state: 'pilot', contacts: 3 });
+    connect.script.push(new ConnectThrottledError('throttled'));
+
+    const report = await dispatchCampaign(deps, campaign);
+
+    expect(report).toMatchObject({ dialed: 0, requeued: 3, throttled: 3 });
+    expect(store.unmarks).toHaveLength(1);
+    const [call] = store.unmarks;
+    expect(call?.unmarks.map((u) => [u.attempt, u.pilot])).toEqual([
+      [1, true],
+      [1, true],
+      [1, true],
+    ]);
+    expect(call?.unmarks[0]?.to).toMatchObject({ kind: 'due', priority: 2, state: 'new', attempts: 0 });
+    expect(call?.unmarks[0]?.to.recentAttempts).toEqual([]);
+    expect(call?.stats).toEqual({ throttled: 3, lastThrottledAt: START });
+    // No second, separate write of the counts.
+    expect(store.statWrites).toEqual([]);
+    expect(store.moves).toEqual([]);
+    expect(store.figures).toMatchObject({ dials: 0, pilotDials: 0, throttled: 3 });
+
+    clock.advance(minutes(1));
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 3 });
+    // The resend carries the very tokens of the throttled call.
+    expect(connect.sent[1]).toEqual(connect.sent[0]);
+    expect(store.figures).toMatchObject({ dials: 3, pilotDials: 3 });
+  });
+
+  it('requeues the requests Connect throttled or left unanswered one by one, counting only the throttled', async () => {
+    const { campaign, store, connect, deps } = setup({ contacts: 4 });
+    connect.script.push((requests) =>
+      requests.map((r, i): DialResult => {
+        if (i === 0) return { clientToken: r.clientToken, outcome: 'throttled' };
+        if (i === 1) return { clientToken: r.clientToken, outcome: 'unknown' };
+        return { clientToken: r.clientToken, outcome: 'accepted', requestId: `req-${i}` };
+      }),
+    );
+
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2, requeued: 2, throttled: 1 });
+    expect(store.unmarks.map((c) => c.unmarks.length)).toEqual([2]);
+    expect(store.unmarks[0]?.stats).toEqual({ throttled: 1, lastThrottledAt: START });
+    expect(store.figures).toMatchObject({ dials: 2, throttled: 1 });
+  });
+
+  it('reports as requeued only the contacts the unmark moved', async () => {
+    const { campaign, store, connect, deps } = setup({ contacts: 2 });
+    connect.script.push(new ConnectThrottledError('throttled'));
+    const unmark = store.port.unmarkDialing;
+    // An outcome settled one of them first: its dial was real and stays counted.
+    store.port.unmarkDialing = (c, unmarks, now, stats) => unmark(c, unmarks.slice(1), now, stats);
+
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ requeued: 1, throttled: 2 });
+    expect(store.figures.dials).toBe(1);
+  });
+});
+
+describe('dispatcher: transient Connect failures', () => {
+  it('requeues the batch with the same tokens, sits out the backoff, then resends and clears the streak', async () => {
+    const { campaign, store, connect, clock, deps } = setup({ contacts: 5 });
+    connect.script.push(unavailable());
+
+    const failed = await dispatchCampaign(deps, campaign);
+    expect(failed).toMatchObject({
+      dialed: 0,
+      requeued: 5,
+      throttled: 0,
+      idle: true,
+      connectUnavailable: { code: 'InternalServerException', failures: 1, since: START, escalated: false },
+    });
+    // Not a hold until a planner acts: the campaign keeps no Connect error.
+    expect(store.figures.connectError).toBeUndefined();
+    expect(store.figures.connectRetry).toEqual({
+      code: 'InternalServerException',
+      failures: 1,
+      since: START,
+      retryAt: new Date(Date.parse(START) + minutes(2)).toISOString(),
+    });
+    expect(store.figures.dials).toBe(0);
+
+    clock.advance(minutes(1));
+    const waiting = await dispatchCampaign(deps, campaign);
+    expect(waiting).toMatchObject({ hold: 'connectBackoff', dialed: 0, idle: true });
+    expect(connect.sent).toHaveLength(1);
+
+    clock.advance(minutes(1));
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 5, idle: false });
+    expect(connect.sent[1]).toEqual(connect.sent[0]);
+    expect(store.figures.connectRetry).toBeUndefined();
+    expect(store.figures.dials).toBe(5);
+  });
+
+  it('does not flag a pilot in backoff as an idle active campaign', async () => {
+    const { campaign, connect, clock, deps } = setup({ state: 'pilot', contacts: 2 });
+    connect.script.push(unavailable('TimeoutError'));
+    await dispatchCampaign(deps, campaign);
+    clock.advance(minutes(1));
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'connectBackoff', idle: false });
+  });
+
+  it('doubles the backoff up to its cap, and warns the operators only once the streak is 10 minutes old', async () => {
+    const { campaign, store, connect, clock, deps, warnings } = setup({ contacts: 3 });
+    const failedAt: number[] = [];
+    const start = Date.parse(START);
+    for (let minute = 0; minute <= 20; minute++) {
+      clock.set(new Date(start + minutes(minute)).toISOString());
+      connect.script.length = 0;
+      connect.script.push(unavailable('ECONNRESET'));
+      const report = await dispatchCampaign(deps, campaign);
+      if (report.connectUnavailable) failedAt.push(minute);
+    }
+    // Backoffs of 2, 4, then 5 minutes (the cap).
+    expect(failedAt).toEqual([0, 2, 6, 11, 16]);
+    expect(store.figures.connectRetry).toMatchObject({ failures: 5, since: START, code: 'ECONNRESET' });
+    const escalations = warnings.filter((w) => w.message === 'Amazon Connect keeps failing for the campaign');
+    expect(escalations.map((w) => w.fields)).toEqual([
+      { campaignId: campaign.id, error: 'ECONNRESET', failures: 4, since: START },
+      { campaignId: campaign.id, error: 'ECONNRESET', failures: 5, since: START },
+    ]);
+    // Nothing was lost meanwhile: every contact waits, uncounted, with its first attempt still to come.
+    expect(store.figures.dials).toBe(0);
+    expect([...store.entries.values()].every((e) => e.contact.state === 'new' && e.contact.attempts === 0)).toBe(true);
+  });
+
+  it('starts a new streak once Connect answered in between', () => {
+    const settings = { connectBackoffMinutes: 2, connectBackoffMaxMinutes: 5 };
+    const first = nextStreak(undefined, 'InternalServerException', new Date(START), settings);
+    const second = nextStreak(first, 'TimeoutError', new Date(Date.parse(START) + minutes(2)), settings);
+    expect(second).toEqual<ConnectRetry>({
+      code: 'TimeoutError',
+      failures: 2,
+      since: START,
+      retryAt: new Date(Date.parse(START) + minutes(6)).toISOString(),
+    });
+  });
+
+  it('holds the campaign on an error waiting does not cure, as before', async () => {
+    const { campaign, store, connect, clock, deps } = setup({ contacts: 2 });
+    connect.script.push(new ConnectCallError('ResourceNotFoundException', 'campaign not found'));
+
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 0, requeued: 2 });
+    expect(store.figures.connectError).toMatchObject({
+      action: 'PutOutboundRequestBatch',
+      code: 'ResourceNotFoundException',
+    });
+    expect(store.figures.connectRetry).toBeUndefined();
+    expect(store.unmarks).toHaveLength(1);
+    expect(store.figures.dials).toBe(0);
+
+    clock.advance(minutes(10));
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'connectNotRunning', idle: true });
+    expect(connect.sent).toHaveLength(1);
+  });
+});
