@@ -64,12 +64,14 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
 /**
  * Reference bundles built and measured the same way (bench/reference/): the DynamoDB document client alone — the floor
  * under every function that touches the table — and the issue's "plain" stack (document client, Powertools logger and
- * metrics, middy, zod). They are not functions and count in no maximum; they say how far the goals are reachable.
+ * metrics, middy, zod), alone and with the Powertools Tracer. They are not functions and count in no maximum; they say
+ * how far the goals are reachable and what SDK-level tracing would cost.
  */
 async function measureReferences(ctx: SuiteContext, options: Awaited<ReturnType<typeof loadBundlingOptions>>) {
   const refs = [
     { name: 'dynamodbClientOnly', file: join(ctx.rootDir, 'bench', 'reference', 'dynamodb-client.ts') },
     { name: 'plainStack', file: join(ctx.rootDir, 'bench', 'reference', 'plain-stack.ts') },
+    { name: 'plainStackTraced', file: join(ctx.rootDir, 'bench', 'reference', 'plain-stack-traced.ts') },
   ];
   const built = await buildBundles(refs, options, join(ctx.rootDir, '.bench', 'reference'), ctx.rootDir);
   const result: SuiteResult = {};
