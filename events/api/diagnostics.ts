@@ -13,7 +13,18 @@ export const diagnosticsReportSchema = z.object({
   state: z.enum(CAMPAIGN_STATES),
   /** Everything that stops the whole campaign now; empty when it may dial. Before a launch this lists what the
    * launch itself will lift (campaignNotDialing) and what it will not. */
-  campaignHolds: z.array(z.object({ reason: z.enum(CAMPAIGN_HOLD_REASONS), message: z.string() })),
+  campaignHolds: z.array(
+    z.object({
+      reason: z.enum(CAMPAIGN_HOLD_REASONS),
+      message: z.string(),
+      /** The Amazon Connect error's name (`heldByConnectError`, `connectUnavailableBackoff`). */
+      error: z.string().optional(),
+      /** Since when: the refusal (`heldByConnectError`), the first failure in a row (`connectUnavailableBackoff`). */
+      since: z.string().optional(),
+      /** Until when the hold lasts by itself (`connectUnavailableBackoff`); a `heldByConnectError` lasts until a resume. */
+      until: z.string().optional(),
+    }),
+  ),
   contacts: z.object({
     /** Accepted by all finished lists. */
     accepted: count,
@@ -76,6 +87,11 @@ export const DIALING_OPERATIONS = {
       'opens, holiday, frequency cap, DNC, waiting for retry, exhausted, list still loading), the holds of the ' +
       'whole campaign (not active, pilot size reached, deadline passed, Connect campaign not running) and recent ' +
       'Connect throttling and expirations. Before a launch it tells how many contacts the launch would skip, and why. ' +
+      'An error Amazon Connect refused the dials with (validation, access, campaign gone or not running) holds the ' +
+      'campaign as `heldByConnectError` (the error name, since when) until a planner fixes the cause and resumes it ' +
+      '(`resume`, also accepted while the campaign is active or in pilot); transient Connect failures (5xx, ' +
+      'timeouts) make it sit out a short backoff, `connectUnavailableBackoff` (until when), after which it dials ' +
+      'again by itself. ' +
       'No Scan: counts come from the due index per zone and shard; per-contact reasons from a bounded sample.',
     parameters: [
       {

@@ -37,7 +37,9 @@ export function createDispatcherHandler(tick: () => Promise<CampaignTickReport[]
         failed: reports.filter((r) => r.failed !== undefined).map((r) => r.campaignId),
         // Amazon Connect failing transiently (5xx, timeouts): requeued, retried after a short backoff.
         connectUnavailable: reports.filter((r) => r.connectUnavailable !== undefined).map((r) => r.campaignId),
-        backingOff: reports.filter((r) => r.hold === 'connectBackoff').map((r) => r.campaignId),
+        backingOff: reports.filter((r) => r.hold === 'connectUnavailableBackoff').map((r) => r.campaignId),
+        // Held by an error Amazon Connect gave: they wait for a planner to fix the cause and resume them.
+        heldByConnectError: reports.filter((r) => r.hold === 'heldByConnectError').map((r) => r.campaignId),
       });
     });
 }

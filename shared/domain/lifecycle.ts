@@ -3,7 +3,9 @@ import type { CampaignState } from '#shared/domain/campaign';
 /**
  * Campaign lifecycle (DOMAIN.md §2): draft → pilot → review → active ⇄ paused → completed → evaluated.
  * A planner may re-run a pilot after tuning (review → pilot) and may launch straight from draft only by saying so
- * (`skipPilot`), which is recorded on the campaign.
+ * (`skipPilot`), which is recorded on the campaign. `resume` of a campaign that is already dialing (pilot or active)
+ * keeps its state: it is the planner's "dial again" once the cause of a dialing hold is fixed (see
+ * {@link releasesDialingHold}), and repeating it is harmless.
  */
 export const CAMPAIGN_ACTIONS = [
   'startPilot',
@@ -33,7 +35,11 @@ const EDGES: Record<CampaignAction, readonly Edge[]> = {
     { from: ['draft'], to: 'active', requiresSkipPilot: true },
   ],
   pause: [{ from: ['active', 'pilot'], to: 'paused' }],
-  resume: [{ from: ['paused'], to: 'active' }],
+  resume: [
+    { from: ['paused'], to: 'active' },
+    { from: ['pilot'], to: 'pilot' },
+    { from: ['active'], to: 'active' },
+  ],
   complete: [{ from: ['active', 'paused', 'review'], to: 'completed' }],
   evaluate: [{ from: ['completed'], to: 'evaluated' }],
 };
@@ -67,6 +73,17 @@ export function decideTransition(
 
 /** States in which the dialer may place calls; calling rules are frozen in them. */
 export const DIALING_STATES: readonly CampaignState[] = ['pilot', 'active'];
+
+/**
+ * Whether a transition to `to` releases the dialer's hold on the campaign (the Amazon Connect error that held it and
+ * the streak of transient Connect failures it was sitting out). Every action that leaves the campaign dialing
+ * (startPilot, repilot, launch, resume) is a planner saying "dial", made after the Connect campaign was brought to
+ * Running: the next tick dials, and if Connect still refuses, the dispatcher holds the campaign again with the fresh
+ * error. Pausing or completing leaves the hold as it was, so the diagnostics still tell why it stopped.
+ */
+export function releasesDialingHold(to: CampaignState): boolean {
+  return DIALING_STATES.includes(to);
+}
 
 /** States after which nothing about a campaign may change except evaluation. */
 export const FINISHED_STATES: readonly CampaignState[] = ['completed', 'evaluated'];

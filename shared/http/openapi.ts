@@ -178,6 +178,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /campaigns/{id}/transitions': {
     operationId: 'transitionCampaign',
     summary: 'Apply a lifecycle action (draft → pilot → review → active ⇄ paused → completed → evaluated)',
+    description:
+      'Every action that leaves the campaign dialing (startPilot, repilot, launch, resume) first brings the Amazon ' +
+      'Connect campaign to Running, then clears the hold of an error Connect refused the dials with and any ' +
+      'transient-failure backoff, in the same write as the transition: the next dispatcher tick dials again (and ' +
+      'holds the campaign again if Connect still refuses). `resume` is also accepted while the campaign is active ' +
+      'or in pilot: it keeps the state (recorded as active → active or pilot → pilot) and is how a planner releases ' +
+      'a `heldByConnectError` hold once the cause is fixed; repeating it is harmless.',
     parameters: [idParameter],
     requestBody: 'TransitionRequest',
     responses: {

@@ -17,6 +17,11 @@ export interface CampaignPage {
   cursor?: string;
 }
 
+export interface SaveOptions {
+  /** Clear the campaign's dialing hold with the transition (see `releasesDialingHold` in the lifecycle). */
+  releaseDialingHold?: boolean;
+}
+
 export interface CampaignRepository {
   /** Stores a new campaign; throws `ConflictError` if the id exists. */
   create(campaign: Campaign): Promise<void>;
@@ -24,8 +29,15 @@ export interface CampaignRepository {
   list(filter: { state?: CampaignState; limit?: number; cursor?: string }): Promise<CampaignPage>;
   /**
    * Replaces the campaign if its stored revision is still `expectedRevision` (optimistic locking; `ConflictError`
-   * otherwise), writing the transition record in the same transaction when one is given.
+   * otherwise), writing the transition record in the same transaction when one is given. With
+   * `releaseDialingHold`, the same transaction also clears the dialer's hold on the campaign: the Amazon Connect error
+   * that held it and its streak of transient Connect failures (`connectError`, `connectRetry` of its dialing figures).
    */
-  save(campaign: Campaign, expectedRevision: number, transition?: TransitionRecord): Promise<void>;
+  save(
+    campaign: Campaign,
+    expectedRevision: number,
+    transition?: TransitionRecord,
+    options?: SaveOptions,
+  ): Promise<void>;
   listTransitions(campaignId: string): Promise<TransitionRecord[]>;
 }

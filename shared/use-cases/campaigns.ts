@@ -20,6 +20,7 @@ import {
   DIALING_STATES,
   decideTransition,
   FINISHED_STATES,
+  releasesDialingHold,
 } from '#shared/domain/lifecycle';
 import type { CampaignPage, CampaignRepository, TransitionRecord } from '#shared/ports/campaign-repository';
 import type { Clock } from '#shared/ports/clock';
@@ -190,8 +191,14 @@ export async function updateCampaign(
  * published. If publishing fails, the change is stored but the caller gets an error (at-least-once, not exactly-once:
  * there is no outbox). The caller's retry then finds the campaign already in the target state with this very
  * action as its last transition by the same actor, and re-publishes that transition instead of refusing — so a
- * retry heals the gap, and consumers must tolerate the duplicate event this can produce. Two concurrent requests
- * cannot both transition: the second save fails the revision check (`ConflictError`).
+ * retry heals the gap, and consumers must tolerate the duplicate event this can produce. `resume` is the exception:
+ * a dialing campaign accepts it, so its retry is recorded and published as a second resume (active → active). Two
+ * concurrent requests cannot both transition: the second save fails the revision check (`ConflictError`).
+ *
+ * An action that leaves the campaign dialing (startPilot, repilot, launch, resume) also clears the dialer's hold in
+ * that transaction — the Amazon Connect error that held it and its streak of transient Connect failures — so a
+ * planner who fixed the cause resumes the campaign (pause → resume, or resume while it is active) and the next tick
+ * dials. If Connect still refuses, the dispatcher holds it again with the fresh error.
  *
  * @throws ValidationError for an unknown action, TransitionRefusedError when the state does not allow it.
  */
@@ -265,7 +272,10 @@ export async function transitionCampaign(
     revision: current.revision + 1,
     updatedAt: now,
   };
-  await deps.repository.save(next, current.revision, transition);
+  // A planner's "dial" releases the dialer's hold in the same transaction: the next tick dials again.
+  await deps.repository.save(next, current.revision, transition, {
+    releaseDialingHold: releasesDialingHold(decision.to),
+  });
   await deps.events.publish([transitionedEvent(transition)]);
   return { campaign: next, transition };
 }

@@ -67,6 +67,11 @@ export interface ConnectSim {
   requests: SimRequestLog[];
   /** Answer the next `n` batch calls with 429 ThrottlingException. */
   throttleNextBatches(n: number): void;
+  /**
+   * Refuse every batch call of this Connect campaign with this error (e.g. 400 ValidationException, 403
+   * AccessDeniedException) until the cause is fixed: `undefined` lifts it.
+   */
+  refuseBatches(connectCampaignId: string, error: { status: number; type: string; message: string } | undefined): void;
   /** Answer the next control-plane call (start/pause/resume/stop/create) of this kind with this error. */
   failNextControl(action: ControlAction, error: { status: number; type: string; message: string }): void;
   setDialHandler(handler: DialHandler): void;
@@ -97,6 +102,7 @@ export async function startConnectSim(options: ConnectSimOptions = {}): Promise<
   const answered = new Map<string, { id: string; decision: DialDecision }>();
   const controlFailures = new Map<ControlAction, { status: number; type: string; message: string }>();
   let throttled = 0;
+  const batchRefusals = new Map<string, { status: number; type: string; message: string }>();
 
   const addCampaign = (id: string, state: SimCampaign['state'] = 'Initialized', config?: CreateCampaignBody) => {
     const campaign: SimCampaign = {
@@ -135,6 +141,8 @@ export async function startConnectSim(options: ConnectSimOptions = {}): Promise<
 
   const putBatch = (id: string, body: unknown) => {
     const campaign = campaignOf(id);
+    const refusal = batchRefusals.get(campaign.id);
+    if (refusal) throw new SimHttpError(refusal.status, refusal.type, refusal.message);
     if (throttled > 0) {
       throttled--;
       throw new SimHttpError(429, 'ThrottlingException', 'Rate exceeded');
@@ -246,6 +254,10 @@ export async function startConnectSim(options: ConnectSimOptions = {}): Promise<
     requests,
     throttleNextBatches: (n) => {
       throttled = n;
+    },
+    refuseBatches: (connectCampaignId, error) => {
+      if (error) batchRefusals.set(connectCampaignId, error);
+      else batchRefusals.delete(connectCampaignId);
     },
     failNextControl: (action, error) => {
       controlFailures.set(action, error);

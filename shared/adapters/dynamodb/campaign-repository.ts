@@ -4,12 +4,21 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { dialingStatsKey } from '#shared/adapters/dynamodb/dialing-keys';
 import { campaignKey, campaignStateIndexKey, TRANSITION_PREFIX, transitionKey } from '#shared/adapters/dynamodb/keys';
 import { CAMPAIGN_STATES, type Campaign, type CampaignState, campaignSchema } from '#shared/domain/campaign';
 import { ConflictError, ValidationError } from '#shared/domain/errors';
-import type { CampaignPage, CampaignRepository, TransitionRecord } from '#shared/ports/campaign-repository';
+import type {
+  CampaignPage,
+  CampaignRepository,
+  SaveOptions,
+  TransitionRecord,
+} from '#shared/ports/campaign-repository';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** An item read back from the table does not match the schema: a bug or a manual edit, never the caller's fault. */
 export class StoredItemInvalidError extends Error {
@@ -124,7 +133,12 @@ export class DynamoDbCampaignRepository implements CampaignRepository {
     return { items: pageItems, cursor: encodeCursor({ s: CAMPAIGN_STATES.indexOf(last.state), id: last.id }) };
   }
 
-  async save(campaign: Campaign, expectedRevision: number, transition?: TransitionRecord): Promise<void> {
+  async save(
+    campaign: Campaign,
+    expectedRevision: number,
+    transition?: TransitionRecord,
+    options: SaveOptions = {},
+  ): Promise<void> {
     const put = {
       TableName: this.#table,
       Item: toItem(campaign),
@@ -135,33 +149,42 @@ export class DynamoDbCampaignRepository implements CampaignRepository {
       new ConflictError(
         `campaign ${campaign.id} was changed by someone else (it is no longer at revision ${expectedRevision}); reload it and try again`,
       );
-    try {
-      if (!transition) {
-        await this.#client.send(new PutCommand(put));
+    const items: TransactItem[] = [{ Put: put }];
+    if (transition) {
+      items.push({
+        Put: {
+          TableName: this.#table,
+          // The new revision is unique per campaign, so it orders transitions stamped within one millisecond.
+          Item: { ...transitionKey(campaign.id, transition.at, campaign.revision), type: 'Transition', ...transition },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    if (options.releaseDialingHold) {
+      // The dialer's figures item (same partition): the hold goes with the transition or not at all, and the
+      // counters on the item stay as they are.
+      items.push({
+        Update: {
+          TableName: this.#table,
+          Key: dialingStatsKey(campaign.id),
+          UpdateExpression: 'REMOVE connectError, connectRetry',
+        },
+      });
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (items.length === 1) await this.#client.send(new PutCommand(put));
+        else await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
         return;
+      } catch (error) {
+        // The dispatcher writes the figures item every tick: a clash there alone is not a change to the campaign.
+        if (options.releaseDialingHold && attempt < 4 && onlyConflictOn(error, items.length - 1)) {
+          await new Promise((resolve) => setTimeout(resolve, 25 * attempt + Math.random() * 50));
+          continue;
+        }
+        if (isConditionFailure(error)) throw conflict();
+        throw error;
       }
-      await this.#client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: put },
-            {
-              Put: {
-                TableName: this.#table,
-                // The new revision is unique per campaign, so it orders transitions stamped within one millisecond.
-                Item: {
-                  ...transitionKey(campaign.id, transition.at, campaign.revision),
-                  type: 'Transition',
-                  ...transition,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict();
-      throw error;
     }
   }
 
@@ -218,6 +241,16 @@ function isConditionFailure(error: unknown): boolean {
   if (error.name !== 'TransactionCanceledException') return false;
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+}
+
+/** A transaction cancelled only because item `index` was being written by another transaction. */
+function onlyConflictOn(error: unknown, index: number): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return (
+    reasons[index]?.Code === 'TransactionConflict' &&
+    reasons.every((r, i) => i === index || (r.Code ?? 'None') === 'None')
+  );
 }
 
 function encodeCursor(position: z.infer<typeof cursorSchema>): string {

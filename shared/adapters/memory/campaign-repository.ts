@@ -1,6 +1,11 @@
 import { CAMPAIGN_STATES, type Campaign, type CampaignState } from '#shared/domain/campaign';
 import { ConflictError, ValidationError } from '#shared/domain/errors';
-import type { CampaignPage, CampaignRepository, TransitionRecord } from '#shared/ports/campaign-repository';
+import type {
+  CampaignPage,
+  CampaignRepository,
+  SaveOptions,
+  TransitionRecord,
+} from '#shared/ports/campaign-repository';
 
 /**
  * `CampaignRepository` in memory for unit tests. It keeps the DynamoDB adapter's observable behaviour: optimistic
@@ -10,6 +15,7 @@ import type { CampaignPage, CampaignRepository, TransitionRecord } from '#shared
 export class InMemoryCampaignRepository implements CampaignRepository {
   readonly #campaigns = new Map<string, Campaign>();
   readonly #transitions = new Map<string, TransitionRecord[]>();
+  readonly #holdReleases = new Map<string, number[]>();
 
   async create(campaign: Campaign): Promise<void> {
     if (this.#campaigns.has(campaign.id)) throw new ConflictError(`campaign ${campaign.id} already exists`);
@@ -41,7 +47,12 @@ export class InMemoryCampaignRepository implements CampaignRepository {
     return rest.length > limit && last ? { items, cursor: encodeCursor(stateRank(last.state), last.id) } : { items };
   }
 
-  async save(campaign: Campaign, expectedRevision: number, transition?: TransitionRecord): Promise<void> {
+  async save(
+    campaign: Campaign,
+    expectedRevision: number,
+    transition?: TransitionRecord,
+    options: SaveOptions = {},
+  ): Promise<void> {
     const stored = this.#campaigns.get(campaign.id);
     if (!stored || stored.revision !== expectedRevision) {
       throw new ConflictError(`campaign ${campaign.id} is not at revision ${expectedRevision}`);
@@ -52,6 +63,14 @@ export class InMemoryCampaignRepository implements CampaignRepository {
       list.push(structuredClone(transition));
       this.#transitions.set(campaign.id, list);
     }
+    if (options.releaseDialingHold) {
+      this.#holdReleases.set(campaign.id, [...(this.#holdReleases.get(campaign.id) ?? []), campaign.revision]);
+    }
+  }
+
+  /** The revisions whose save released the campaign's dialing hold (there are no dialing figures in memory). */
+  dialingHoldReleases(campaignId: string): number[] {
+    return [...(this.#holdReleases.get(campaignId) ?? [])];
   }
 
   async listTransitions(campaignId: string): Promise<TransitionRecord[]> {

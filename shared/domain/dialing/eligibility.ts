@@ -12,12 +12,19 @@ import { earliestAllowed, type NextAttempt, nextAttempt } from '#shared/domain/r
  * dialing" report all speak the same vocabulary.
  */
 
-/** Reasons that hold back a whole campaign, whatever its contacts. */
+/**
+ * Reasons that hold back a whole campaign, whatever its contacts. `heldByConnectError`: Amazon Connect refused its
+ * dials with an error waiting does not cure (validation, access, campaign gone or not running); it holds until a
+ * planner resumes the campaign. `connectUnavailableBackoff`: Connect failed in a way that passes (5xx, timeout); the
+ * campaign sits out a short backoff and dials again by itself.
+ */
 export const CAMPAIGN_HOLD_REASONS = [
   'campaignNotDialing',
   'deadlinePassed',
   'pilotSizeReached',
   'connectNotRunning',
+  'heldByConnectError',
+  'connectUnavailableBackoff',
 ] as const;
 export type CampaignHoldReason = (typeof CAMPAIGN_HOLD_REASONS)[number];
 
@@ -39,11 +46,36 @@ export interface CampaignDialContext {
   pilotDialed: number;
   /** The Amazon Connect campaign runs (or its state is unknown and assumed running). */
   connectRunning: boolean;
+  /** The error Amazon Connect refused the campaign's dials with, if it holds the campaign. */
+  connectError?: { code: string; at: string } | undefined;
+  /** The campaign's streak of transient Connect failures, if any: no dial before `retryAt`. */
+  connectRetry?: { code: string; failures: number; since: string; retryAt: string } | undefined;
 }
 
-export type CampaignHold = { ok: true } | { ok: false; reason: CampaignHoldReason; message: string };
+export type CampaignHold =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: CampaignHoldReason;
+      message: string;
+      /** The Amazon Connect error's name (`heldByConnectError`, `connectUnavailableBackoff`). */
+      error?: string;
+      /** Held since (the refusal; the first failure of the streak). */
+      since?: string;
+      /** Held until, when the hold ends by itself (the end of the backoff). */
+      until?: string;
+    };
 
-/** Whether the campaign as a whole may place a dial at `now`. Order: state, deadline, pilot size, Connect. */
+/**
+ * A scheduled tick may fire a few seconds before the minute a backoff ends on; it must not sit out one more minute
+ * for that.
+ */
+export const CONNECT_BACKOFF_SLACK_MS = 10_000;
+
+/**
+ * Whether the campaign as a whole may place a dial at `now`. Order: state, deadline, pilot size, Connect campaign,
+ * Connect error, Connect backoff.
+ */
 export function campaignHold(campaign: Campaign, context: CampaignDialContext, now: Date): CampaignHold {
   if (!DIALING_STATES.includes(campaign.state)) {
     return { ok: false, reason: 'campaignNotDialing', message: `the campaign is ${campaign.state}` };
@@ -60,6 +92,31 @@ export function campaignHold(campaign: Campaign, context: CampaignDialContext, n
   }
   if (!context.connectRunning) {
     return { ok: false, reason: 'connectNotRunning', message: 'the Amazon Connect campaign is not running' };
+  }
+  const refused = context.connectError;
+  if (refused) {
+    return {
+      ok: false,
+      reason: 'heldByConnectError',
+      message:
+        `Amazon Connect refused the dials with ${refused.code} at ${refused.at}; ` +
+        'fix the cause, then resume the campaign to dial again',
+      error: refused.code,
+      since: refused.at,
+    };
+  }
+  const retry = context.connectRetry;
+  if (retry && Date.parse(retry.retryAt) - CONNECT_BACKOFF_SLACK_MS > now.getTime()) {
+    return {
+      ok: false,
+      reason: 'connectUnavailableBackoff',
+      message:
+        `Amazon Connect failed ${retry.failures} time(s) in a row with ${retry.code} since ${retry.since}; ` +
+        `dialing resumes by itself at ${retry.retryAt}`,
+      error: retry.code,
+      since: retry.since,
+      until: retry.retryAt,
+    };
   }
   return { ok: true };
 }

@@ -4,7 +4,7 @@ import { isOpenAt, nextOpenAt } from '#shared/domain/calling-window';
 import type { Campaign } from '#shared/domain/campaign';
 import { campaignIdSchema } from '#shared/domain/campaign';
 import {
-  type CampaignHoldReason,
+  type CampaignDialContext,
   type ContactHoldReason,
   campaignHold,
   decideContact,
@@ -13,7 +13,7 @@ import {
 import { NotFoundError } from '#shared/domain/errors';
 import type { CampaignRepository } from '#shared/ports/campaign-repository';
 import type { Clock } from '#shared/ports/clock';
-import type { ContactDialing, DialingDiagnosticsReads, DueRef } from '#shared/ports/contact-dialing';
+import type { ContactDialing, DialingDiagnosticsReads, DialingStats, DueRef } from '#shared/ports/contact-dialing';
 import { SERVED_PRIORITIES } from '#shared/use-cases/dialing/dispatch';
 
 /** Contacts of the due-now head read one by one for per-contact reasons. Default 200. */
@@ -45,12 +45,7 @@ export async function explainCampaign(deps: DiagnosticsDeps, campaignId: string)
   const now = deps.clock.now();
   const nowIso = now.toISOString();
   const stats = await deps.store.stats(campaign.id);
-  const holds = allCampaignHolds(
-    campaign,
-    stats.pilotDials,
-    campaign.connect.connectCampaignId !== undefined && !stats.connectError,
-    now,
-  );
+  const holds = allCampaignHolds(campaign, stats, now);
 
   const zones = [...new Set([campaign.callingRules.timeZone, ...(await deps.store.campaignZones(campaign.id))])].sort();
   const zoneReports: DiagnosticsReport['zones'] = [];
@@ -142,28 +137,28 @@ export async function explainCampaign(deps: DiagnosticsDeps, campaignId: string)
   return report;
 }
 
-function allCampaignHolds(campaign: Campaign, pilotDialed: number, connectRunning: boolean, now: Date) {
-  const holds: { reason: CampaignHoldReason; message: string }[] = [];
+function allCampaignHolds(campaign: Campaign, stats: DialingStats, now: Date): DiagnosticsReport['campaignHolds'] {
+  const holds: DiagnosticsReport['campaignHolds'] = [];
+  const clear: CampaignDialContext = { pilotDialed: 0, connectRunning: true };
+  const dialing: Campaign = { ...campaign, state: campaign.state === 'pilot' ? 'pilot' : 'active' };
+  const active: Campaign = { ...campaign, state: 'active', deadline: '9999-12-31T00:00:00Z' };
   // Each rule alone, so the report lists every hold rather than the first.
-  const probes: [Campaign, { pilotDialed: number; connectRunning: boolean }][] = [
-    [campaign, { pilotDialed: 0, connectRunning: true }],
+  const probes: [Campaign, CampaignDialContext][] = [
+    [campaign, clear],
+    [dialing, clear],
     [
-      { ...campaign, state: campaign.state === 'pilot' ? 'pilot' : 'active' },
-      { pilotDialed: 0, connectRunning: true },
+      { ...dialing, deadline: '9999-12-31T00:00:00Z' },
+      { ...clear, pilotDialed: stats.pilotDials },
     ],
-    [
-      { ...campaign, state: campaign.state === 'pilot' ? 'pilot' : 'active', deadline: '9999-12-31T00:00:00Z' },
-      { pilotDialed, connectRunning: true },
-    ],
-    [
-      { ...campaign, state: 'active', deadline: '9999-12-31T00:00:00Z' },
-      { pilotDialed: 0, connectRunning },
-    ],
+    [active, { ...clear, connectRunning: campaign.connect.connectCampaignId !== undefined }],
+    [active, { ...clear, connectError: stats.connectError }],
+    [active, { ...clear, connectRetry: stats.connectRetry }],
   ];
   for (const [c, ctx] of probes) {
     const hold = campaignHold(c, ctx, now);
-    if (!hold.ok && !holds.some((h) => h.reason === hold.reason))
-      holds.push({ reason: hold.reason, message: hold.message });
+    if (hold.ok || holds.some((h) => h.reason === hold.reason)) continue;
+    const { ok: _ok, ...entry } = hold;
+    holds.push(entry);
   }
   return holds;
 }

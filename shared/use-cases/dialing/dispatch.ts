@@ -1,7 +1,12 @@
 import { attemptRef, DUE_PRIORITIES, DUE_SHARDS } from '#shared/adapters/dynamodb/keys';
 import { isOpenAt } from '#shared/domain/calling-window';
 import type { Campaign, CampaignState } from '#shared/domain/campaign';
-import { type ContactHoldReason, campaignHold, decideContact } from '#shared/domain/dialing/eligibility';
+import {
+  type CampaignHoldReason,
+  type ContactHoldReason,
+  campaignHold,
+  decideContact,
+} from '#shared/domain/dialing/eligibility';
 import { appendAttempt } from '#shared/domain/dialing/frequency-caps';
 import { DIAL_BATCH_SIZE, dialBatches, dialBudget } from '#shared/domain/dialing/pacing';
 import { DIALING_STATES } from '#shared/domain/lifecycle';
@@ -31,10 +36,10 @@ export const SERVED_PRIORITIES = [1, 2, 3, 4] as const;
 export interface CampaignTickReport {
   campaignId: string;
   /**
-   * Why the campaign placed nothing at all, if so: a campaign hold reason, or `connectBackoff` while it sits out a
-   * streak of transient Amazon Connect failures.
+   * Why the campaign placed nothing at all, if so: a campaign hold reason (`heldByConnectError` when Connect refused
+   * its dials, `connectUnavailableBackoff` while it sits out a streak of transient Connect failures).
    */
-  hold?: string;
+  hold?: CampaignHoldReason;
   budget: number;
   selected: number;
   dialed: number;
@@ -60,11 +65,12 @@ export interface CampaignTickReport {
   connectUnavailable?: { code: string; failures: number; since: string; escalated: boolean };
 }
 
-/**
- * A scheduled tick may fire a few seconds before the minute its backoff ends on; it must not sit out one more minute
- * for that.
- */
-const BACKOFF_SLACK_MS = 10_000;
+/** Holds that leave an active campaign with due contacts standing still (IdleActiveCampaigns). */
+const CONNECT_HOLDS: readonly CampaignHoldReason[] = [
+  'connectNotRunning',
+  'heldByConnectError',
+  'connectUnavailableBackoff',
+];
 
 /** One dispatcher run: every pilot and active campaign, each within its pacing budget; a failed one is reported. */
 export async function dispatchTick(deps: DialingDeps): Promise<CampaignTickReport[]> {
@@ -129,23 +135,24 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
   const report = emptyReport(campaign.id);
   const stats = await deps.store.stats(campaign.id);
   const connectId = campaign.connect.connectCampaignId;
+  // A Connect error holds the campaign until a planner resumes it; a transient failure not long ago makes it sit out
+  // the backoff instead of sending into the failure again.
   const hold = campaignHold(
     campaign,
-    { pilotDialed: stats.pilotDials, connectRunning: connectId !== undefined && stats.connectError === undefined },
+    {
+      pilotDialed: stats.pilotDials,
+      connectRunning: connectId !== undefined,
+      connectError: stats.connectError,
+      connectRetry: stats.connectRetry,
+    },
     now,
   );
   if (!hold.ok || connectId === undefined) {
     report.hold = hold.ok ? 'connectNotRunning' : hold.reason;
-    // A Connect campaign that stopped leaves an active campaign standing still: one due contact in an open zone says so.
-    if (report.hold === 'connectNotRunning' && campaign.state === 'active') {
+    // Held on Connect, an active campaign stands still: one due contact in an open zone says so.
+    if (CONNECT_HOLDS.includes(report.hold) && campaign.state === 'active') {
       report.idle = (await selectDue(deps, campaign, now, 1)).length > 0;
     }
-    return report;
-  }
-  // Connect failed transiently not long ago: sit out the backoff instead of sending into the failure again.
-  if (stats.connectRetry && Date.parse(stats.connectRetry.retryAt) - BACKOFF_SLACK_MS > now.getTime()) {
-    report.hold = 'connectBackoff';
-    if (campaign.state === 'active') report.idle = (await selectDue(deps, campaign, now, 1)).length > 0;
     return report;
   }
   report.budget = dialBudget(campaign, stats.pilotDials);
@@ -436,7 +443,7 @@ async function sendBatch(
     const requeued = await requeue(marked);
     const code = error instanceof ConnectCallError ? error.code : ((error as { name?: string }).name ?? 'Error');
     // Validation, access, a Connect campaign gone or not running: waiting does not cure it. Hold the campaign
-    // (connectNotRunning) and say why: the diagnostics report shows the error.
+    // (heldByConnectError) and say why: the diagnostics report shows the error. A planner's resume releases it.
     await deps.store.setConnectError(campaign.id, {
       action: 'PutOutboundRequestBatch',
       code,

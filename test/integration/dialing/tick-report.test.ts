@@ -122,18 +122,18 @@ describe('dispatcher tick report', () => {
     clock.set(START);
     const stopped = await newCampaign({}, [{ n: 7100 }]);
     await stopConnect(stopped);
-    expect(await dispatchCampaign(deps, stopped)).toMatchObject({ hold: 'connectNotRunning', dialed: 0, idle: true });
+    expect(await dispatchCampaign(deps, stopped)).toMatchObject({ hold: 'heldByConnectError', dialed: 0, idle: true });
 
     const drained = await newCampaign({}, []);
     await stopConnect(drained);
-    expect(await dispatchCampaign(deps, drained)).toMatchObject({ hold: 'connectNotRunning', idle: false });
+    expect(await dispatchCampaign(deps, drained)).toMatchObject({ hold: 'heldByConnectError', idle: false });
 
     const closedToday = await newCampaign({}, [{ n: 7101 }], ['monday']);
     expect(await dispatchCampaign(deps, closedToday)).toMatchObject({ selected: 0, dialed: 0, idle: false });
 
     const pilot = await newCampaign({ state: 'pilot' }, [{ n: 7102 }]);
     await stopConnect(pilot);
-    expect(await dispatchCampaign(deps, pilot)).toMatchObject({ hold: 'connectNotRunning', idle: false });
+    expect(await dispatchCampaign(deps, pilot)).toMatchObject({ hold: 'heldByConnectError', idle: false });
 
     const late = await newCampaign({ deadline: '2027-03-01T01:59:00Z' }, [{ n: 7103 }]);
     expect(await dispatchCampaign(deps, late)).toMatchObject({ hold: 'deadlinePassed', idle: false });

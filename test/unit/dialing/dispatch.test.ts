@@ -311,7 +311,7 @@ describe('dispatcher: transient Connect failures', () => {
 
     clock.advance(minutes(1));
     const waiting = await dispatchCampaign(deps, campaign);
-    expect(waiting).toMatchObject({ hold: 'connectBackoff', dialed: 0, idle: true });
+    expect(waiting).toMatchObject({ hold: 'connectUnavailableBackoff', dialed: 0, idle: true });
     expect(connect.sent).toHaveLength(1);
 
     clock.advance(minutes(1));
@@ -326,7 +326,7 @@ describe('dispatcher: transient Connect failures', () => {
     connect.script.push(unavailable('TimeoutError'));
     await dispatchCampaign(deps, campaign);
     clock.advance(minutes(1));
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'connectBackoff', idle: false });
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'connectUnavailableBackoff', idle: false });
   });
 
   it('doubles the backoff up to its cap, and warns the operators only once the streak is 10 minutes old', async () => {
@@ -379,7 +379,30 @@ describe('dispatcher: transient Connect failures', () => {
     expect(store.figures.dials).toBe(0);
 
     clock.advance(minutes(10));
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'connectNotRunning', idle: true });
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'heldByConnectError', idle: true });
     expect(connect.sent).toHaveLength(1);
+  });
+
+  it('dials again once the hold is released, and holds again with the fresh error if Connect still refuses', async () => {
+    const { campaign, store, connect, clock, deps } = setup({ contacts: 2 });
+    connect.script.push(new ConnectCallError('ValidationException', 'bad source number'));
+    await dispatchCampaign(deps, campaign);
+    const first = store.figures.connectError;
+    expect(first).toMatchObject({ code: 'ValidationException', at: START });
+
+    // A planner resumes: the transition's transaction removes connectError and connectRetry.
+    clock.advance(minutes(5));
+    store.figures.connectError = undefined;
+    connect.script.push(new ConnectCallError('AccessDeniedException', 'not authorized'));
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 0, requeued: 2 });
+    expect(store.figures.connectError).toMatchObject({ code: 'AccessDeniedException', at: clock.now().toISOString() });
+    // The same attempts went again: nothing was dialed, so nothing may count as a second attempt.
+    expect(connect.sent[1]).toEqual(connect.sent[0]);
+
+    clock.advance(minutes(5));
+    store.figures.connectError = undefined;
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2, requeued: 0 });
+    expect(connect.sent[2]).toEqual(connect.sent[0]);
+    expect(store.figures.dials).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Campaign, campaignSchema } from '#shared/domain/campaign';
 import {
+  CONNECT_BACKOFF_SLACK_MS,
   campaignHold,
   type DialCandidate,
   decideContact,
@@ -71,6 +72,47 @@ describe('campaign holds', () => {
     expect(campaignHold(campaign(), { ...ctx, connectRunning: false }, MON_10)).toMatchObject({
       reason: 'connectNotRunning',
     });
+  });
+  it('holds on an error Connect refused the dials with, naming it and since when, whatever the time', () => {
+    const connectError = { code: 'ValidationException', at: '2027-02-20T01:00:00.000Z' };
+    const hold = campaignHold(campaign(), { ...ctx, connectError }, MON_10);
+    expect(hold).toMatchObject({ ok: false, reason: 'heldByConnectError', error: 'ValidationException' });
+    expect(hold).toMatchObject({ since: connectError.at });
+    expect(hold.ok ? '' : hold.message).toMatch(/ValidationException.*resume/);
+    expect(hold).not.toHaveProperty('until');
+    expect(campaignHold(campaign(), { ...ctx, connectError }, new Date('2027-03-20T02:00:00Z'))).toMatchObject({
+      reason: 'heldByConnectError',
+    });
+  });
+  it('holds through a transient-failure backoff until it ends, give or take the tick slack', () => {
+    const retryAt = new Date(MON_10.getTime() + 3 * 60_000).toISOString();
+    const connectRetry = { code: 'InternalServerException', failures: 2, since: '2027-03-01T01:58:00.000Z', retryAt };
+    expect(campaignHold(campaign(), { ...ctx, connectRetry }, MON_10)).toMatchObject({
+      ok: false,
+      reason: 'connectUnavailableBackoff',
+      error: 'InternalServerException',
+      since: connectRetry.since,
+      until: retryAt,
+    });
+    const justBefore = new Date(Date.parse(retryAt) - CONNECT_BACKOFF_SLACK_MS);
+    expect(campaignHold(campaign(), { ...ctx, connectRetry }, new Date(justBefore.getTime() - 1))).toMatchObject({
+      reason: 'connectUnavailableBackoff',
+    });
+    expect(campaignHold(campaign(), { ...ctx, connectRetry }, justBefore)).toEqual({ ok: true });
+  });
+  it('puts a Connect error before a backoff, and the campaign rules before both', () => {
+    const both = {
+      ...ctx,
+      connectError: { code: 'AccessDeniedException', at: '2027-03-01T01:00:00.000Z' },
+      connectRetry: {
+        code: 'TimeoutError',
+        failures: 1,
+        since: '2027-03-01T01:59:00Z',
+        retryAt: '2027-03-01T03:00:00Z',
+      },
+    };
+    expect(campaignHold(campaign(), both, MON_10)).toMatchObject({ reason: 'heldByConnectError' });
+    expect(campaignHold(campaign({ state: 'paused' }), both, MON_10)).toMatchObject({ reason: 'campaignNotDialing' });
   });
 });
 

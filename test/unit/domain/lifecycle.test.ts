@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGN_STATES, type CampaignState } from '#shared/domain/campaign';
-import { allowedActions, CAMPAIGN_ACTIONS, type CampaignAction, decideTransition } from '#shared/domain/lifecycle';
+import {
+  allowedActions,
+  CAMPAIGN_ACTIONS,
+  type CampaignAction,
+  decideTransition,
+  releasesDialingHold,
+} from '#shared/domain/lifecycle';
 
 /** The lifecycle of DOMAIN.md §2, written out by hand so the test does not restate the implementation. */
 const ALLOWED: Record<CampaignState, Partial<Record<CampaignAction, CampaignState>>> = {
   draft: { startPilot: 'pilot' },
-  pilot: { endPilot: 'review', pause: 'paused' },
+  // `resume` of a dialing campaign keeps its state: the planner's "dial again" after a dialing hold.
+  pilot: { endPilot: 'review', pause: 'paused', resume: 'pilot' },
   review: { repilot: 'pilot', launch: 'active', complete: 'completed' },
-  active: { pause: 'paused', complete: 'completed' },
+  active: { pause: 'paused', resume: 'active', complete: 'completed' },
   paused: { resume: 'active', complete: 'completed' },
   completed: { evaluate: 'evaluated' },
   evaluated: {},
@@ -59,5 +66,25 @@ describe('lifecycle guidance', () => {
 
   it('lets nothing leave the evaluated state', () => {
     expect(CAMPAIGN_ACTIONS.some((a) => decideTransition('evaluated', a, { skipPilot: true }).ok)).toBe(false);
+  });
+});
+
+describe('releasing the dialing hold', () => {
+  it('is done by exactly the transitions that leave the campaign dialing', () => {
+    const releasing = pairs
+      .map(({ state, action }) => ({ state, action, decision: decideTransition(state, action, { skipPilot: true }) }))
+      .filter(({ decision }) => decision.ok && releasesDialingHold(decision.to))
+      .map(({ state, action }) => `${state}:${action}`);
+    expect(releasing.sort()).toEqual(
+      [
+        'draft:startPilot',
+        'draft:launch',
+        'review:repilot',
+        'review:launch',
+        'paused:resume',
+        'active:resume',
+        'pilot:resume',
+      ].sort(),
+    );
   });
 });
