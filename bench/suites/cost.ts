@@ -37,13 +37,14 @@ import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import { resumableSheetReader } from '#shared/adapters/s3/resumable-sheet-reader';
-import { type Campaign, campaignSchema } from '#shared/domain/campaign';
+import type { Campaign } from '#shared/domain/campaign';
 import type { ObjectStore } from '#shared/ports/object-store';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { ingestList } from '#shared/use-cases/intake/ingest-list';
 import { dynamoWorld } from '#test/integration/faults/outcome-world';
 import { replay } from '#test/unit/outcomes/replay';
 import { CAMPAIGN_ID, PHONE_KEY, SCENARIOS, type Scenario } from '#test/unit/outcomes/scenarios';
+import { allDayBenchCampaign } from '../lib/campaigns.ts';
 import { type CapacityMeter, itemSize, meterCapacity } from '../lib/ddb-capacity.ts';
 import { ensureList } from '../lib/generate-list.ts';
 import { costUsd, loadPrices } from '../lib/prices.ts';
@@ -439,41 +440,7 @@ function scenarioInputs() {
 
 /** An active campaign calling all day in Shanghai, paced to place the measured dials in one tick. */
 function costCampaign(id: string): Campaign {
-  const allDay = [{ start: '00:00', end: '24:00' }];
-  return campaignSchema.parse({
-    name: 'cost bench',
-    purpose: 'sales',
-    requestingDepartment: { name: 'bench' },
-    planners: ['planner@example.com'],
-    script: { text: 'bench' },
-    defaultRegion: 'CN',
-    callingRules: {
-      timeZone: 'Asia/Shanghai',
-      windows: {
-        monday: allDay,
-        tuesday: allDay,
-        wednesday: allDay,
-        thursday: allDay,
-        friday: allDay,
-        saturday: allDay,
-        sunday: allDay,
-      },
-    },
-    deadline: '2027-12-31T00:00:00Z',
-    pacing: { dialsPerMinute: DIALS },
-    connect: {
-      instanceId: 'i-1',
-      contactFlowId: 'f-1',
-      sourcePhoneNumber: '+862161234567',
-      connectCampaignId: `cc-${id}`,
-    },
-    id,
-    state: 'active',
-    revision: 1,
-    createdAt: '2027-01-01T00:00:00Z',
-    updatedAt: '2027-01-01T00:00:00Z',
-    createdBy: 'bench',
-  });
+  return allDayBenchCampaign(id, { name: 'cost bench', pacing: { dialsPerMinute: DIALS } });
 }
 
 function round(n: number): number {

@@ -9,9 +9,10 @@ import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-r
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { contactKey, dueIndexKey, dueShard } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
-import { type Campaign, campaignSchema } from '#shared/domain/campaign';
+import type { Campaign } from '#shared/domain/campaign';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
+import { allDayBenchCampaign } from '../lib/campaigns.ts';
 import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
 
 /**
@@ -112,41 +113,7 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
 }
 
 function benchCampaign(id: string, dialsPerMinute: number): Campaign {
-  const allDay = [{ start: '00:00', end: '24:00' }];
-  return campaignSchema.parse({
-    name: 'bench',
-    purpose: 'sales',
-    requestingDepartment: { name: 'bench' },
-    planners: ['planner@example.com'],
-    script: { text: 'bench' },
-    defaultRegion: 'CN',
-    callingRules: {
-      timeZone: 'Asia/Shanghai',
-      windows: {
-        monday: allDay,
-        tuesday: allDay,
-        wednesday: allDay,
-        thursday: allDay,
-        friday: allDay,
-        saturday: allDay,
-        sunday: allDay,
-      },
-    },
-    deadline: '2027-12-31T00:00:00Z',
-    pacing: { dialsPerMinute },
-    connect: {
-      instanceId: 'i-1',
-      contactFlowId: 'f-1',
-      sourcePhoneNumber: '+862161234567',
-      connectCampaignId: `cc-${id}`,
-    },
-    id,
-    state: 'active',
-    revision: 1,
-    createdAt: '2027-01-01T00:00:00Z',
-    updatedAt: '2027-01-01T00:00:00Z',
-    createdBy: 'bench',
-  });
+  return allDayBenchCampaign(id, { pacing: { dialsPerMinute } });
 }
 
 /** Released contacts in the documented shape, written with BatchWriteItem (25 per call, 8 in flight). */

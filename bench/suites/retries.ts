@@ -29,12 +29,13 @@ import { DUE_SHARDS, dueIndexKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
-import { type Campaign, campaignSchema } from '#shared/domain/campaign';
+import type { Campaign } from '#shared/domain/campaign';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { inputFromContactRecord } from '#shared/use-cases/outcomes/inputs';
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { seedContacts } from '#test/integration/helpers/dialing-seed';
+import { allDayBenchCampaign } from '../lib/campaigns.ts';
 import { costUsd, loadPrices } from '../lib/prices.ts';
 import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
 
@@ -309,42 +310,10 @@ async function dueEntries(
 }
 
 function benchCampaign(id: string, noAnswerAttempts: number): Campaign {
-  const allDay = [{ start: '00:00', end: '24:00' }];
-  return campaignSchema.parse({
-    name: 'bench',
-    purpose: 'sales',
-    requestingDepartment: { name: 'bench' },
-    planners: ['planner@example.com'],
-    script: { text: 'bench' },
-    defaultRegion: 'CN',
-    callingRules: {
-      timeZone: 'Asia/Shanghai',
-      windows: {
-        monday: allDay,
-        tuesday: allDay,
-        wednesday: allDay,
-        thursday: allDay,
-        friday: allDay,
-        saturday: allDay,
-        sunday: allDay,
-      },
-    },
+  return allDayBenchCampaign(id, {
     retryPolicy: { noAnswer: { delayMinutes: NO_ANSWER_DELAY_MINUTES, maxAttempts: noAnswerAttempts } },
     frequencyCaps: { minMinutesBetweenAttempts: 1 },
-    deadline: '2027-12-31T00:00:00Z',
     pacing: { dialsPerMinute: 1_000 },
-    connect: {
-      instanceId: 'i-1',
-      contactFlowId: 'f-1',
-      sourcePhoneNumber: '+862161234567',
-      connectCampaignId: `cc-${id}`,
-    },
-    id,
-    state: 'active',
-    revision: 1,
-    createdAt: '2027-01-01T00:00:00Z',
-    updatedAt: '2027-01-01T00:00:00Z',
-    createdBy: 'bench',
   });
 }
 
