@@ -267,6 +267,8 @@ export const campaignSchema = campaignSpecSchema.extend({
   state: z.enum(CAMPAIGN_STATES),
   /** Set when the planner launched without a pilot, on purpose. */
   pilotSkipped: z.boolean().default(false),
+  /** While paused: the state it was paused from, which `resume` returns to (a paused pilot resumes as a pilot). */
+  pausedFrom: z.enum(['pilot', 'active']).optional(),
   /** Optimistic-locking version of the stored item. */
   revision: z.number().int().min(1),
   createdAt: z.iso.datetime({ offset: true }),

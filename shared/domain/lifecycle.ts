@@ -5,7 +5,8 @@ import type { CampaignState } from '#shared/domain/campaign';
  * A planner may re-run a pilot after tuning (review → pilot) and may launch straight from draft only by saying so
  * (`skipPilot`), which is recorded on the campaign. `resume` of a campaign that is already dialing (pilot or active)
  * keeps its state: it is the planner's "dial again" once the cause of a dialing hold is fixed (see
- * {@link releasesDialingHold}), and repeating it is harmless.
+ * {@link releasesDialingHold}), and repeating it is harmless. A paused campaign resumes to the state it was paused
+ * from (pilot or active).
  */
 export const CAMPAIGN_ACTIONS = [
   'startPilot',
@@ -55,15 +56,22 @@ export function allowedActions(state: CampaignState, options: { skipPilot?: bool
   );
 }
 
+/**
+ * What `action` does to a campaign in `state`. `pausedFrom` is the state a paused campaign was paused from: resuming a
+ * paused pilot returns it to pilot, so pausing can never be a way round the pilot's review.
+ */
 export function decideTransition(
   state: CampaignState,
   action: CampaignAction,
-  options: { skipPilot?: boolean } = {},
+  options: { skipPilot?: boolean; pausedFrom?: 'pilot' | 'active' | undefined } = {},
 ): TransitionDecision {
   const edge = EDGES[action].find(
     (e) => e.from.includes(state) && (!e.requiresSkipPilot || options.skipPilot === true),
   );
-  if (edge) return { ok: true, to: edge.to, pilotSkipped: edge.requiresSkipPilot === true };
+  if (edge) {
+    const to = action === 'resume' && state === 'paused' && options.pausedFrom === 'pilot' ? 'pilot' : edge.to;
+    return { ok: true, to, pilotSkipped: edge.requiresSkipPilot === true };
+  }
   const needsSkip = EDGES[action].some((e) => e.from.includes(state) && e.requiresSkipPilot);
   const reason = needsSkip
     ? `a ${state} campaign launches only after a reviewed pilot; to launch without one, set "skipPilot": true`

@@ -218,7 +218,10 @@ export async function transitionCampaign(
     throw new ValidationError(message, [{ path: 'reason', message }]);
   }
   const current = await getCampaign(deps, id);
-  const decision = decideTransition(current.state, action, { skipPilot: options.skipPilot === true });
+  const decision = decideTransition(current.state, action, {
+    skipPilot: options.skipPilot === true,
+    pausedFrom: current.pausedFrom,
+  });
 
   if (!decision.ok) {
     const transitions = await deps.repository.listTransitions(id);
@@ -264,8 +267,12 @@ export async function transitionCampaign(
     ...(options.reason !== undefined ? { reason: options.reason } : {}),
     at: now,
   };
+  const { pausedFrom: _wasPausedFrom, ...rest } = current;
   const next: Campaign = {
-    ...current,
+    ...rest,
+    ...(decision.to === 'paused' && (current.state === 'pilot' || current.state === 'active')
+      ? { pausedFrom: current.state }
+      : {}),
     state: decision.to,
     connect: connectSettings,
     pilotSkipped: current.pilotSkipped || decision.pilotSkipped,

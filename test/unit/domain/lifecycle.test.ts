@@ -50,6 +50,20 @@ describe('decideTransition with skipPilot', () => {
   });
 });
 
+describe('resuming a paused campaign', () => {
+  it('returns to the state it was paused from: a pilot stays a pilot, anything else becomes active', () => {
+    expect(decideTransition('paused', 'resume', { pausedFrom: 'pilot' })).toEqual({
+      ok: true,
+      to: 'pilot',
+      pilotSkipped: false,
+    });
+    expect(decideTransition('paused', 'resume', { pausedFrom: 'active' })).toMatchObject({ ok: true, to: 'active' });
+    expect(decideTransition('paused', 'resume')).toMatchObject({ ok: true, to: 'active' });
+    // pausedFrom only matters to resume.
+    expect(decideTransition('paused', 'complete', { pausedFrom: 'pilot' })).toMatchObject({ to: 'completed' });
+  });
+});
+
 describe('lifecycle guidance', () => {
   it('tells a planner launching a draft how to skip the pilot on purpose', () => {
     const decision = decideTransition('draft', 'launch');

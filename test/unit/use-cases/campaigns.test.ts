@@ -285,6 +285,24 @@ describe('transitionCampaign', () => {
     expect(resumed.campaign.pilotSkipped).toBe(true);
   });
 
+  it('resumes a paused campaign to the state it was paused from, so pausing a pilot never skips its review', async () => {
+    const pilot = await campaignIn('pilot');
+    const paused = await transitionCampaign(deps, pilot.id, 'pause', planner);
+    expect(paused.campaign).toMatchObject({ state: 'paused', pausedFrom: 'pilot' });
+    const resumed = await transitionCampaign(deps, pilot.id, 'resume', planner);
+    expect(resumed.transition).toMatchObject({ from: 'paused', to: 'pilot' });
+    expect(resumed.campaign.pausedFrom).toBeUndefined();
+    // Still a pilot: only its end leads to the review, and only the review to launch.
+    await expect(transitionCampaign(deps, pilot.id, 'launch', planner)).rejects.toBeInstanceOf(TransitionRefusedError);
+
+    const active = await campaignIn('active');
+    await transitionCampaign(deps, active.id, 'pause', planner);
+    const back = await transitionCampaign(deps, active.id, 'resume', planner);
+    expect(back.campaign).toMatchObject({ state: 'active' });
+    expect(back.campaign.pausedFrom).toBeUndefined();
+    expect((await getCampaign(deps, active.id)).pausedFrom).toBeUndefined();
+  });
+
   it('re-publishes, without a second transition, when a retry follows a failed publish', async () => {
     const campaign = await campaignIn('active');
     events.failNext();
