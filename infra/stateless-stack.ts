@@ -93,8 +93,8 @@ export class StatelessStack extends Stack {
   /** The dialing dispatcher (every minute) and the stale-dial reconciler. */
   readonly dialing: Dialing;
   /**
-   * Dead-letter queue of every schedule and rule target (QA, reminders, dialing, reports, orders), and of the
-   * asynchronous invocations of the pilot-review/evaluation and OrderPlaced functions.
+   * Dead-letter queue of every schedule and rule target (QA, reminders, dialing, reports, orders, contact events),
+   * and of the asynchronous invocations of every function they invoke (test/infra/async-failures.test.ts).
    */
   readonly scheduleDeadLetterQueue: sqs.Queue;
   /** Alarm topic, alarms and dashboard (docs/operations.md); created last so that it watches every function. */
@@ -151,8 +151,8 @@ export class StatelessStack extends Stack {
     this.addApiRoute('/campaigns', this.apiFunction);
     this.addApiRoute('/campaigns/{proxy+}', this.apiFunction);
     this.addApiRoute('/qa/{proxy+}', this.apiFunction);
-    // One dead-letter queue for every schedule and rule target (QA, reminders, dialing, reports, orders) and for the
-    // event-driven functions' failed async invocations (Reports, Orders): one alarm, one place to look.
+    // One dead-letter queue for every schedule and rule target and for the failed async invocations of every function
+    // they invoke (a target's DLQ only gets events Lambda never accepted): one alarm, one place to look.
     this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
       enforceSSL: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -173,6 +173,7 @@ export class StatelessStack extends Stack {
       bus: props.bus,
       contactRecordStream: props.contactRecordStream,
       contactRecordFailureQueue: props.contactRecordFailureQueue,
+      deadLetterQueue: this.scheduleDeadLetterQueue,
     });
 
     this.agentReminders = new AgentReminders(this, 'AgentReminders', {

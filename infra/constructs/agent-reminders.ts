@@ -5,6 +5,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
+import { asyncFailures } from '#infra/constructs/async-failures';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 
@@ -54,6 +55,9 @@ export class AgentReminders extends Construct {
         memorySize: 512,
         timeout: Duration.seconds(50),
         environment: { MAIL_FROM: props.senderAddress },
+        // A failed tick is superseded by the next one (sent markers stop duplicates), so Lambda does not retry it
+        // into the next minute: it goes straight to the shared queue, whose alarm is how a failing tick is noticed.
+        ...asyncFailures(props.deadLetterQueue, { retryAttempts: 0, maxEventAge: Duration.minutes(5) }),
       })
       // Teams and their agents are gsi1 Queries; logs, plans, counters and sent markers are keys of the table.
       .bindTableReadWrite(props.table, { indexNames: ['gsi1'] });
@@ -76,6 +80,8 @@ export class AgentReminders extends Construct {
           CONNECT_INSTANCE_ID: props.connectInstanceId,
           DEFAULT_TIME_ZONE: props.defaultTimeZone ?? 'Asia/Shanghai',
         },
+        // Hourly, so Lambda's retries are worth waiting for; what still fails lands in the shared queue.
+        ...asyncFailures(props.deadLetterQueue, { retryAttempts: 2, maxEventAge: Duration.hours(1) }),
       })
       .bindTableReadWrite(props.table, { indexNames: ['gsi1'] });
     const userArns = `${props.connectInstanceArn}/agent/*`;

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { asyncFailures } from '#infra/constructs/async-failures';
 import { nagArn } from '#infra/constructs/nag-ids';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
@@ -57,6 +58,9 @@ export class Dialing extends Construct {
         description: 'Due contacts to Amazon Connect outbound campaigns, every minute',
         memorySize: 512,
         timeout: Duration.seconds(55),
+        // A failed tick is superseded by the next one, which finds the same contacts still due, so Lambda does not
+        // retry it into the next minute: it goes straight to the shared queue, whose alarm is how it is noticed.
+        ...asyncFailures(props.deadLetterQueue, { retryAttempts: 0, maxEventAge: Duration.minutes(2) }),
       })
       // Campaigns by state (gsi1), due contacts (due); contacts, STATUS, counters and the rate-limit items by key.
       .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'due'] });
@@ -66,6 +70,8 @@ export class Dialing extends Construct {
         serviceName: 'reconciler',
         description: 'Dials past their deadline without an outcome: resend or retry as expired',
         timeout: Duration.minutes(2),
+        // One retry a minute later, before the next run; what still fails lands in the shared queue.
+        ...asyncFailures(props.deadLetterQueue, { retryAttempts: 1, maxEventAge: Duration.minutes(10) }),
       })
       // The outcome recorder it runs for lost outcomes reads attempts by key, so no index beyond the dispatcher's.
       .bindTableReadWrite(props.table, { indexNames: ['gsi1', 'due'] })

@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { asyncFailures } from '#infra/constructs/async-failures';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { OUTCOME_EVENT_SOURCE } from '#shared/domain/outcomes/order-placed';
 
@@ -43,9 +44,8 @@ export class Orders extends Construct {
         description: 'OrderPlaced: create the order once, e-mail the order form to the store once',
         timeout: Duration.seconds(30),
         environment,
-        // Invoked asynchronously by the rule, whose DLQ only holds events Lambda never accepted: an event the
-        // function failed on (after Lambda's own retries) lands in the same queue instead of being dropped.
-        deadLetterQueue: props.deadLetterQueue,
+        // An OrderPlaced the function still fails on lands in the shared queue instead of being dropped.
+        ...asyncFailures(props.deadLetterQueue, { retryAttempts: 2, maxEventAge: Duration.hours(6) }),
       })
       // Orders, events, counters, markers and visit contacts are table keys; no index is read.
       .bindTableReadWrite(props.table, { indexNames: [] })

@@ -10,6 +10,7 @@ import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTCOME_CONTACT_EVENT_TYPES } from '#events/connect/contact-event';
+import { asyncFailures } from '#infra/constructs/async-failures';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 
 /** Props of {@link Outcomes}. */
@@ -25,6 +26,11 @@ export interface OutcomesProps {
   readonly contactRecordStream: IStream;
   /** Where batches of contact records that keep failing are described (stateful stack). */
   readonly contactRecordFailureQueue: IQueue;
+  /**
+   * Dead-letter queue of the contact-events rule and of the events the function failed on, shared with the stack's
+   * schedules and other rules (one queue to watch).
+   */
+  readonly deadLetterQueue: IQueue;
 }
 
 /**
@@ -77,6 +83,9 @@ export class Outcomes extends Construct {
         entry: 'functions/outcomes/contact-events.ts',
         serviceName: 'outcomes',
         description: 'Amazon Connect contact events: early and live outcomes',
+        // An event that still fails lands in the shared queue, so its alarm shows outcomes are failing; the contact
+        // record still brings the final outcome either way.
+        ...asyncFailures(props.deadLetterQueue, { retryAttempts: 2, maxEventAge: Duration.hours(1) }),
       }),
     );
     new events.Rule(this, 'ContactEventsRule', {
@@ -90,6 +99,7 @@ export class Outcomes extends Construct {
         new targets.LambdaFunction(this.contactEventsFunction, {
           retryAttempts: 2,
           maxEventAge: Duration.hours(1),
+          deadLetterQueue: props.deadLetterQueue,
         }),
       ],
     });

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { asyncFailures } from '#infra/constructs/async-failures';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 
@@ -47,6 +48,9 @@ export class QaSampling extends Construct {
         description: "QA sampling: the previous day's calls of each team into the QA queue",
         timeout: Duration.minutes(5),
         ...(props.seed ? { environment: { QA_SAMPLING_SEED: props.seed } } : {}),
+        // A run that still fails lands in the shared queue: a day's sample missed is not caught up by tomorrow's run,
+        // so it must be seen and redriven (with its `day`).
+        ...asyncFailures(props.deadLetterQueue, { retryAttempts: 2, maxEventAge: Duration.hours(6) }),
       })
       // Agents' attempts by day are a gsi3 Query (keys, then the attempts by key), team rosters and the team list gsi1
       // Queries; queue items are conditional puts.

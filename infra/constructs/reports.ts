@@ -7,6 +7,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { asyncFailures } from '#infra/constructs/async-failures';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
 import { CAMPAIGN_EVENT_SOURCE } from '#shared/use-cases/campaigns';
@@ -44,7 +45,8 @@ export class Reports extends Construct {
   constructor(scope: Construct, id: string, props: ReportsProps) {
     super(scope, id);
     const environment = { SES_SENDER: props.senderAddress, MANAGER_EMAILS: props.managerEmails };
-    const make = (fnId: string, entry: string, description: string, deadLetterQueue?: sqs.IQueue) =>
+    // Both are invoked asynchronously (Scheduler, the rule): what they still fail on lands in the shared queue.
+    const make = (fnId: string, entry: string, description: string, maxEventAge: Duration) =>
       props
         .addFunction(fnId, {
           entry,
@@ -54,21 +56,24 @@ export class Reports extends Construct {
           // Below the markers' 10-minute staleness, so a claim is only taken over from a sender that is gone.
           timeout: Duration.minutes(5),
           environment,
-          ...(deadLetterQueue ? { deadLetterQueue } : {}),
+          ...asyncFailures(props.deadLetterQueue, { retryAttempts: 2, maxEventAge }),
         })
         // Campaigns by state, teams and team agents are gsi1 Queries; counters, logs and markers are table keys.
         .bindTableReadWrite(props.table, { indexNames: ['gsi1'] })
         .bindBucketReadWrite(props.reportsBucket, { envName: 'REPORTS_BUCKET' })
         .bindBus(props.bus);
-    this.tickFunction = make('ReportTickFunction', 'functions/reports/tick.ts', 'Scheduled team reports, hourly');
-    // The rule invokes it asynchronously: the rule's DLQ only holds events Lambda never accepted, so events the
-    // function failed on (after Lambda's own retries) go to the same queue instead of being dropped. A missed tick
-    // needs none: the next tick sends what is owed.
+    // The next hourly tick sends what a failed one owed; its failure still lands in the DLQ, so it is seen.
+    this.tickFunction = make(
+      'ReportTickFunction',
+      'functions/reports/tick.ts',
+      'Scheduled team reports, hourly',
+      Duration.minutes(30),
+    );
     this.eventsFunction = make(
       'CampaignEvaluationFunction',
       'functions/reports/campaign-events.ts',
       'Pilot review and campaign evaluation on CampaignTransitioned',
-      props.deadLetterQueue,
+      Duration.hours(6),
     );
     const sesIdentity = Stack.of(this).formatArn({
       service: 'ses',
