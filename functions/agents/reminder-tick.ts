@@ -11,7 +11,8 @@ import { ReminderSendError, type ReminderTickResult, runReminderTick } from '#sh
 
 /**
  * Fired every minute by EventBridge Scheduler. A failed send throws after the others went out, so the invocation
- * fails (retried by Scheduler, then its DLQ) and the next tick retries the message; the sent markers stop duplicates.
+ * fails (into the function's dead-letter queue: Lambda does not retry a minute tick) and the next tick retries the
+ * message; the sent markers stop duplicates.
  * RemindersSent counts the messages that went out, also in a tick that then fails.
  */
 export function createReminderTickHandler(tick: () => Promise<ReminderTickResult>) {

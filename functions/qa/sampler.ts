@@ -18,7 +18,7 @@ const deps = {
 const defaultSeed = optionalEnv('QA_SAMPLING_SEED');
 
 export const handler = async (event: unknown): Promise<{ teams: number; sampled: number; added: number }> => {
-  // A malformed payload throws: Scheduler retries and then sends it to the schedule's DLQ, where it is seen.
+  // A malformed payload throws: Lambda retries twice, then the event lands in the function's dead-letter queue (alarmed).
   const run = samplingRunSchema.parse(event);
   const results = await runScheduledSampling(deps, {
     ...run,

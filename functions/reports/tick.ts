@@ -6,9 +6,9 @@ import { ReportTickError, runReportTick, type TickResult } from '#shared/use-cas
 
 /**
  * EventBridge Scheduler target, hourly: sends every team the scheduled reports it is owed and any pilot review or
- * evaluation still missing. A failure of one report throws after the others went out, so the schedule's retry policy
- * and DLQ see it; the retry re-sends nothing already sent. ReportsSent counts the reports e-mailed, also in a tick
- * that then fails.
+ * evaluation still missing. A failure of one report throws after the others went out, so Lambda's retries and then
+ * the function's dead-letter queue (alarmed) see it; a retry, or the next tick, re-sends nothing already sent.
+ * ReportsSent counts the reports e-mailed, also in a tick that then fails.
  */
 export function createTickHandler(deps: ReportDeps, tick: typeof runReportTick = runReportTick) {
   return () =>
