@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
-import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
-import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
-import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import type { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { contactKey } from '#shared/adapters/dynamodb/keys';
-import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
 import type { RetryBasis } from '#shared/domain/retries/next-attempt';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
+import { localDialing } from '#test/integration/helpers/dialing-deps';
 import { phoneKeyOf, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
 import { useTestTables } from '#test/integration/helpers/tables';
 
@@ -30,29 +28,12 @@ const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai, Sunday 21
 beforeAll(async () => {
   sim = await startConnectSim();
   clock = new ManualClock(START);
-  repository = new DynamoDbCampaignRepository({ client: tables.client, tableName: tables.names.main });
-  store = new DynamoDbDialingStore({ client: tables.client, tableName: tables.names.main, sleep: async () => {} });
-  deps = {
-    campaigns: repository,
-    store,
-    connect: new ConnectCampaignsAdapter({
-      client: new ConnectCampaignsV2Client({
-        endpoint: sim.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 1,
-      }),
-    }),
-    limiter: new DynamoDbRateLimiter({
-      client: tables.client,
-      tableName: tables.names.main,
-      name: 'connect-put-batch',
-      perSecond: 10,
-      now: () => clock.now().getTime(),
-      sleep: async (ms) => clock.advance(ms),
-    }),
+  ({ repository, store, deps } = localDialing({
+    client: tables.client,
+    tableName: tables.names.main,
+    connectEndpoint: sim.endpoint,
     clock,
-  };
+  }));
 });
 afterAll(async () => {
   await sim?.stop();
