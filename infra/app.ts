@@ -26,13 +26,13 @@ export function buildApp(app: App = new App()): OutcallApp {
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     env,
     config,
-    description: `outcall ${config.stage}: key, tables, buckets, queues, event bus`,
+    description: `outcall ${config.stage}: key, tables, buckets, queues, event bus, people's user pool`,
     terminationProtection: config.retainData,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     env,
     config,
-    description: `outcall ${config.stage}: functions and the campaigns API`,
+    description: `outcall ${config.stage}: functions and the campaigns APIs`,
     key: stateful.key,
     table: stateful.table,
     idempotencyTable: stateful.idempotencyTable,
@@ -45,6 +45,8 @@ export function buildApp(app: App = new App()): OutcallApp {
     contactRecordFailureQueue: stateful.contactRecordFailureQueue,
     uploadQueues: stateful.uploadQueues,
     phoneKeySecret: stateful.phoneKeySecret,
+    userPool: stateful.userPool,
+    userPoolClient: stateful.userPoolClient,
   });
 
   Tags.of(app).add('project', 'outcall');

@@ -86,6 +86,27 @@ export type DeployParameters = z.infer<typeof DeployParametersSchema>;
 
 const PARAMETER_KEYS = Object.keys(DeployParametersSchema.shape) as (keyof DeployParameters)[];
 
+/**
+ * Where the people's sign-in page may send the authorization code: the `outcall` CLI's loopback address unless
+ * `-c signInCallbackUrls=https://outcall.corp.example/callback,...` names the web app's too.
+ */
+export const DEFAULT_SIGN_IN_CALLBACK_URLS = ['http://localhost:8976/callback'] as const;
+
+// Cognito accepts plain http for localhost only; anything else must be https.
+const isCallbackUrl = (v: string): boolean => {
+  if (!URL.canParse(v)) return false;
+  const url = new URL(v);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
+};
+const CallbackUrlsSchema = z
+  .union([z.string(), z.array(z.string())], { error: 'must be comma-separated URLs' })
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((u) => u.trim()).filter((u) => u !== ''))
+  .pipe(
+    z
+      .array(z.string().refine(isCallbackUrl, 'must be an https URL, or http://localhost[:port]/…'))
+      .min(1, 'must name at least one URL'),
+  );
+
 /** Everything the CDK app needs to know about one deployment, validated. */
 export interface OutcallConfig {
   readonly stage: Stage;
@@ -94,6 +115,8 @@ export interface OutcallConfig {
   /** Days a function's or the API's log group keeps its events. */
   readonly logRetentionDays: 30 | 365;
   readonly parameters: DeployParameters;
+  /** Redirect URLs of the people's app client (authorization code with PKCE). */
+  readonly signInCallbackUrls: readonly string[];
 }
 
 /** The `stage` context value is missing from {@link STAGES}. */
@@ -136,12 +159,17 @@ export function parseConfig(context: (key: string) => unknown): OutcallConfig {
   const schema = stage === 'prod' ? DeployParametersSchema : parametersSchema(false);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new InvalidDeployParametersError(stage, z.prettifyError(parsed.error));
+  const callbackUrls = z
+    .object({ signInCallbackUrls: CallbackUrlsSchema })
+    .safeParse({ signInCallbackUrls: context('signInCallbackUrls') ?? [...DEFAULT_SIGN_IN_CALLBACK_URLS] });
+  if (!callbackUrls.success) throw new InvalidDeployParametersError(stage, z.prettifyError(callbackUrls.error));
 
   return {
     stage,
     retainData: stage === 'prod',
     logRetentionDays: stage === 'prod' ? 365 : 30,
     parameters: parsed.data,
+    signInCallbackUrls: callbackUrls.data.signInCallbackUrls,
   };
 }
 

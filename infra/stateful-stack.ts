@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -9,6 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { OutcallConfig } from '#infra/config';
+import { PeopleUserPool } from '#infra/constructs/people-user-pool';
 import { IDEMPOTENCY_TABLE, MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 import { REJECTS_RETENTION_DAYS, REJECTS_RETENTION_TAG } from '#shared/use-cases/intake/upload-key';
 
@@ -58,6 +60,12 @@ export class StatefulStack extends Stack {
   readonly contactRecordStream: kinesis.Stream;
   /** Descriptions of contact-record batches that kept failing (shard, sequence range), for inspection and replay. */
   readonly contactRecordFailureQueue: sqs.Queue;
+  /** The people who sign in (one group per API role), with the app client whose tokens the people's API accepts. */
+  readonly people: PeopleUserPool;
+  /** {@link people}'s pool: its issuer is the one the people's API trusts. */
+  readonly userPool: cognito.IUserPool;
+  /** {@link people}'s app client: the audience the people's API requires. */
+  readonly userPoolClient: cognito.IUserPoolClient;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -210,6 +218,16 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the on-failure destination of the contact-record event source mapping.',
     });
+
+    // Users are state: an account (and its MFA enrolment) must survive a redeploy of the code.
+    this.people = new PeopleUserPool(this, 'People', {
+      stage: props.config.stage,
+      retainData,
+      removalPolicy,
+      callbackUrls: props.config.signInCallbackUrls,
+    });
+    this.userPool = this.people.userPool;
+    this.userPoolClient = this.people.client;
   }
 
   /** A small-file upload queue with its DLQ; its consumer runs at most a few minutes. */

@@ -4,11 +4,13 @@ import {
   HttpApi,
   HttpMethod,
   HttpStage,
+  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -37,8 +39,27 @@ import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 import { REJECTS_RETENTION_TAG } from '#shared/use-cases/intake/upload-key';
 
-/** Throttle of the campaigns API's stage: planners and tools, not the public, call it. */
+/** Throttle of each campaigns API's stage: staff and tools, not the public, call them. */
 export const API_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+
+/** The HTTP APIs' access-log fields; `caller` is filled per API (who signed the request, or the token's subject). */
+function accessLogFormat(callerVariable: string): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      caller: callerVariable,
+      requestTime: '$context.requestTime',
+      httpMethod: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
+      authorizerError: '$context.authorizer.error',
+      integrationError: '$context.integrationErrorMessage',
+    }),
+  );
+}
 
 /** The main table's index names: functions are granted these indexes by name, never `index/*`. */
 export const MAIN_TABLE_INDEX_NAMES = MAIN_TABLE.indexes.map((index) => index.name);
@@ -62,17 +83,26 @@ export interface StatelessStackProps extends StackProps {
   readonly uploadQueues: { readonly agents: IQueue; readonly orders: IQueue };
   /** HMAC secret of phone keys; read by the functions that turn numbers into keys. */
   readonly phoneKeySecret: ISecret;
+  /** The people's user pool: the people's API trusts its tokens only. */
+  readonly userPool: IUserPool;
+  /** The outcall app client: the audience (`aud` / `client_id`) a token must carry. */
+  readonly userPoolClient: IUserPoolClient;
 }
 
 /**
- * The code: functions and the campaigns HTTP API. Safe to destroy and redeploy at any time.
+ * The code: functions and the two campaigns HTTP APIs. Safe to destroy and redeploy at any time.
  *
  * Later functions are added with {@link StatelessStack.addFunction} and bound with the `bind*` methods of
- * {@link OutcallFunction}; routes of the campaigns API with {@link StatelessStack.addApiRoute}.
+ * {@link OutcallFunction}; routes of the campaigns APIs with {@link StatelessStack.addApiRoute}.
  */
 export class StatelessStack extends Stack {
-  /** The IAM-authorised campaigns API. */
-  readonly httpApi: HttpApi;
+  /** The people's campaigns API: a Cognito token of the outcall app client (JWT authorizer). */
+  readonly peopleApi: HttpApi;
+  /**
+   * The machine callers' campaigns API: IAM (SigV4) signatures, roles named `outcall-<role>`. The same routes and
+   * functions as {@link peopleApi}. It is the API that existed before people could sign in, so its URL is unchanged.
+   */
+  readonly machineApi: HttpApi;
   /** The function behind `/campaigns`. */
   readonly apiFunction: OutcallFunction;
   /** Serves `/subjects/{phone}` (export and erasure). */
@@ -101,45 +131,28 @@ export class StatelessStack extends Stack {
   readonly operations: Operations;
 
   private readonly props: StatelessStackProps;
-  // One integration per function, shared by its routes, so the API holds one Lambda permission set per function.
-  private readonly integrations = new Map<OutcallFunction, HttpLambdaIntegration>();
+  // One integration per API and function, shared by the function's routes on that API (CDK binds an integration to
+  // one API only).
+  private readonly integrations = new Map<HttpApi, Map<OutcallFunction, HttpLambdaIntegration>>();
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     this.props = props;
 
-    const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', {
-      retention: props.config.logRetentionDays,
-      removalPolicy: props.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    this.httpApi = new HttpApi(this, 'CampaignsApi', {
-      description: `outcall ${props.config.stage} campaigns API`,
-      defaultAuthorizer: new HttpIamAuthorizer(),
-      // The stage is created below so it can carry access logging and the throttle.
-      createDefaultStage: false,
-    });
-    new HttpStage(this, 'CampaignsApiStage', {
-      httpApi: this.httpApi,
-      autoDeploy: true,
-      throttle: API_THROTTLE,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            caller: '$context.identity.caller',
-            requestTime: '$context.requestTime',
-            httpMethod: '$context.httpMethod',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            protocol: '$context.protocol',
-            responseLength: '$context.responseLength',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
-      },
-    });
+    // The construct ids of the machine API are those of the single IAM API it replaces: same resources, same URL.
+    this.machineApi = this.campaignsApi(
+      { api: 'CampaignsApi', stage: 'CampaignsApiStage', accessLogs: 'HttpApiAccessLogs' },
+      'campaigns API for machine callers (IAM)',
+      new HttpIamAuthorizer(),
+      '$context.identity.caller',
+    );
+    this.peopleApi = this.campaignsApi(
+      { api: 'PeopleApi', stage: 'PeopleApiStage', accessLogs: 'PeopleApiAccessLogs' },
+      "people's campaigns API (Cognito)",
+      new HttpUserPoolAuthorizer('PeopleAuthorizer', props.userPool, { userPoolClients: [props.userPoolClient] }),
+      // The user's pseudonymous id; never the e-mail address or a name.
+      '$context.authorizer.claims.sub',
+    );
 
     this.apiFunction = this.addFunction('CampaignsApiFunction', {
       entry: 'functions/api/handler.ts',
@@ -258,7 +271,41 @@ export class StatelessStack extends Stack {
       },
     });
 
-    new CfnOutput(this, 'CampaignsApiUrl', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'PeopleApiUrl', { value: this.peopleApi.apiEndpoint });
+    new CfnOutput(this, 'MachineApiUrl', { value: this.machineApi.apiEndpoint });
+  }
+
+  /**
+   * One campaigns HTTP API: its default authorizer on every route, and a `$default` stage with the shared throttle
+   * and JSON access logs in a log group kept as long as the stage's other logs.
+   */
+  private campaignsApi(
+    ids: { readonly api: string; readonly stage: string; readonly accessLogs: string },
+    description: string,
+    defaultAuthorizer: IHttpRouteAuthorizer,
+    callerVariable: string,
+  ): HttpApi {
+    const { config } = this.props;
+    const accessLogs = new logs.LogGroup(this, ids.accessLogs, {
+      retention: config.logRetentionDays,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const api = new HttpApi(this, ids.api, {
+      description: `outcall ${config.stage} ${description}`,
+      defaultAuthorizer,
+      // The stage is created below so it can carry access logging and the throttle.
+      createDefaultStage: false,
+    });
+    new HttpStage(this, ids.stage, {
+      httpApi: api,
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: accessLogFormat(callerVariable),
+      },
+    });
+    return api;
   }
 
   /** `agents/` roster sheets and `orders/` fulfilment sheets, each from its own notification queue. */
@@ -397,17 +444,25 @@ export class StatelessStack extends Stack {
   }
 
   /**
-   * Routes every method of `path` on the campaigns API to `fn`, behind IAM authorisation.
+   * Routes every method of `path` to `fn` on both campaigns APIs: the people's (Cognito token) and the machine
+   * callers' (IAM). The function reads either identity (`shared/http/request-context.ts`).
    *
    * @param path e.g. `/campaigns/{proxy+}`
    * @param methods @default [HttpMethod.ANY]
    */
   addApiRoute(path: string, fn: OutcallFunction, methods: HttpMethod[] = [HttpMethod.ANY]): void {
-    let integration = this.integrations.get(fn);
-    if (!integration) {
-      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
-      this.integrations.set(fn, integration);
+    for (const api of [this.machineApi, this.peopleApi]) {
+      let byFunction = this.integrations.get(api);
+      if (!byFunction) {
+        byFunction = new Map();
+        this.integrations.set(api, byFunction);
+      }
+      let integration = byFunction.get(fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
+        byFunction.set(fn, integration);
+      }
+      api.addRoutes({ path, methods, integration });
     }
-    this.httpApi.addRoutes({ path, methods, integration });
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_SIGN_IN_CALLBACK_URLS,
   DEV_PLACEHOLDERS,
   InvalidDeployParametersError,
   parseConfig,
@@ -62,6 +63,29 @@ describe('parseConfig', () => {
     expect(config.parameters.managerEmails).toBe('a@corp.example.cn,b@corp.example.cn');
     expect(ssmParameterName(config.parameters.connectInstanceId)).toBe('/outcall/prod/connect-instance-id');
     expect(ssmParameterName(config.parameters.outboundContactFlowId)).toBeUndefined();
+  });
+});
+
+describe('sign-in callback URLs', () => {
+  it("default to the CLI's loopback address", () => {
+    expect(parseConfig(contextOf({})).signInCallbackUrls).toEqual([...DEFAULT_SIGN_IN_CALLBACK_URLS]);
+  });
+
+  it('take a comma-separated list or an array of https or http://localhost URLs', () => {
+    expect(
+      parseConfig(contextOf({ signInCallbackUrls: ' https://outcall.corp.example/cb , http://localhost:9000/cb' }))
+        .signInCallbackUrls,
+    ).toEqual(['https://outcall.corp.example/cb', 'http://localhost:9000/cb']);
+    expect(parseConfig(contextOf({ signInCallbackUrls: ['https://a.example/cb'] })).signInCallbackUrls).toEqual([
+      'https://a.example/cb',
+    ]);
+  });
+
+  it('refuse plain http beyond localhost, and an empty list', () => {
+    const attempt = (value: unknown) => () => parseConfig(contextOf({ signInCallbackUrls: value }));
+    expect(attempt('http://outcall.corp.example/cb')).toThrow(/https URL[\s\S]*signInCallbackUrls/);
+    expect(attempt('not a url')).toThrow(InvalidDeployParametersError);
+    expect(attempt(',')).toThrow(/at least one URL/);
   });
 });
 

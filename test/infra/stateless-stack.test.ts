@@ -1,3 +1,4 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { API_THROTTLE } from '#infra/stateless-stack';
@@ -7,27 +8,31 @@ const { stateless } = outcallApp('dev');
 const template = templateOf(stateless);
 
 describe('stateless stack', () => {
-  it('routes /campaigns, /qa, the order, team and agent routes to the API function and /subjects to its own, behind IAM auth', () => {
+  it('routes /campaigns, /qa, the order, team and agent routes to the API function and /subjects to its own, on the machine (IAM) and people (JWT) APIs', () => {
     const routeKeys = ['ANY /campaigns', 'ANY /campaigns/{proxy+}', 'ANY /qa/{proxy+}'];
     routeKeys.push('ANY /orders', 'ANY /orders/{proxy+}', 'ANY /order-reports/{proxy+}');
     routeKeys.push('ANY /teams', 'ANY /teams/{proxy+}', 'ANY /agents/{proxy+}', 'ANY /subjects/{proxy+}');
-    for (const routeKey of routeKeys) {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: routeKey,
-        AuthorizationType: 'AWS_IAM',
-        Target: Match.anyValue(),
-      });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    for (const [api, authorizationType] of [
+      [stateless.machineApi, 'AWS_IAM'],
+      [stateless.peopleApi, 'JWT'],
+    ] as const) {
+      const apiId = stateless.getLogicalId(api.node.defaultChild as CfnElement);
+      const onApi = routes.filter((r) => r.Properties?.ApiId?.Ref === apiId);
+      expect(onApi.map((r) => r.Properties.RouteKey).sort(), apiId).toEqual([...routeKeys].sort());
+      for (const route of onApi)
+        expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe(authorizationType);
     }
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', routeKeys.length);
-    // The main API function and the data-subject function.
-    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2 * routeKeys.length);
+    // The main API function and the data-subject function, once per API.
+    template.resourceCountIs('AWS::ApiGatewayV2::Integration', 4);
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',
       PayloadFormatVersion: '2.0',
     });
   });
 
-  it('gives the phone-key secret to the data-subject function only, and routes /subjects to it', () => {
+  it('gives the phone-key secret to the data-subject function only, and routes /subjects to it on both APIs', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const withSecret = Object.entries(functions).filter(
       ([, r]) => r.Properties?.Environment?.Variables?.PHONE_KEY_SECRET,
@@ -35,30 +40,45 @@ describe('stateless stack', () => {
     const ids = withSecret.map(([id]) => id);
     expect(ids.some((id) => id.startsWith('SubjectsApiFunction'))).toBe(true);
     expect(ids.some((id) => id.startsWith('CampaignsApiFunction'))).toBe(false);
-    const subjectsRoute = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).find(
+    const subjectsRoutes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
       (r) => r.Properties?.RouteKey === 'ANY /subjects/{proxy+}',
     );
-    const target = JSON.stringify(subjectsRoute?.Properties?.Target);
-    const integrationId = Object.entries(template.findResources('AWS::ApiGatewayV2::Integration')).find(([, r]) =>
-      JSON.stringify(r.Properties?.IntegrationUri).includes('SubjectsApiFunction'),
-    )?.[0];
-    expect(integrationId).toBeDefined();
-    expect(target).toContain(String(integrationId));
+    const subjectsIntegrations = Object.entries(template.findResources('AWS::ApiGatewayV2::Integration'))
+      .filter(([, r]) => JSON.stringify(r.Properties?.IntegrationUri).includes('SubjectsApiFunction'))
+      .map(([id]) => id);
+    expect(subjectsRoutes).toHaveLength(2);
+    expect(subjectsIntegrations).toHaveLength(2);
+    const targets = subjectsRoutes.map((r) => JSON.stringify(r.Properties?.Target));
+    for (const integrationId of subjectsIntegrations) {
+      expect(targets.filter((t) => t.includes(`"${integrationId}"`))).toHaveLength(1);
+    }
   });
 
-  it('logs access to a retained-per-stage log group and throttles the stage', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      StageName: '$default',
-      AutoDeploy: true,
-      AccessLogSettings: {
-        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApiAccessLogs'), 'Arn'] },
-        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
-      },
-      DefaultRouteSettings: {
-        ThrottlingRateLimit: API_THROTTLE.rateLimit,
-        ThrottlingBurstLimit: API_THROTTLE.burstLimit,
-      },
-    });
+  it('logs access to a log group of its own per API, kept per stage, and throttles each API stage the same', () => {
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    const byApi = new Map(stages.map((stage) => [stage.Properties.ApiId.Ref as string, stage.Properties]));
+    expect(byApi.size).toBe(2);
+    for (const [api, logGroupPrefix, caller] of [
+      [stateless.machineApi, 'HttpApiAccessLogs', '$context.identity.caller'],
+      [stateless.peopleApi, 'PeopleApiAccessLogs', '$context.authorizer.claims.sub'],
+    ] as const) {
+      const stage = byApi.get(stateless.getLogicalId(api.node.defaultChild as CfnElement));
+      expect(stage).toMatchObject({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: API_THROTTLE.rateLimit,
+          ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+        },
+      });
+      const [logGroupId, destinationAttribute] = stage?.AccessLogSettings.DestinationArn['Fn::GetAtt'] ?? [];
+      expect(logGroupId).toMatch(new RegExp(`^${logGroupPrefix}`));
+      expect(destinationAttribute).toBe('Arn');
+      expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBe(30);
+      const format = JSON.parse(stage?.AccessLogSettings.Format) as Record<string, string>;
+      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', caller });
+    }
   });
 
   it('bundles the API handler as Node.js 24 on ARM64 with table and bus names in its environment', () => {
