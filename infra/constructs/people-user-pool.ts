@@ -3,6 +3,8 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES, type Role } from '#shared/http/authorization';
 
+/** The custom attribute holding an agent's Amazon Connect user id; in tokens it is the claim `custom:agentId`. */
+export const AGENT_ID_ATTRIBUTE = 'agentId';
 /** Lifetime of the access and id tokens people send to the API: a stolen token is useful for an hour at most. */
 export const PEOPLE_TOKEN_VALIDITY = Duration.hours(1);
 /** Lifetime of a refresh token: one working day (a shift and its overtime); after that, sign in again with MFA. */
@@ -67,6 +69,12 @@ export class PeopleUserPool extends Construct {
       signInAliases: { email: true, username: false },
       signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true } },
+      // An agent's Amazon Connect user id (custom:agentId): set by an administrator, never by the user (the app client
+      // cannot write it), it becomes the agent's identity in the API so their own logs, plans and evaluations match
+      // the agent id Connect reports on their calls (shared/http/request-context.ts).
+      customAttributes: {
+        [AGENT_ID_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 256, mutable: true }),
+      },
       autoVerify: { email: true },
       // A changed address is used only once its owner has verified it, so a hijacked session cannot redirect recovery.
       keepOriginal: { email: true },
@@ -124,6 +132,11 @@ export class PeopleUserPool extends Construct {
         logoutUrls: [...props.callbackUrls],
       },
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true })
+        .withCustomAttributes(AGENT_ID_ATTRIBUTE),
+      // Users may change their e-mail (verified before use, keepOriginal above) and nothing else: not their agent id.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
       accessTokenValidity: PEOPLE_TOKEN_VALIDITY,
       idTokenValidity: PEOPLE_TOKEN_VALIDITY,
       refreshTokenValidity: PEOPLE_REFRESH_TOKEN_VALIDITY,

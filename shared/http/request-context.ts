@@ -11,7 +11,9 @@ export interface RequestActor {
  * The caller's identity, from what API Gateway's authorizer put in the request context:
  * - IAM (SigV4): `authorizer.iam.userArn` is the id; an assumed role's name is its one role
  *   (`arn:aws:sts::1:assumed-role/outcall-planner/alice` → roles `["outcall-planner"]`).
- * - Cognito JWT: `sub` is the id, `cognito:groups` the roles.
+ * - Cognito JWT: `sub` is the id, `cognito:groups` the roles — except for a person whose token carries
+ *   `custom:agentId` (an agent's Amazon Connect user id, set by an administrator and not writable by the user): that
+ *   is their id, so an agent's own records match the agent id Connect reports on their calls.
  * Throws `UnauthorizedError` when neither is present: the API never runs a use case for an anonymous caller.
  */
 export function actorFromEvent(event: APIGatewayProxyEventV2): RequestActor {
@@ -23,7 +25,9 @@ export function actorFromEvent(event: APIGatewayProxyEventV2): RequestActor {
     }
     const claims = (authorizer as { jwt?: { claims?: Record<string, unknown> } }).jwt?.claims;
     if (typeof claims?.sub === 'string' && claims.sub !== '') {
-      return { id: claims.sub, roles: groupsFromClaim(claims['cognito:groups']) };
+      const agentId = claims['custom:agentId'];
+      const id = typeof agentId === 'string' && agentId.trim() !== '' ? agentId.trim() : claims.sub;
+      return { id, roles: groupsFromClaim(claims['cognito:groups']) };
     }
   }
   throw new UnauthorizedError('this API needs an authenticated caller (IAM SigV4 or a Cognito token)');

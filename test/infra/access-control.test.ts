@@ -120,6 +120,17 @@ describe("the people's user pool", () => {
     expect(client.Properties.CallbackURLs).toEqual(['http://localhost:8976/callback']);
   });
 
+  it("holds an agent's Connect id in custom:agentId, readable by the app client and writable by administrators only", () => {
+    const schema = pool.Properties.Schema as { Name: string; AttributeDataType: string; Mutable?: boolean }[];
+    expect(schema).toContainEqual(
+      expect.objectContaining({ Name: 'agentId', AttributeDataType: 'String', Mutable: true }),
+    );
+    const [, client] = only(stateful, 'AWS::Cognito::UserPoolClient');
+    expect(client.Properties.ReadAttributes).toContain('custom:agentId');
+    // The id the API trusts for "own records" cannot be set by the person it identifies.
+    expect(client.Properties.WriteAttributes).toEqual(['email']);
+  });
+
   it('sends the code to the web app named in context', () => {
     const app = outcallApp('dev', {
       signInCallbackUrls: 'https://outcall.corp.example/callback,http://localhost:8976/callback',

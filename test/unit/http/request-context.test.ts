@@ -21,6 +21,14 @@ describe('actorFromEvent', () => {
     expect(actorFromEvent(event)).toEqual({ id: 'u-1', roles: ['planner', 'qa'] });
   });
 
+  it("takes an agent's Amazon Connect id from custom:agentId, so the router's own-records check matches it", () => {
+    const claims = { sub: 'u-7', 'cognito:groups': '[agent]', 'custom:agentId': 'a-1001' };
+    const event = withAuthorizer({ jwt: { claims, scopes: null } });
+    expect(actorFromEvent(event)).toEqual({ id: 'a-1001', roles: ['agent'] });
+    const blank = withAuthorizer({ jwt: { claims: { ...claims, 'custom:agentId': ' ' }, scopes: null } });
+    expect(actorFromEvent(blank).id).toBe('u-7');
+  });
+
   it('refuses a request with no usable identity', () => {
     for (const authorizer of [undefined, null, {}, { jwt: { claims: { sub: '' } } }, { iam: { userArn: '' } }]) {
       expect(() => actorFromEvent(withAuthorizer(authorizer))).toThrow(UnauthorizedError);
