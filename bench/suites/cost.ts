@@ -41,7 +41,7 @@ import type { Campaign } from '#shared/domain/campaign';
 import type { ObjectStore } from '#shared/ports/object-store';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { ingestList } from '#shared/use-cases/intake/ingest-list';
-import { dynamoWorld } from '#test/integration/faults/outcome-world';
+import { dynamoWorld } from '#test/integration/helpers/outcome-world';
 import { replay } from '#test/unit/outcomes/replay';
 import { CAMPAIGN_ID, PHONE_KEY, SCENARIOS, type Scenario } from '#test/unit/outcomes/scenarios';
 import { allDayBenchCampaign } from '../lib/campaigns.ts';

@@ -1,11 +1,4 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,19 +6,12 @@ import {
   createContactEventsHandler,
   createDispositionHandler,
 } from '#functions/outcomes/handlers';
-import {
-  agentKey,
-  attemptKey,
-  campaignKey,
-  contactKey,
-  counterKey,
-  phonePartition,
-} from '#shared/adapters/dynamodb/keys';
-import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
+import { attemptKey, counterKey, phonePartition } from '#shared/adapters/dynamodb/keys';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import type { OutcomeInput } from '#shared/use-cases/outcomes/inputs';
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
+import { dynamoWorld as sharedDynamoWorld } from '#test/integration/helpers/outcome-world';
 import { useTestTables } from '#test/integration/helpers/tables';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
 import { inOrder, replay, shuffledTwice, type World } from '#test/unit/outcomes/replay';
@@ -33,8 +19,6 @@ import {
   AGENT_ID,
   CAMPAIGN_ID,
   callInputs,
-  OTHER_CAMPAIGN_ID,
-  outcomesCampaign,
   PHONE_KEY,
   type RawInput,
   SCENARIOS,
@@ -45,112 +29,8 @@ import {
 
 const tables = useTestTables('outcomes');
 
-/** The replay world on DynamoDB Local: the real adapter, and the items other issues would have written. */
-function dynamoWorld(): World {
-  const { client, names } = tables;
-  const table = names.main;
-  const store = new DynamoDbOutcomeStore({ client, tableName: table });
-  const put = (Item: Record<string, unknown>) => client.send(new PutCommand({ TableName: table, Item }));
-  return {
-    store,
-    async seed(scenario: Scenario) {
-      const items =
-        (await client.send(new ScanCommand({ TableName: table, ProjectionExpression: 'pk, sk' }))).Items ?? [];
-      for (let i = 0; i < items.length; i += 25) {
-        await client.send(
-          new BatchWriteCommand({
-            RequestItems: { [table]: items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
-          }),
-        );
-      }
-      await put({ ...campaignKey(CAMPAIGN_ID), ...outcomesCampaign() });
-      await put({ ...agentKey(AGENT_ID), agentId: AGENT_ID, teamId: TEAM_ID });
-      await put({
-        ...contactKey(CAMPAIGN_ID, PHONE_KEY),
-        campaignId: CAMPAIGN_ID,
-        phoneKey: PHONE_KEY,
-        zone: 'Asia/Shanghai',
-        state: 'dialing',
-        attemptsByClass: {},
-        attributes: { name: '张三', company: '乐源', extra: {} },
-        dialing: { attempt: 1, requestedAt: '2027-03-02T01:59:00.000Z', expiresAt: '2027-03-02T02:04:00.000Z' },
-      });
-      if (scenario.otherCampaignContact) {
-        await put({
-          ...contactKey(OTHER_CAMPAIGN_ID, PHONE_KEY),
-          campaignId: OTHER_CAMPAIGN_ID,
-          phoneKey: PHONE_KEY,
-          zone: 'Asia/Shanghai',
-          state: 'retryWait',
-          dueAt: '2027-03-05T02:00:00.000Z',
-          duePk: `DUE#${OTHER_CAMPAIGN_ID}#Asia/Shanghai#0`,
-          dueSk: `4#2027-03-05T02:00:00.000Z#${PHONE_KEY}`,
-        });
-      }
-    },
-    async markDialing(attempt: number) {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: contactKey(CAMPAIGN_ID, PHONE_KEY),
-          UpdateExpression: 'SET #s = :d, dialing = :dialing REMOVE dueAt, duePk, dueSk',
-          ConditionExpression: '#s IN (:r, :c)',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':d': 'dialing', ':dialing': { attempt }, ':r': 'retryWait', ':c': 'callback' },
-        }),
-      );
-    },
-    async observe() {
-      const phone =
-        (
-          await client.send(
-            new QueryCommand({
-              TableName: table,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': phonePartition(PHONE_KEY) },
-            }),
-          )
-        ).Items ?? [];
-      const contacts = phone
-        .filter((i) => String(i.sk).startsWith('CONTACT#') && !String(i.sk).includes('#ATTEMPT#'))
-        .sort((a, b) => String(a.campaignId).localeCompare(String(b.campaignId)))
-        .map((c) => ({
-          campaignId: c.campaignId,
-          state: c.state,
-          dueAt: c.dueAt,
-          priority: c.dueSk === undefined ? undefined : Number(String(c.dueSk).split('#')[0]),
-          callback: c.callback,
-          attemptsByClass: c.attemptsByClass,
-        }));
-      const counters: Record<string, Record<string, number>> = {};
-      for (const [scope, id] of [
-        ['CAMPAIGN', CAMPAIGN_ID],
-        ['AGENT', AGENT_ID],
-        ['TEAM', TEAM_ID],
-        ['TEAM', 'unassigned'],
-      ] as const) {
-        const pk = counterKey(scope, id, 'x').pk;
-        const out = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': pk },
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const values = Object.fromEntries(
-            Object.entries(item)
-              .filter(([k, v]) => typeof v === 'number' && Math.abs(v) > 1e-9 && !['pk', 'sk'].includes(k))
-              .sort(),
-          ) as Record<string, number>;
-          if (Object.keys(values).length > 0) counters[`${scope}#${id}#${item.day}`] = values;
-        }
-      }
-      const status = phone.find((i) => i.sk === 'STATUS');
-      return { contacts, counters, dnc: status?.dnc };
-    },
-  };
-}
+/** The replay world on this file's tables (test/integration/helpers/outcome-world.ts). */
+const dynamoWorld = (): World => sharedDynamoWorld(tables.client, tables.names.main);
 
 describe('outcomes on DynamoDB Local', () => {
   for (const scenario of SCENARIOS) {

@@ -19,8 +19,8 @@ import {
   TEAM_ID,
 } from '#test/unit/outcomes/scenarios';
 
-// A copy of the outcomes integration test's world (that file registers tests, so it cannot be imported), given any
-// document client so the fault suite can hand it one with injected faults.
+// Shared by the outcomes integration test and the fault suite: given any document client, so the fault suite can hand
+// it one with injected faults.
 /** The replay world on DynamoDB Local: the real adapter, and the items other issues would have written. */
 export function dynamoWorld(client: DynamoDBDocumentClient, table: string): World {
   const store = new DynamoDbOutcomeStore({ client, tableName: table });
