@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
@@ -10,9 +9,8 @@ import type { Campaign } from '#shared/domain/campaign';
 import type { RetryBasis } from '#shared/domain/retries/next-attempt';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
-import { storedCampaign } from '#test/integration/helpers/campaign-spec';
-import { localDialing } from '#test/integration/helpers/dialing-deps';
-import { phoneKeyOf, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { createDialingCampaign, localDialing } from '#test/integration/helpers/dialing-deps';
+import { phoneKeyOf, type SeedContact } from '#test/integration/helpers/dialing-seed';
 import { useTestTables } from '#test/integration/helpers/tables';
 
 const tables = useTestTables('retries');
@@ -22,7 +20,7 @@ let store: DynamoDbDialingStore;
 let deps: DialingDeps;
 let repository: DynamoDbCampaignRepository;
 
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
+const _ALL_DAY = [{ start: '00:00', end: '24:00' }];
 const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai, Sunday 21:00 in New York
 
 beforeAll(async () => {
@@ -39,35 +37,12 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function newCampaign(overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> {
-  const id = `c-${randomBytes(8).toString('hex')}`;
-  const connectId = `cc-${id}`;
-  sim.addCampaign(connectId, 'Running');
-  const base = storedCampaign(id, { state: 'active', revision: 1 });
-  const campaign: Campaign = {
-    ...base,
-    callingRules: {
-      timeZone: 'Asia/Shanghai',
-      windows: {
-        monday: ALL_DAY,
-        tuesday: ALL_DAY,
-        wednesday: ALL_DAY,
-        thursday: ALL_DAY,
-        friday: ALL_DAY,
-        saturday: ALL_DAY,
-        sunday: ALL_DAY,
-      },
-      restrictedPeriods: [],
-    },
-    frequencyCaps: { ...base.frequencyCaps, minMinutesBetweenAttempts: 1 },
-    connect: { ...base.connect, connectCampaignId: connectId },
-    ...overrides,
-  };
-  await repository.create(campaign);
-  await store.addCampaignZones(id, ['Asia/Shanghai']);
-  await seedContacts(tables.client, tables.names.main, id, contacts);
-  return campaign;
-}
+/** An all-day active campaign (1 minute between attempts) with these contacts due. */
+const newCampaign = (overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> =>
+  createDialingCampaign(
+    { sim, dialing: { repository, store }, client: tables.client, tableName: tables.names.main },
+    { overrides, contacts, minMinutesBetweenAttempts: 1 },
+  );
 
 async function contactOf(campaign: Campaign, n: number) {
   const out = await tables.client.send(

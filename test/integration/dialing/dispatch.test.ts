@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
@@ -12,8 +11,8 @@ import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
-import { localDialing } from '#test/integration/helpers/dialing-deps';
-import { e164Of, phoneKeyOf, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { createDialingCampaign, localDialing } from '#test/integration/helpers/dialing-deps';
+import { e164Of, phoneKeyOf, type SeedContact } from '#test/integration/helpers/dialing-seed';
 import { useTestTables } from '#test/integration/helpers/tables';
 
 const tables = useTestTables('dialing');
@@ -40,35 +39,12 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-async function newCampaign(overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> {
-  const id = `c-${randomBytes(8).toString('hex')}`;
-  const connectId = `cc-${id}`;
-  sim.addCampaign(connectId, 'Running');
-  const base = storedCampaign(id, { state: 'active', revision: 1 });
-  const campaign: Campaign = {
-    ...base,
-    callingRules: {
-      timeZone: 'Asia/Shanghai',
-      windows: {
-        monday: ALL_DAY,
-        tuesday: ALL_DAY,
-        wednesday: ALL_DAY,
-        thursday: ALL_DAY,
-        friday: ALL_DAY,
-        saturday: ALL_DAY,
-        sunday: ALL_DAY,
-      },
-      restrictedPeriods: [],
-    },
-    frequencyCaps: { ...base.frequencyCaps, minMinutesBetweenAttempts: 1 },
-    connect: { ...base.connect, connectCampaignId: connectId },
-    ...overrides,
-  };
-  await repository.create(campaign);
-  await store.addCampaignZones(id, ['Asia/Shanghai']);
-  await seedContacts(tables.client, tables.names.main, id, contacts);
-  return campaign;
-}
+/** An all-day active campaign (1 minute between attempts) with these contacts due. */
+const newCampaign = (overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> =>
+  createDialingCampaign(
+    { sim, dialing: { repository, store }, client: tables.client, tableName: tables.names.main },
+    { overrides, contacts, minMinutesBetweenAttempts: 1 },
+  );
 
 async function contactOf(campaign: Campaign, n: number) {
   const out = await tables.client.send(

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
 import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
@@ -7,9 +6,8 @@ import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign, dispatchTick } from '#shared/use-cases/dialing/dispatch';
-import { storedCampaign } from '#test/integration/helpers/campaign-spec';
-import { localDialing } from '#test/integration/helpers/dialing-deps';
-import { e164Of, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { createDialingCampaign, localDialing } from '#test/integration/helpers/dialing-deps';
+import { e164Of, type SeedContact } from '#test/integration/helpers/dialing-seed';
 import { useTestTables } from '#test/integration/helpers/tables';
 
 // What a dispatcher tick reports for the operations metrics: Connect throttles and idle active campaigns.
@@ -20,9 +18,9 @@ let store: DynamoDbDialingStore;
 let deps: DialingDeps;
 let repository: DynamoDbCampaignRepository;
 
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
+const _ALL_DAY = [{ start: '00:00', end: '24:00' }];
 const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai
-const WEEK = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const _WEEK = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 beforeAll(async () => {
   sim = await startConnectSim();
@@ -39,32 +37,15 @@ afterAll(async () => {
 });
 
 /** A campaign open all week except on `closed` days, with its contacts due now. */
-async function newCampaign(
+const newCampaign = (
   overrides: Partial<Campaign> = {},
   contacts: SeedContact[] = [],
   closed: readonly string[] = [],
-): Promise<Campaign> {
-  const id = `c-${randomBytes(8).toString('hex')}`;
-  const connectId = `cc-${id}`;
-  sim.addCampaign(connectId, 'Running');
-  const base = storedCampaign(id, { state: 'active', revision: 1 });
-  const campaign: Campaign = {
-    ...base,
-    callingRules: {
-      timeZone: 'Asia/Shanghai',
-      windows: Object.fromEntries(
-        WEEK.map((d) => [d, closed.includes(d) ? [] : ALL_DAY]),
-      ) as Campaign['callingRules']['windows'],
-      restrictedPeriods: [],
-    },
-    connect: { ...base.connect, connectCampaignId: connectId },
-    ...overrides,
-  };
-  await repository.create(campaign);
-  await store.addCampaignZones(id, ['Asia/Shanghai']);
-  await seedContacts(tables.client, tables.names.main, id, contacts);
-  return campaign;
-}
+): Promise<Campaign> =>
+  createDialingCampaign(
+    { sim, dialing: { repository, store }, client: tables.client, tableName: tables.names.main },
+    { overrides, contacts, closedDays: closed },
+  );
 
 const stopConnect = (campaign: Campaign) =>
   store.setConnectError(campaign.id, {
