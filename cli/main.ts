@@ -3,6 +3,7 @@ import { register as campaignCheck } from '#cli/commands/campaign-check';
 import { register as campaignExplain } from '#cli/commands/campaign-explain';
 import { register as listsCheck } from '#cli/commands/lists-check';
 import { register as listsUpload } from '#cli/commands/lists-upload';
+import { register as login } from '#cli/commands/login';
 import { register as report } from '#cli/commands/report';
 import { UsageError } from '#cli/errors';
 import { type CliIo, EXIT_USAGE, processIo } from '#cli/io';
@@ -13,6 +14,7 @@ const registrations: ((program: Command, io: CliIo) => void)[] = [
   campaignExplain,
   listsCheck,
   listsUpload,
+  login,
   report,
 ];
 
