@@ -173,6 +173,15 @@ export function parseConfig(context: (key: string) => unknown): OutcallConfig {
   };
 }
 
+/**
+ * The web origins the people's API answers CORS for: those of the sign-in callback URLs, less the CLI's loopback
+ * (a terminal needs no CORS). Empty when only the CLI signs in, and then the API sends no CORS headers at all.
+ */
+export function browserOrigins(config: Pick<OutcallConfig, 'signInCallbackUrls'>): string[] {
+  const cli = new Set<string>(DEFAULT_SIGN_IN_CALLBACK_URLS.map((u) => new URL(u).origin));
+  return [...new Set(config.signInCallbackUrls.map((u) => new URL(u).origin))].filter((o) => !cli.has(o));
+}
+
 /** {@link parseConfig} over a construct's context (`-c key=value` and cdk.json). */
 export function loadConfig(scope: Construct): OutcallConfig {
   return parseConfig((key) => scope.node.tryGetContext(key));

@@ -1,6 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
+  type CorsPreflightOptions,
   HttpApi,
   HttpMethod,
   HttpStage,
@@ -25,7 +27,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
-import { type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
+import { browserOrigins, type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
 import { nagArn } from '#infra/constructs/nag-ids';
@@ -38,6 +40,9 @@ import { Reports } from '#infra/constructs/reports';
 import { MAX_FUNCTION_TIMEOUT } from '#infra/stateful-stack';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 import { REJECTS_RETENTION_TAG } from '#shared/use-cases/intake/upload-key';
+
+/** What the API's routes use (functions/api/*-routes.ts): what a CORS-enabled API routes and allows by name. */
+const CORS_METHODS = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE];
 
 /** Throttle of each campaigns API's stage: staff and tools, not the public, call them. */
 export const API_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
@@ -98,6 +103,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   /** The people's campaigns API: a Cognito token of the outcall app client (JWT authorizer). */
   readonly peopleApi: HttpApi;
+  /** Whether the people's API answers CORS (some sign-in callback is a web app's). */
+  readonly #peopleCors: boolean;
   /**
    * The machine callers' campaigns API: IAM (SigV4) signatures, roles named `outcall-<role>`. The same routes and
    * functions as {@link peopleApi}. It is the API that existed before people could sign in, so its URL is unchanged.
@@ -146,13 +153,32 @@ export class StatelessStack extends Stack {
       new HttpIamAuthorizer(),
       '$context.identity.caller',
     );
+    const origins = browserOrigins(props.config);
     this.peopleApi = this.campaignsApi(
       { api: 'PeopleApi', stage: 'PeopleApiStage', accessLogs: 'PeopleApiAccessLogs' },
       "people's campaigns API (Cognito)",
       new HttpUserPoolAuthorizer('PeopleAuthorizer', props.userPool, { userPoolClients: [props.userPoolClient] }),
       // The user's pseudonymous id; never the e-mail address or a name.
       '$context.authorizer.claims.sub',
+      origins.length > 0
+        ? {
+            // Only the web apps the sign-in page may return to; tokens travel in a header, never a cookie.
+            allowOrigins: origins,
+            allowMethods: [
+              CorsHttpMethod.GET,
+              CorsHttpMethod.POST,
+              CorsHttpMethod.PUT,
+              CorsHttpMethod.PATCH,
+              CorsHttpMethod.DELETE,
+            ],
+            allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match'],
+            exposeHeaders: ['etag', 'location', 'allow'],
+            allowCredentials: false,
+            maxAge: Duration.hours(2),
+          }
+        : undefined,
     );
+    this.#peopleCors = origins.length > 0;
 
     this.apiFunction = this.addFunction('CampaignsApiFunction', {
       entry: 'functions/api/handler.ts',
@@ -284,6 +310,7 @@ export class StatelessStack extends Stack {
     description: string,
     defaultAuthorizer: IHttpRouteAuthorizer,
     callerVariable: string,
+    corsPreflight?: CorsPreflightOptions,
   ): HttpApi {
     const { config } = this.props;
     const accessLogs = new logs.LogGroup(this, ids.accessLogs, {
@@ -293,6 +320,7 @@ export class StatelessStack extends Stack {
     const api = new HttpApi(this, ids.api, {
       description: `outcall ${config.stage} ${description}`,
       defaultAuthorizer,
+      ...(corsPreflight ? { corsPreflight } : {}),
       // The stage is created below so it can carry access logging and the throttle.
       createDefaultStage: false,
     });
@@ -459,10 +487,17 @@ export class StatelessStack extends Stack {
       }
       let integration = byFunction.get(fn);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn);
+        // One invoke permission per API and function rather than per route: a function serves many routes (five
+        // methods each on a CORS-enabled API), and a function's resource policy is limited to 20 KB.
+        integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn, { scopePermissionToRoute: false });
         byFunction.set(fn, integration);
       }
-      api.addRoutes({ path, methods, integration });
+      // A browser's preflight (OPTIONS) carries no token: an ANY route would catch it and its authorizer refuse it.
+      // With CORS on, the people's API names the methods instead, so no route matches OPTIONS and API Gateway
+      // answers the preflight itself, from the API's CORS configuration.
+      const routeMethods =
+        api === this.peopleApi && this.#peopleCors && methods.includes(HttpMethod.ANY) ? CORS_METHODS : methods;
+      api.addRoutes({ path, methods: routeMethods, integration });
     }
   }
 }

@@ -231,3 +231,53 @@ describe('the two campaigns APIs', () => {
     expect(outputs.MachineApiUrl.Value).toEqual({ 'Fn::GetAtt': [machineApiId, 'ApiEndpoint'] });
   });
 });
+
+describe("CORS on the people's API", () => {
+  const routeKeysOf = (app: ReturnType<typeof outcallApp>, api: 'peopleApi' | 'machineApi') => {
+    const apiId = app.stateless.getLogicalId(app.stateless[api].node.defaultChild as CfnElement);
+    const template = templateOf(app.stateless);
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources).filter(
+      (r) => r.Properties.ApiId.Ref === apiId,
+    );
+    const cors = (template.findResources('AWS::ApiGatewayV2::Api') as Resources)[apiId]?.Properties.CorsConfiguration;
+    return { routes, cors };
+  };
+
+  it('answers only the web apps the sign-in page returns to; every route still needs a token', () => {
+    const app = outcallApp('dev', {
+      signInCallbackUrls:
+        'http://localhost:8976/callback,https://outcall.corp.example/callback,https://outcall.corp.example/x',
+    });
+    const people = routeKeysOf(app, 'peopleApi');
+    expect(people.cors).toMatchObject({
+      AllowOrigins: ['https://outcall.corp.example'],
+      AllowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'if-match']),
+      ExposeHeaders: expect.arrayContaining(['etag', 'location']),
+      AllowCredentials: false,
+    });
+    // No route may match a preflight (an ANY route would, and refuse it at the authorizer): API Gateway answers it.
+    const keys = people.routes.map((r) => String(r.Properties.RouteKey));
+    expect(keys.filter((k) => k.startsWith('ANY ') || k.startsWith('OPTIONS '))).toEqual([]);
+    const machine = routeKeysOf(app, 'machineApi');
+    const paths = machine.routes.map((r) => String(r.Properties.RouteKey).replace(/^ANY /, '')).sort();
+    for (const path of paths) {
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) expect(keys).toContain(`${method} ${path}`);
+    }
+    for (const route of people.routes)
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
+    expect(machine.cors).toBeUndefined();
+    expect(machine.routes.every((r) => r.Properties.AuthorizationType === 'AWS_IAM')).toBe(true);
+    // One invoke permission per API and function, not one per route: a function's resource policy is capped at 20 KB.
+    const permissions = Object.values(
+      templateOf(app.stateless).findResources('AWS::Lambda::Permission') as Resources,
+    ).filter((p) => p.Properties.Principal === 'apigateway.amazonaws.com');
+    expect(permissions.length).toBeLessThanOrEqual(4);
+  });
+
+  it('sends no CORS headers and opens no route when only the CLI signs in', () => {
+    const people = routeKeysOf(dev, 'peopleApi');
+    expect(people.cors).toBeUndefined();
+    expect(people.routes.some((r) => String(r.Properties.RouteKey).startsWith('OPTIONS '))).toBe(false);
+  });
+});
