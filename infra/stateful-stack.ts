@@ -90,6 +90,8 @@ export class StatefulStack extends Stack {
       partitionKey: { name: MAIN_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: MAIN_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: MAIN_TABLE.ttlAttribute,
+      // Read by the counters' aggregator (infra/constructs/outcomes.ts); Lambda's reads of a table's stream are free.
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       ...this.tableDefaults(retainData, removalPolicy),
     });
     for (const index of MAIN_TABLE.indexes) {

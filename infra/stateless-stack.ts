@@ -295,6 +295,7 @@ export class StatelessStack extends Stack {
         ContactRecordFailures: props.contactRecordFailureQueue,
         ScheduleDlq: this.scheduleDeadLetterQueue,
       },
+      streamConsumers: { CounterStream: this.outcomes.countersFunction },
     });
 
     new CfnOutput(this, 'PeopleApiUrl', { value: this.peopleApi.apiEndpoint });

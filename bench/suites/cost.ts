@@ -131,7 +131,14 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const campaign = costCampaign('c-benchcost0001');
     const intake = await measureIntake(ctx, client, meter, names.main, campaign);
     const dial = await measureDialing(ctx, client, meter, names.main, campaign, sim);
-    const outcome = await measureOutcomes(ctx, client, meter, names.outcomes, await dialedContact(client, names.main));
+    const outcome = await measureOutcomes(
+      ctx,
+      client,
+      meter,
+      names.outcomes,
+      await dialedContact(client, names.main),
+      dynamo.endpoint,
+    );
     base.destroy();
     images.destroy();
 
@@ -328,6 +335,7 @@ async function measureOutcomes(
   meter: CapacityMeter,
   table: string,
   dialed: Record<string, unknown>,
+  endpoint: string,
 ): Promise<Units> {
   let attempts = 0;
   meter.reset();
@@ -346,7 +354,7 @@ async function measureOutcomes(
     dialing: { ...(dialed.dialing as object), attempt },
   });
   for (const scenario of SCENARIOS.map(withConnectContactIds)) {
-    const world = dynamoWorld(client, table);
+    const world = dynamoWorld(client, table, { endpoint });
     // Seeding, the dispatcher's marking (counted under dialing) and the final read-back are not the outcome path.
     const quiet =
       <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>

@@ -20,6 +20,16 @@ export interface OperationsProps {
   /** Every dead-letter queue and on-failure destination; each gets a depth alarm and a dashboard line. */
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   /**
+   * Functions fed by a stream event source mapping: each gets an alarm on its iterator age (how far behind the
+   * stream its batches are), by name.
+   */
+  readonly streamConsumers?: Readonly<Record<string, lambda.IFunction>>;
+  /**
+   * Iterator age, in minutes, that pages the operators.
+   * @default 10
+   */
+  readonly iteratorAgeMinutes?: number;
+  /**
    * Functions to watch for errors and throttles.
    * @default every Lambda function already in this construct's stack: create the construct last
    */
@@ -185,6 +195,25 @@ export class Operations extends Construct {
       }),
     );
 
+    // A stream consumer that keeps failing is retried on the same batch (the counters' is, until its records expire
+    // after 24 hours): the age of the records it reads grows, and counters stop moving. docs/operations.md says what to do.
+    const iteratorAgeMinutes = props.iteratorAgeMinutes ?? 10;
+    const iteratorAges: cloudwatch.IMetric[] = [];
+    for (const [name, fn] of Object.entries(props.streamConsumers ?? {})) {
+      const age = fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' });
+      iteratorAges.push(age.with({ label: name }));
+      watch(
+        new cloudwatch.Alarm(this, `${name}IteratorAgeAlarm`, {
+          alarmDescription: `${name} is more than ${iteratorAgeMinutes} minutes behind its stream: see docs/operations.md, "Counters behind"`,
+          metric: age,
+          threshold: iteratorAgeMinutes * 60_000,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(6) });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -199,6 +228,11 @@ export class Operations extends Construct {
       }),
       new cloudwatch.GraphWidget({ title: 'Dead-letter queues (messages visible)', left: dlqWidgets, width: 12 }),
     );
+    if (iteratorAges.length > 0) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({ title: 'Stream consumers: iterator age (ms)', left: iteratorAges, width: 12 }),
+      );
+    }
 
     const errorRate = props.errorRatePercent ?? 5;
     const errorWidgets: cloudwatch.IMetric[] = [];

@@ -5,13 +5,22 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
-import { type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { EventSourceMapping, FilterCriteria, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTCOME_CONTACT_EVENT_TYPES } from '#events/connect/contact-event';
 import { asyncFailures } from '#infra/constructs/async-failures';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
+import { ATTEMPT_STREAM_FILTER } from '#shared/adapters/dynamodb/attempt-stream';
+
+/**
+ * The counters' stream mapping (docs/data-model.md "Counters"). A batch closes at 1,000 records or 60 s: at the
+ * default pace (60 dials a minute per campaign, 3–4 attempt writes a call) a shard's batch holds a campaign's minute,
+ * so its counter items (campaign, the agents who took calls, their teams) are written once a minute instead of with
+ * every call. Counters lag by that minute: reports run daily, reminders near the shift's end.
+ */
+export const COUNTER_STREAM_BATCH = { size: 1_000, window: Duration.seconds(60) } as const;
 
 /** Props of {@link Outcomes}. */
 export interface OutcomesProps {
@@ -28,7 +37,7 @@ export interface OutcomesProps {
   readonly contactRecordFailureQueue: IQueue;
   /**
    * Dead-letter queue of the contact-events rule and of the events the function failed on, shared with the stack's
-   * schedules and other rules (one queue to watch).
+   * schedules and other rules (one queue to watch); also where a counters batch that never succeeds is described.
    */
   readonly deadLetterQueue: IQueue;
 }
@@ -43,6 +52,8 @@ export class Outcomes extends Construct {
   readonly contactEventsFunction: OutcallFunction;
   readonly dispositionFunction: OutcallFunction;
   readonly callStartFunction: OutcallFunction;
+  /** Applies the attempts' counts to the counter items, from the main table's stream. */
+  readonly countersFunction: OutcallFunction;
 
   constructor(scope: Construct, id: string, props: OutcomesProps) {
     super(scope, id);
@@ -104,6 +115,8 @@ export class Outcomes extends Construct {
       ],
     });
 
+    this.countersFunction = this.addCounters(props);
+
     this.dispositionFunction = bind(
       props.addFunction('DispositionFunction', {
         entry: 'functions/outcomes/disposition.ts',
@@ -136,6 +149,55 @@ export class Outcomes extends Construct {
         integrationArn: fn.functionArn,
       });
     }
+  }
+
+  /**
+   * The counters aggregator on the main table's stream, exactly once per batch (docs/data-model.md "Counters"):
+   * - filtered to attempt records (their new image carries `fz`): REMOVEs and every other item never invoke it;
+   * - ParallelizationFactor 1 and no bisecting: a failed batch is retried from the same first record, with the same
+   *   records and maybe more, which is what the batch markers rely on (a bisected half would start mid-group);
+   *   no ReportBatchItemFailures for the same reason;
+   * - retried until its records expire (24 h), then described in the shared dead-letter queue; the IteratorAge alarm
+   *   (Operations) fires long before that;
+   * - TRIM_HORIZON: what the recorder wrote between the table's stream being enabled and this mapping existing is
+   *   counted too (records of the previous recorder version are recognised and skipped, attempt-blob.ts).
+   * Stream reads are granted on this table's stream only; writes on the table (counter items and markers).
+   */
+  private addCounters(props: OutcomesProps): OutcallFunction {
+    const streamArn = props.table.tableStreamArn;
+    if (!streamArn) throw new Error('the main table has no stream: the counters are applied from it');
+    const fn = props
+      .addFunction('CountersFunction', {
+        entry: 'functions/outcomes/counters.ts',
+        serviceName: 'outcomes',
+        description: "Counters from the main table's stream: what each attempt write changed in what it counted",
+        timeout: Duration.seconds(60),
+      })
+      .bindTableReadWrite(props.table);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
+        resources: [streamArn],
+      }),
+    );
+    new EventSourceMapping(this, 'CounterStream', {
+      target: fn,
+      eventSourceArn: streamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: COUNTER_STREAM_BATCH.size,
+      maxBatchingWindow: COUNTER_STREAM_BATCH.window,
+      parallelizationFactor: 1,
+      bisectBatchOnError: false,
+      retryAttempts: -1,
+      filters: [FilterCriteria.filter(ATTEMPT_STREAM_FILTER)],
+      onFailure: narrowSqsDestination(props.deadLetterQueue),
+    });
+    return fn;
   }
 }
 

@@ -7,6 +7,7 @@ import type { Context, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
 import type { S3EventNotification } from '#events/s3-notification';
 import { createHttpApi } from '#functions/api/http-api';
 import { createIngestHandler } from '#functions/intake/ingest';
+import { createCounterStreamHandler } from '#functions/outcomes/counter-stream-handler';
 import {
   createCallStartHandler,
   createContactEventsHandler,
@@ -18,6 +19,7 @@ import { createCampaignEventsHandler } from '#functions/reports/campaign-events'
 import { createTickHandler } from '#functions/reports/tick';
 import { CallFloor, type Emission, type FloorOptions, type SimAgent } from '#infra/local/connect-sim/floor';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
+import { LocalStreamPoller } from '#infra/local/counter-stream';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { LocalEventBus } from '#infra/local/event-bus';
 import { type LocalHttpServer, startLocalHttpServer } from '#infra/local/http-server';
@@ -30,6 +32,7 @@ import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
+import { DynamoDbCounterLedger } from '#shared/adapters/dynamodb/counter-ledger';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
 import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
@@ -136,6 +139,11 @@ export interface LocalStack {
   failures: { where: string; error: string }[];
   /** Runs the Connect roster sync (Scheduler, hourly in AWS). */
   syncRoster(): Promise<void>;
+  /**
+   * Runs the counters' stream aggregator over what the table's stream holds (as Lambda's event source mapping would,
+   * batch by batch); `runMinute` does it after the outcomes and at its end. A failed batch is delivered again next time.
+   */
+  drainCounters(): Promise<void>;
   /** Delivers queued S3 notifications (and continuations) to the ingest handler until the queue is empty. */
   deliverIntake(): Promise<number>;
   /** Simulated minutes one {@link LocalStack.runMinute} stands for. */
@@ -291,6 +299,17 @@ async function build(
     campaignUseCases: { repository, events: bus, clock },
   };
   const outcomeDeps: OutcomeHandlerDeps = { recorder, clock };
+  // The counters follow the attempts through the table's stream, as in AWS (infra/constructs/outcomes.ts).
+  const counterStream = new LocalStreamPoller({
+    endpoint: dynamo.endpoint,
+    client,
+    tableName,
+    handler: createCounterStreamHandler({ ledger: new DynamoDbCounterLedger({ client, tableName, clock }) }),
+  });
+  stops.push(async () => counterStream.close());
+  const drainCounters = async () => {
+    await timed('counters', () => counterStream.drain()).catch((e: unknown) => fail('counters', e));
+  };
 
   // The Lambda handlers, each built by its own factory around the local adapters.
   const handlers = {
@@ -427,6 +446,7 @@ async function build(
       }
     });
     await Promise.all(workers);
+    await drainCounters();
     await bus.drain();
     for (const dead of bus.deadLetters.splice(0)) fail(`bus:${dead.rule}`, new Error(dead.error));
     return due.length;
@@ -479,6 +499,7 @@ async function build(
       await syncRoster({ store: agentStore, roster, clock, defaultTimeZone: TEAM_ZONE });
     }
     await bus.drain();
+    await drainCounters();
     return report;
   };
 
@@ -507,6 +528,7 @@ async function build(
       await syncRoster({ store: agentStore, roster, clock, defaultTimeZone: TEAM_ZONE });
     },
     deliverIntake,
+    drainCounters,
     runMinute,
     settle,
     stop: stopAll,

@@ -46,6 +46,8 @@ async function createTable(client: Pick<DynamoDBClient, 'send'>, name: string, s
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: definitions,
+        // DynamoDB Local keeps a stream too: the counters are applied from it (infra/local/counter-stream.ts).
+        ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
         KeySchema: [
           { AttributeName: spec.partitionKey, KeyType: 'HASH' },
           ...(spec.sortKey ? [{ AttributeName: spec.sortKey, KeyType: 'RANGE' as const }] : []),

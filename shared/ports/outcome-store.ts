@@ -65,6 +65,11 @@ export interface OutcomeWrite {
   summary: AttemptSummary;
   /** The contact's move, conditional on the attempt still owning the contact (`ownsContact`); `zone` places it in the due index. */
   contact?: (ContactChange & { zone: string }) | undefined;
+  /**
+   * What this write moves in the counters: `attempt.counted` minus what the attempt had counted when read. The
+   * DynamoDB store does not write them: the table's stream applies the difference of the attempt's two images
+   * (docs/data-model.md "Counters"); a store without a stream applies them with the write.
+   */
   counters: CounterContribution[];
   /**
    * A Connect contact id this write is the first to name the attempt by: the store makes the attempt findable by it
@@ -81,14 +86,20 @@ export interface OutcomeWrite {
 }
 
 /**
- * Attempts, their contacts and counters in the store (docs/data-model.md, patterns 14–16). Implementations must make
+ * Attempts and their contacts in the store (docs/data-model.md, patterns 14–16). Implementations must make
  * {@link OutcomeStore.write} atomic and conditional, so that exactly one of two racing writers wins.
  */
 export interface OutcomeStore {
   /** The attempt a Connect contact id was linked to by a write ({@link OutcomeWrite.linkConnectContactId}). */
   findByConnectContactId(connectContactId: string): Promise<AttemptId | undefined>;
-  /** Reads the attempt and its contact (consistently), plus the campaign and the agent's team when asked. */
-  read(id: AttemptId, options: { campaign: boolean; agentId?: string | undefined }): Promise<OutcomeSnapshot>;
+  /**
+   * Reads the attempt and its contact, plus the campaign and the agent's team when asked; consistently unless
+   * `consistent` is false (an eventually consistent read may miss the latest writes, at half the read units).
+   */
+  read(
+    id: AttemptId,
+    options: { campaign: boolean; agentId?: string | undefined; consistent?: boolean | undefined },
+  ): Promise<OutcomeSnapshot>;
   /** Contacts of the number in every campaign (one Query of its partition). */
   phoneContacts(phoneKey: string): Promise<PhoneContact[]>;
   /** Writes everything or nothing; false when a condition failed (someone wrote first): read again and retry. */

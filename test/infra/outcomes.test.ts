@@ -71,3 +71,98 @@ describe('outcomes infrastructure', () => {
     });
   });
 });
+
+describe('counters from the main table stream', () => {
+  const { stateful, stateless } = outcallApp('prod');
+  const data = templateOf(stateful);
+  const code = templateOf(stateless);
+  const mappings = () =>
+    Object.values(code.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => m.Properties.FilterCriteria !== undefined,
+    ) as { Properties: Record<string, unknown> }[];
+  const countersRole = () => {
+    const fns = code.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^Counters from') },
+    });
+    const [fn] = Object.values(fns) as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } }[];
+    return fn?.Properties.Role['Fn::GetAtt'][0];
+  };
+
+  it('gives the main table a stream with both images', () => {
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('maps the stream to the counters function: attempt records only, batched, never bisected, retried until they expire', () => {
+    const [mapping, ...others] = mappings();
+    expect(others).toEqual([]);
+    const p = mapping?.Properties ?? {};
+    expect(p).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 60,
+      ParallelizationFactor: 1,
+      BisectBatchOnFunctionError: false,
+      MaximumRetryAttempts: -1,
+    });
+    expect(p.FunctionResponseTypes).toBeUndefined();
+    expect(p.MaximumRecordAgeInSeconds).toBeUndefined();
+    const filters = (p.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { dynamodb: { NewImage: { fz: { B: [{ exists: true }] } } } },
+    ]);
+    expect(JSON.stringify(p.FunctionName)).toContain('CountersFunction');
+    // Its records go to the shared dead-letter queue when they never succeed.
+    const destination = (p.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': string[] } } }).OnFailure
+      .Destination['Fn::GetAtt'][0];
+    expect(destination).toMatch(/^ScheduleDeadLetterQueue/);
+  });
+
+  it('lets the counters function read the table stream only, and write the table by key', () => {
+    const [mapping] = mappings();
+    const streamArn = JSON.stringify(mapping?.Properties.EventSourceArn);
+    const role = countersRole();
+    const policies = Object.values(code.findResources('AWS::IAM::Policy')).filter((pol) =>
+      JSON.stringify(pol.Properties.Roles).includes(String(role)),
+    );
+    const statements = policies.flatMap(
+      (pol) =>
+        (pol.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement,
+    );
+    const streamStatements = statements.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('dynamodb:GetRecords')),
+    );
+    expect(streamStatements).toHaveLength(1);
+    expect(JSON.stringify(streamStatements[0]?.Resource)).toBe(streamArn);
+    expect([streamStatements[0]?.Action].flat().sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    const all = JSON.stringify(statements);
+    expect(all).toContain('dynamodb:UpdateItem');
+    expect(all).not.toContain('/index/');
+    expect(all).not.toMatch(/"Resource":"\*"/);
+  });
+
+  it('pages the operators when the counters fall more than 10 minutes behind the stream', () => {
+    const alarms = code.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'IteratorAge' } });
+    const [alarm, ...others] = Object.values(alarms) as { Properties: Record<string, unknown> }[];
+    expect(others).toEqual([]);
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: 600_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(JSON.stringify(alarm?.Properties.Dimensions)).toContain('CountersFunction');
+    expect(JSON.stringify(alarm?.Properties.AlarmActions)).toContain('AlarmTopic');
+    expect(String(alarm?.Properties.AlarmDescription)).toContain('docs/operations.md');
+  });
+});

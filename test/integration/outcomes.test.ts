@@ -14,7 +14,7 @@ import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { dynamoWorld as sharedDynamoWorld } from '#test/integration/helpers/outcome-world';
 import { useTestTables } from '#test/integration/helpers/tables';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
-import { inOrder, replay, shuffledTwice, type World } from '#test/unit/outcomes/replay';
+import { inOrder, replay, shuffledTwice } from '#test/unit/outcomes/replay';
 import {
   AGENT_ID,
   CAMPAIGN_ID,
@@ -30,7 +30,7 @@ import {
 const tables = useTestTables('outcomes');
 
 /** The replay world on this file's tables (test/integration/helpers/outcome-world.ts). */
-const dynamoWorld = (): World => sharedDynamoWorld(tables.client, tables.names.main);
+const dynamoWorld = () => sharedDynamoWorld(tables.client, tables.names.main, { endpoint: tables.endpoint });
 
 describe('outcomes on DynamoDB Local', () => {
   for (const scenario of SCENARIOS) {

@@ -42,6 +42,12 @@ export const attemptRef = (campaignId: string, phoneKey: string, attempt: number
 export const counterKey = (scope: 'CAMPAIGN' | 'AGENT' | 'TEAM', id: string, day: string, shard = 0) =>
   ({ pk: `COUNTER#${scope}#${id}`, sk: `DAY#${day}#${shard}` }) as const;
 
+/**
+ * Marker of one group of a stream batch applied to the counters (counter-ledger.ts): keyed by the group's first
+ * record's `eventID`, holding the last sequence number applied; kept two days (a stream keeps records one).
+ */
+export const counterBatchKey = (eventId: string) => ({ pk: `COUNTERBATCH#${eventId}`, sk: 'APPLIED' }) as const;
+
 export const agentKey = (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'PROFILE' }) as const;
 export const teamKey = (teamId: string) => ({ pk: `TEAM#${teamId}`, sk: 'PROFILE' }) as const;
 export const dailyLogKey = (agentId: string, day: string) => ({ pk: `AGENT#${agentId}`, sk: `LOG#${day}` }) as const;

@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,6 +7,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { packFacts, unpackFacts } from '#shared/adapters/dynamodb/attempt-blob';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   agentKey,
@@ -16,15 +16,13 @@ import {
   campaignKey,
   connectContactKey,
   contactKey,
-  counterKey,
   dueIndexKey,
   dueShard,
   phonePartition,
   phoneStatusKey,
 } from '#shared/adapters/dynamodb/keys';
 import { type Campaign, campaignSchema } from '#shared/domain/campaign';
-import type { ContactView, CounterContribution, CounterValues } from '#shared/domain/outcomes/derive';
-import { canonical } from '#shared/domain/outcomes/facts';
+import type { ContactView } from '#shared/domain/outcomes/derive';
 import type {
   AttemptId,
   OutcomeSnapshot,
@@ -54,9 +52,11 @@ export class OutcomeItemInvalidError extends Error {
 }
 
 /**
- * Attempts, contacts and counters in the main table (docs/data-model.md, patterns 14–16, docs/outcomes.md).
- * A read is one BatchGetItem (attempt, contact, and when asked the campaign and the agent profile); a write is one
- * TransactWriteItems whose attempt condition (`version`) makes concurrent or repeated writers serialise.
+ * Attempts and contacts in the main table (docs/data-model.md, patterns 14–16, docs/outcomes.md). A read is one
+ * BatchGetItem (attempt, contact, and when asked the campaign and the agent profile); a write is one conditional
+ * UpdateItem of the attempt, or a TransactWriteItems when the contact or the number's DNC entry moves with it, whose
+ * attempt condition (`version`) makes concurrent or repeated writers serialise. The counters are not written here:
+ * the attempt keeps what it has counted, and the table's stream applies the difference (counter-ledger.ts).
  */
 export class DynamoDbOutcomeStore implements OutcomeStore {
   readonly #client: DynamoDBDocumentClient;
@@ -81,7 +81,10 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     return { campaignId: String(item.campaignId), phoneKey: String(item.phoneKey), attempt: Number(item.attempt) };
   }
 
-  async read(id: AttemptId, options: { campaign: boolean; agentId?: string | undefined }): Promise<OutcomeSnapshot> {
+  async read(
+    id: AttemptId,
+    options: { campaign: boolean; agentId?: string | undefined; consistent?: boolean | undefined },
+  ): Promise<OutcomeSnapshot> {
     const keys: Record<string, string>[] = [
       attemptKey(id.campaignId, id.phoneKey, id.attempt),
       contactKey(id.campaignId, id.phoneKey),
@@ -89,7 +92,9 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     if (options.campaign) keys.push(campaignKey(id.campaignId));
     if (options.agentId) keys.push(agentKey(options.agentId));
     const found = await batchGetAll(this.#client, this.#table, keys, {
-      consistentRead: true,
+      // Eventually consistent when the recorder asks for it (half the read units): it does so for an input's first
+      // read only, and checks what a stale read could hide (record-outcome.ts, `#staleRisk`).
+      consistentRead: options.consistent ?? true,
       maxTries: MAX_BATCH_GET_ROUNDS,
       exhausted: () => new OutcomeItemInvalidError('attempt read stayed unprocessed'),
     });
@@ -142,24 +147,6 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     if (w.linkConnectContactId) await this.#putLink(w.linkConnectContactId, w.attempt.id, w.at);
     const actions: TransactItem[] = [this.#attemptUpdate(w)];
     if (w.contact) actions.push(this.#contactUpdate(w));
-    for (const c of w.counters) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':scope': c.scope, ':id': c.id, ':day': c.day };
-      const adds = Object.entries(c.values).map(([name, n], i) => {
-        names[`#c${i}`] = name;
-        values[`:c${i}`] = n;
-        return `#c${i} :c${i}`;
-      });
-      actions.push({
-        Update: {
-          TableName: this.#table,
-          Key: counterKey(c.scope, c.id, c.day),
-          UpdateExpression: `SET #scope = :scope, #id = :id, #day = :day ADD ${adds.join(', ')}`,
-          ExpressionAttributeNames: { ...names, '#scope': 'scope', '#id': 'id', '#day': 'day' },
-          ExpressionAttributeValues: values,
-        },
-      });
-    }
     if (w.dnc) {
       const { phoneKey } = w.attempt.id;
       actions.push({
@@ -190,8 +177,9 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     }
     try {
       const [only] = actions;
-      // An input that changes only the attempt (most contact events, call starts, a CTR after-work version) needs no
-      // transaction: one conditional UpdateItem is as atomic and costs half (transactional writes bill 2 units per KB).
+      // An input that changes only the attempt (call starts, contact events, a CTR that only moves counts, an after-work
+      // version) needs no transaction: one conditional UpdateItem is as atomic and costs half (transactional writes
+      // bill 2 units per KB). Its counts follow from the stream record of this write.
       if (actions.length === 1 && only?.Update) await this.#client.send(new UpdateCommand(only.Update));
       else await this.#client.send(new TransactWriteCommand({ TransactItems: actions }));
       return true;
@@ -247,9 +235,9 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     // end times) is not kept beside them, so that a reached call with its disposition stays within one KB.
     const set: Record<string, unknown> = {
       version: a.version,
-      // The facts and what was counted only feed the recorder: kept as one deflated blob (≈ 1/3 of the JSON, which
-      // repeats the contact and agent ids), since write units are per started KB of the item.
-      fz: packFacts(a.facts, encodeCounted(a.id.campaignId, a.counted)),
+      // The facts and what was counted feed the recorder, and the counters' stream handler (the difference between
+      // two images' counts): one deflated blob (attempt-blob.ts), since write units are per started KB of the item.
+      fz: packFacts(a.id.campaignId, a.facts, a.counted),
       team: a.team,
       // The recorder resolves the team for the attempt's agent (`agentId` below): only another agent is worth keeping.
       teamAgentId: a.teamAgentId !== s.agentId ? a.teamAgentId : undefined,
@@ -350,60 +338,22 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
 /** Mirrors `ownsContact` in the domain: the states an outcome may have set. */
 const OWNED_STATES = ['retryWait', 'callback', 'doneSuccess', 'doneRefused', 'invalid', 'exhausted'] as const;
 
-/**
- * What an attempt has added to the counters, stored compactly: the campaign's, agent's and team's shares always have
- * the same day and values (derive.ts `counterContributions`), so they are kept once. Any other shape is kept as the
- * plain list (`l`), so nothing is lost if the rule changes.
- */
-type CompactCounted = { d: string; v: CounterValues; a?: string; t?: string } | { l: CounterContribution[] } | null;
-
-function encodeCounted(campaignId: string, counted: readonly CounterContribution[]): CompactCounted {
-  const [c, agent, team, ...rest] = counted;
-  if (!c) return null;
-  const same = (x: CounterContribution | undefined) =>
-    x !== undefined && x.day === c.day && canonical(x.values) === canonical(c.values);
-  const plain = c.scope === 'CAMPAIGN' && c.id === campaignId && rest.length === 0;
-  if (plain && agent === undefined) return { d: c.day, v: c.values };
-  if (plain && agent?.scope === 'AGENT' && team?.scope === 'TEAM' && same(agent) && same(team)) {
-    return { d: c.day, v: c.values, a: agent.id, t: team.id };
-  }
-  return { l: [...counted] };
-}
-
-function decodeCounted(campaignId: string, stored: CompactCounted): CounterContribution[] {
-  if (stored === null) return [];
-  if ('l' in stored) return stored.l;
-  const out: CounterContribution[] = [{ scope: 'CAMPAIGN', id: campaignId, day: stored.d, values: stored.v }];
-  if (stored.a !== undefined) {
-    out.push({ scope: 'AGENT', id: stored.a, day: stored.d, values: stored.v });
-    out.push({ scope: 'TEAM', id: stored.t ?? '', day: stored.d, values: stored.v });
-  }
-  return out;
-}
-
-function packFacts(facts: StoredAttempt['facts'], counted: CompactCounted): Uint8Array {
-  return deflateRawSync(JSON.stringify({ f: facts, c: counted }));
-}
-
-function unpackFacts(campaignId: string, blob: Uint8Array): Pick<StoredAttempt, 'facts' | 'counted'> {
-  const { f, c } = JSON.parse(inflateRawSync(blob).toString('utf8')) as {
-    f: StoredAttempt['facts'];
-    c: CompactCounted;
-  };
-  return { facts: f, counted: decodeCounted(campaignId, c) };
-}
-
 function omit<T extends Record<string, unknown>>(value: T, key: string): T {
   const { [key]: _dropped, ...rest } = value;
   return rest as T;
 }
+
+const pick = ({ facts, counted }: { facts: StoredAttempt['facts']; counted: StoredAttempt['counted'] }) => ({
+  facts,
+  counted,
+});
 
 function toStoredAttempt(id: AttemptId, item: Record<string, unknown>): StoredAttempt {
   return {
     id,
     version: item.version as number,
     ...(item.fz instanceof Uint8Array
-      ? unpackFacts(id.campaignId, item.fz)
+      ? pick(unpackFacts(id.campaignId, item.fz))
       : {
           facts: (item.facts ?? {}) as StoredAttempt['facts'],
           counted: (item.counted ?? []) as StoredAttempt['counted'],

@@ -17,6 +17,8 @@ export interface IndexSpec extends KeyPair {
 export interface TableSpec extends KeyPair {
   readonly indexes: readonly IndexSpec[];
   readonly ttlAttribute?: string;
+  /** The table's stream, when it has one: what each record carries. */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
 }
 
 /** The single operational table: campaigns, lists, contacts, attempts, phones, counters, agents, QA, orders. */
@@ -24,6 +26,11 @@ export const MAIN_TABLE: TableSpec = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
+  /**
+   * The counters are applied from the attempts' records: the difference between what the new and the old image had
+   * counted (docs/data-model.md "Counters"), so both images are needed.
+   */
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
     /** Overloaded: campaigns by state, agents by team, QA queue, orders by campaign. */
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },

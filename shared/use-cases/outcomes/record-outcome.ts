@@ -7,6 +7,7 @@ import {
   counterContributions,
   counterDeltas,
   deriveOutcome,
+  ownsContact,
   planContactChange,
   UNASSIGNED_TEAM,
 } from '#shared/domain/outcomes/derive';
@@ -17,7 +18,13 @@ import { checkCallback } from '#shared/domain/retries/next-attempt';
 import type { Clock } from '#shared/ports/clock';
 import type { LostOutcome, OutcomeLookup } from '#shared/ports/contact-dialing';
 import type { EventPublisher } from '#shared/ports/event-publisher';
-import type { AttemptId, OutcomeStore, OutcomeWrite, StoredAttempt } from '#shared/ports/outcome-store';
+import type {
+  AttemptId,
+  OutcomeSnapshot,
+  OutcomeStore,
+  OutcomeWrite,
+  StoredAttempt,
+} from '#shared/ports/outcome-store';
 import type { OutcomeInput } from '#shared/use-cases/outcomes/inputs';
 
 export interface OutcomeDeps {
@@ -77,9 +84,34 @@ const IN_PROGRESS_GRACE_MS = 30 * 60_000;
 const PENDING_STATES = new Set(['new', 'queued', 'dialing', 'retryWait', 'callback']);
 
 /**
+ * Whether a decision taken on an eventually consistent read could be wrong without any write condition noticing, so
+ * that the recorder must read again consistently before acting on it. What a stale read can get wrong:
+ * - the attempt: never unnoticed — the write is conditioned on the version read, so it fails and the recorder reads
+ *   again (consistently). A stale attempt that already holds this input's facts is a repeat either way;
+ * - the contact, when this write moves it: the move is conditioned on the attempt owning the contact now, and its
+ *   plan is a function of the merged facts and the class counts, which `planContactChange` corrects idempotently from
+ *   any owned state of the same attempt — a stale owned contact plans the same move as the fresh one;
+ * - the contact, when this write leaves it alone: nothing checks it. Leaving it because the stale copy is not this
+ *   attempt's (the dispatcher's mark not seen yet), is missing, or already matches the plan (a newer move of this
+ *   attempt not seen yet) could skip a move the contact needs: those decisions are only taken on a consistent read.
+ * A call in progress (owned, no move planned) decides nothing about the contact and needs no second read.
+ */
+function staleRisk(
+  snap: OutcomeSnapshot,
+  attempt: number,
+  change: ContactChange | undefined,
+  contact: OutcomeWrite['contact'],
+): boolean {
+  if (!snap.contact) return true;
+  if (change === undefined) return !ownsContact(snap.contact, attempt);
+  return contact === undefined;
+}
+
+/**
  * Records outcome inputs (contact records, contact events, dispositions, call starts) exactly once per attempt:
- * read → merge facts → derive → one conditional atomic write of the attempt, the contact move, the counter deltas
- * and a DNC entry; a lost race reads again. Duplicates change nothing and write nothing.
+ * read → merge facts → derive → one conditional atomic write of the attempt (with what it has counted), the contact
+ * move and a DNC entry; a lost race reads again. Duplicates change nothing and write nothing. The counters follow
+ * from the attempt's counted values (the store, or the table's stream, applies the difference).
  */
 export class OutcomeRecorder implements OutcomeLookup {
   readonly #deps: OutcomeDeps;
@@ -94,18 +126,28 @@ export class OutcomeRecorder implements OutcomeLookup {
     if (!id) return { status: 'uncorrelated' };
     const tries = this.#deps.maxTries ?? 8;
     let agentToRead = input.agentId;
+    // An input's first read is eventually consistent (half the read units); every later one is consistent.
+    let consistent = false;
     for (let i = 0; i < tries; i++) {
       const cached = this.#cachedCampaign(id.campaignId);
-      const snap = await this.#deps.store.read(id, { campaign: !cached, agentId: agentToRead });
+      const snap = await this.#deps.store.read(id, { campaign: !cached, agentId: agentToRead, consistent });
       const campaign = snap.campaign ?? cached;
       if (!campaign) return { status: 'unknownCampaign', id };
       if (snap.campaign) this.#campaigns.set(id.campaignId, { campaign: snap.campaign, at: this.#now().getTime() });
 
       const old: StoredAttempt = snap.attempt ?? { id, version: 0, facts: {}, counted: [] };
       const agentVerdict = dispositionAgentVerdict(old.facts, input.facts.disposition);
+      const refused =
+        agentVerdict === 'ok' ? this.#refusedCallback(input, old, campaign, snap.contact?.zone) : undefined;
+      // A refusal writes nothing, so no condition would notice a stale attempt (the agent's connection or the agreed
+      // callback time not seen yet): it is only given on a consistent read.
+      if ((agentVerdict !== 'ok' || refused) && !consistent) {
+        consistent = true;
+        i--;
+        continue;
+      }
       if (agentVerdict === 'anotherAgent') return { status: 'forbidden', id };
       if (agentVerdict === 'notYetConnected') return { status: 'notYetConnected', id };
-      const refused = this.#refusedCallback(input, old, campaign, snap.contact?.zone);
       if (refused) return { status: 'callbackRefused', id, callbackRefused: refused };
       const facts = mergeFacts(old.facts, input.facts);
       const o = deriveOutcome(facts, campaign);
@@ -131,6 +173,11 @@ export class OutcomeRecorder implements OutcomeLookup {
         change && snap.contact && !contactMatches(snap.contact, change)
           ? { ...change, zone: snap.contact.zone }
           : undefined;
+      if (!consistent && staleRisk(snap, id.attempt, change, contact)) {
+        consistent = true;
+        i--;
+        continue;
+      }
       const dnc =
         o.doNotCall && !deriveOutcome(old.facts, campaign).doNotCall
           ? await this.#dncFor(id, o, facts, change)
@@ -189,7 +236,10 @@ export class OutcomeRecorder implements OutcomeLookup {
             ? input.connectContactId
             : undefined,
       };
-      if (await this.#deps.store.write(write)) {
+      const written = await this.#deps.store.write(write);
+      // Someone wrote first, or the read was stale: the attempt's version condition failed. Read again, consistently.
+      consistent = true;
+      if (written) {
         await this.#publishOrder(attempt, o, campaign);
         const connectsCounted = counters.find((c) => c.scope === 'CAMPAIGN')?.values.connects;
         return {

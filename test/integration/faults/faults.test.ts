@@ -154,7 +154,7 @@ describe('fault injection: outcomes on DynamoDB Local', () => {
         const kept = (s: Scenario): Scenario =>
           fault.drop ? { ...s, calls: s.calls.map((c) => c.filter((r) => !fault.drop?.includes(r.kind))) } : s;
         const reference = (await replay(memoryWorld(), scenario, inOrder)).observed as Observed;
-        const world = dynamoWorld(client, tables.names.main);
+        const world = dynamoWorld(client, tables.names.main, { endpoint: tables.endpoint });
         const { observed, undelivered } = await replayAtLeastOnce(world, kept(scenario), fault.order(random), active);
         const diff = compare(reference, observed);
         row.contactsIn += reference.contacts.length;

@@ -6,8 +6,12 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { createCounterStreamHandler } from '#functions/outcomes/counter-stream-handler';
+import { LocalStreamPoller } from '#infra/local/counter-stream';
+import { DynamoDbCounterLedger } from '#shared/adapters/dynamodb/counter-ledger';
 import { agentKey, campaignKey, contactKey, counterKey, phonePartition } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
+import { systemClock } from '#shared/ports/clock';
 import type { World } from '#test/unit/outcomes/replay';
 import {
   AGENT_ID,
@@ -19,15 +23,52 @@ import {
   TEAM_ID,
 } from '#test/unit/outcomes/scenarios';
 
-// Shared by the outcomes integration test and the fault suite: given any document client, so the fault suite can hand
-// it one with injected faults.
-/** The replay world on DynamoDB Local: the real adapter, and the items other issues would have written. */
-export function dynamoWorld(client: DynamoDBDocumentClient, table: string): World {
+export interface DynamoWorldOptions {
+  /** DynamoDB Local's endpoint: the table's stream is read there. */
+  endpoint: string;
+  /** The counters aggregator's client (default: `client`), so the fault suite can break its writes alone. */
+  counterClient?: DynamoDBDocumentClient;
+}
+
+/** The replay world on DynamoDB Local, plus the drain of the table's stream into the counters. */
+export type DynamoWorld = World & {
+  /** Runs the counters aggregator over what the stream holds since the last drain (one delivery; may throw). */
+  drainCounters(): Promise<void>;
+  /** The stream reader, for tests that deliver batches their own way. */
+  poller: LocalStreamPoller;
+};
+
+// Shared by the outcomes integration test, the fault suite and the cost bench: given any document client, so the fault
+// suite can hand it one with injected faults.
+/**
+ * The replay world on DynamoDB Local: the real adapter, the items other issues would have written, and the counters
+ * as the stream aggregator applies them: `observe()` first delivers what the stream holds (retrying a failed batch, as
+ * Lambda redelivers it), since the recorder no longer writes counters itself.
+ */
+export function dynamoWorld(client: DynamoDBDocumentClient, table: string, options: DynamoWorldOptions): DynamoWorld {
   const store = new DynamoDbOutcomeStore({ client, tableName: table });
   const put = (Item: Record<string, unknown>) => client.send(new PutCommand({ TableName: table, Item }));
+  const ledger = new DynamoDbCounterLedger({
+    client: options.counterClient ?? client,
+    tableName: table,
+    clock: systemClock,
+  });
+  const poller = new LocalStreamPoller({
+    endpoint: options.endpoint,
+    client,
+    tableName: table,
+    handler: createCounterStreamHandler({ ledger }),
+  });
+  const drainCounters = async () => {
+    await poller.drain();
+  };
   return {
     store,
+    poller,
+    drainCounters,
     async seed(scenario: Scenario) {
+      // What earlier replays left in the stream is theirs: this one starts after it (its deletions are REMOVEs).
+      await poller.skipToEnd();
       const items =
         (await client.send(new ScanCommand({ TableName: table, ProjectionExpression: 'pk, sk' }))).Items ?? [];
       for (let i = 0; i < items.length; i += 25) {
@@ -75,6 +116,15 @@ export function dynamoWorld(client: DynamoDBDocumentClient, table: string): Worl
       );
     },
     async observe() {
+      // Lambda redelivers a failed batch until it succeeds (the fault suite breaks some on purpose).
+      for (let delivery = 1; ; delivery++) {
+        try {
+          await drainCounters();
+          break;
+        } catch (error) {
+          if (delivery >= 25) throw error;
+        }
+      }
       const phone =
         (
           await client.send(
