@@ -52,7 +52,10 @@ export interface ContactStore {
    * it moved and whether the pending partitions looked empty at the end.
    */
   releaseList(target: IntakeTarget, shouldStop: () => boolean): Promise<{ released: number; drained: boolean }>;
-  /** Deletes the list's pending contacts and gives back the allocations they claimed; returns how many. */
+  /**
+   * Deletes the list's pending contacts and gives back every claim the list made (also one whose contact a crash kept
+   * from being written), except where the campaign has a contact for the number; returns how many contacts it deleted.
+   */
   discardList(target: IntakeTarget): Promise<number>;
 }
 

@@ -1,9 +1,12 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
+import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import type { Campaign } from '#shared/domain/campaign';
+import { phoneKey } from '#shared/domain/phone-key';
 import type { ContactStore } from '#shared/ports/contact-store';
-import { crashingAfter, mobile, useIntakeWorld } from '#test/integration/helpers/intake';
+import { crashingAfter, mobile, PHONE_KEY_SECRET, useIntakeWorld } from '#test/integration/helpers/intake';
 
 const world = useIntakeWorld('intake');
 
@@ -274,6 +277,80 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
     expect(await world.contactsOf(campaign.id)).toEqual([]);
     const claims = (await world.statusItems()).filter((s) => s.allocCampaignId === campaign.id);
     expect(claims).toEqual([]);
+  });
+
+  it('gives back every claim of a failed list, also those whose contact a crash kept from being written', async () => {
+    const campaign = await world.newCampaign();
+    const key = `lists/${campaign.id}/halfway.csv`;
+    let body = header;
+    for (let i = 40_000; i < 40_120; i++) body += row(i);
+    const note = await world.upload(key, body);
+    // A process that dies at its 41st contact put: the claim made before it stands without its contact.
+    const client = createDocumentClient({
+      endpoint: world.tables.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    let puts = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const item = (args.input as { Item?: { sk?: unknown } }).Item;
+        if (context.commandName === 'PutItemCommand' && String(item?.sk).startsWith('CONTACT#') && ++puts > 40) {
+          throw Object.assign(new Error('the function was killed'), { name: 'FunctionKilled' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieAtPut' },
+    );
+    const dying = world.deps({
+      contacts: new DynamoDbContactStore({ client, tableName: world.tables.names.main, concurrency: 1 }),
+    });
+    expect((await world.deliver(note, dying)).batchItemFailures).toHaveLength(1);
+    const listId = world.listId(key, note);
+    const claimsOf = async () =>
+      (await world.statusItems()).filter((s) => s.allocCampaignId === campaign.id && s.allocListId === listId);
+    expect(await world.contactsOf(campaign.id)).toHaveLength(40);
+    expect(await claimsOf()).toHaveLength(41);
+
+    // The planner completes the campaign before the redelivery: the list fails, and gives back all it took.
+    await finish(campaign);
+    await world.deliver(note, world.deps());
+    expect(await world.listItem(campaign.id, key, note)).toMatchObject({
+      status: 'failed',
+      failure: { problem: 'campaign_finished' },
+    });
+    expect(await world.contactsOf(campaign.id)).toEqual([]);
+    expect(await claimsOf()).toEqual([]);
+  });
+
+  it('finds a pending contact for an erasure, and neither releases nor brings back what was erased', async () => {
+    const campaign = await world.newCampaign();
+    const key = `lists/${campaign.id}/erased.csv`;
+    let body = header;
+    for (let i = 41_000; i < 41_030; i++) body += row(i);
+    const note = await world.upload(key, body);
+    const base = world.deps({ options: { batchSize: 10, checkpointEveryRows: 10 } });
+    // The first batch is written and checkpointed, the second crashes: the list stays loading.
+    const crashing = crashingAfter(base.contacts, 1);
+    await world.deliver(note, { ...base, contacts: crashing });
+    expect(crashing.crashed).toBe(true);
+
+    const subject = phoneKey(`+86${mobile(41_003)}`, PHONE_KEY_SECRET);
+    const subjects = new DynamoDbSubjectStore({ client: world.tables.client, tableName: world.tables.names.main });
+    const found = await subjects.find(subject);
+    expect(found.filter((r) => r.kind === 'contact')).toEqual([
+      expect.objectContaining({ campaignId: campaign.id, data: expect.objectContaining({ state: 'new' }) }),
+    ]);
+    const at = world.clock.now().toISOString();
+    await subjects.erase(subject, found, { source: 'erasure', at, by: 'admin-1', how: 'test' });
+
+    // The summary says what intake accepted; the erasure came after, and the release had nothing of it to move.
+    await world.deliver(note, base);
+    expect(await world.listItem(campaign.id, key, note)).toMatchObject({ status: 'ready', summary: { accepted: 30 } });
+    const contacts = await world.contactsOf(campaign.id);
+    expect(contacts).toHaveLength(29);
+    expect(contacts.map((c) => c.phoneKey)).not.toContain(subject);
+    expect((await subjects.find(subject)).map((r) => r.kind)).toEqual(['status']);
   });
 
   it('fails a list for a campaign that does not exist or is finished', async () => {

@@ -136,6 +136,15 @@ export const pendingIndexKey = (
   phoneKey: string,
 ) => ({ duePk: pendingIndexPk(campaignId, listId, shard), dueSk: `${zone}#${priority}#${dueAt}#${phoneKey}` }) as const;
 
+/**
+ * The numbers a list set out to claim, one item per written batch (from its first row), put before any of those
+ * claims: a failed list finds from them, by a consistent Query, every claim it may have made, including one whose
+ * contact a crash kept from being written. Pseudonymous keys only; the items expire with the allocation window.
+ */
+export const listClaimsPk = (campaignId: string, listId: string) => `CLAIMS#${campaignId}#${listId}`;
+export const listClaimsKey = (campaignId: string, listId: string, firstRow: number) =>
+  ({ pk: listClaimsPk(campaignId, listId), sk: `ROW#${String(firstRow).padStart(10, '0')}` }) as const;
+
 /** Reads back a pending sort key written by {@link pendingIndexKey}; undefined if it is not one. */
 export function parsePendingSortKey(
   dueSk: string,

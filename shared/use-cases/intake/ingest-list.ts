@@ -43,7 +43,7 @@ export interface IngestOptions {
   safetyMarginMs?: number;
   /** Save a checkpoint at least this often, so a crash repeats little. Default 20,000 rows. */
   checkpointEveryRows?: number;
-  /** Rows per classified batch. Default 1,000: ~10 status reads and ~20 transactions, few partly filled requests. */
+  /** Rows per classified batch. Default 1,000: ~10 status reads, one claims record, then the contacts' writes. */
   batchSize?: number;
   /** Rejected rows buffered before a part is written. Default 1 MiB of CSV. */
   rejectPartBytes?: number;
@@ -107,8 +107,8 @@ const ZERO_COUNTS: IntakeCounts = {
  * Safe under at-least-once, unordered delivery: the list id is derived from the object version, the LIST item says
  * whether it is loading, done or failed, and every contact write is conditional. Contacts wait in the list's pending
  * partitions until the whole file is in, then move to the due index; a file that fails leaves nothing dialable (its
- * pending contacts are deleted and their claims given back; any the due index had not yet shown stay pending, which
- * the dispatcher never reads, and their claims lapse with the allocation window).
+ * pending contacts are deleted and the claims it made given back, found from the numbers the store recorded before
+ * claiming them).
  *
  * Near the end of the invocation's time the work stops at a batch boundary, a checkpoint is saved on the LIST item
  * and a continuation message is queued; the next invocation resumes from it (a ranged GET for CSV).

@@ -25,8 +25,8 @@ import { mobile, useIntakeWorld } from '#test/integration/helpers/intake';
  * List intake under faults: the real SQS handler and ingest use case on DynamoDB Local, s3rver and the SES stand-in.
  * Each delivery runs as a fresh function process (its own SDK clients); a delivery that fails is delivered again, as
  * SQS redelivers a record reported in batchItemFailures. Faults are SDK middleware on those clients: the function
- * killed at its N-th DynamoDB transaction (before it is sent, or after DynamoDB applied it), and SES throttling the
- * planners' notification mail.
+ * killed at its N-th DynamoDB write of one kind (before it is sent, or after DynamoDB applied it: a claims record, a
+ * number's claim, a contact's put, a contact's release), and SES throttling the planners' notification mail.
  *
  * Measured against a fault-free load of the same file into another campaign: a contact of the clean run missing (or
  * left pending, never dialable) is lost; a contact written twice is a duplicate; a summary figure that differs from the
@@ -47,8 +47,17 @@ function listFile(count: number, from: number): string {
   return text;
 }
 
-const isTransaction = (command: string) =>
-  command === 'TransactWriteItemsCommand' || command === 'TransactWriteCommand';
+/** The intake writes a kill can target (single conditional writes, told apart by the key they write). */
+type WriteKind = 'record' | 'claim' | 'put' | 'release';
+
+function writeKind(command: string, input: unknown): WriteKind | undefined {
+  const { Key, Item } = (input ?? {}) as { Key?: { pk?: unknown; sk?: unknown }; Item?: { sk?: unknown } };
+  if (/^Put(Item)?Command$/.test(command)) return String(Item?.sk).startsWith('CONTACT#') ? 'put' : undefined;
+  if (!/^Update(Item)?Command$/.test(command)) return undefined;
+  if (String(Key?.pk).startsWith('CLAIMS#')) return 'record';
+  if (Key?.sk === 'STATUS') return 'claim';
+  return String(Key?.sk).startsWith('CONTACT#') ? 'release' : undefined;
+}
 
 /** Ingest deps of one fresh function process whose clients `invocations` can kill and `ses` faults may throttle. */
 function processDeps(invocations: Invocations, sesFaults?: (ses: SESv2Client) => void): IngestDeps {
@@ -138,26 +147,29 @@ function compareLoads(scenario: string, clean: Loaded, got: Loaded, faults: numb
 }
 
 describe('fault injection: list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
-  it('ingest killed at its N-th transaction, several times, each redelivery resuming', async () => {
+  it('ingest killed at its N-th write of a kind, several times, each redelivery resuming', async () => {
     const file = listFile(700, 30_000);
     const clean = await loadWithFaults(file, 'clean', new Invocations());
     const reference = await loaded(clean.campaign, clean.key, clean.note);
     await finish(clean.campaign);
 
-    // Delivery k dies at its kills[k]-th transaction; later deliveries run to the end.
-    const kills: { at: number; phase: KillPhase }[] = [
-      { at: 3, phase: 'after' },
-      { at: 5, phase: 'before' },
-      { at: 2, phase: 'after' },
-      { at: 4, phase: 'after' },
-      { at: 1, phase: 'before' },
+    // Delivery k dies at its kills[k].at-th write of that kind; later deliveries run to the end. Batches are 100 rows
+    // and checkpoints every 200, so: the 2nd batch's claims record; a claim applied whose contact is not put (the run
+    // after it finds the claim its own); a put never sent past the first checkpoint; a release move applied, and the
+    // next release's move never sent.
+    const kills: { kind: WriteKind; at: number; phase: KillPhase }[] = [
+      { kind: 'record', at: 2, phase: 'before' },
+      { kind: 'claim', at: 150, phase: 'after' },
+      { kind: 'put', at: 300, phase: 'before' },
+      { kind: 'release', at: 200, phase: 'after' },
+      { kind: 'release', at: 50, phase: 'before' },
     ];
     const invocations = new Invocations();
     const seen = new Map<number, number>();
     let target: unknown;
     invocations.die = (command, input, phase, run) => {
       const kill = kills[run];
-      if (!kill || !isTransaction(command)) return false;
+      if (!kill || writeKind(command, input) !== kill.kind) return false;
       if (phase === 'before') {
         seen.set(run, (seen.get(run) ?? 0) + 1);
         if (seen.get(run) !== kill.at) return false;
@@ -170,12 +182,19 @@ describe('fault injection: list intake on DynamoDB Local, s3rver and the SES sta
     const crashed = await loadWithFaults(file, 'crashed', invocations);
     const got = await loaded(crashed.campaign, crashed.key, crashed.note);
     const row = compareLoads(
-      'intake killed at its N-th transaction, redelivered (5 kills)',
+      'intake killed at its N-th claims record, claim, contact put or release, redelivered (5 kills)',
       reference,
       got,
       invocations.kills,
     );
     rows.push(row);
+
+    // Every claim the crashed load left is a claim of one of its contacts: none was made and then forgotten.
+    const claimed = (await world.statusItems())
+      .filter((s) => s.allocCampaignId === crashed.campaign.id)
+      .map((s) => String(s.pk).slice('PHONE#'.length));
+    const contactKeys = (await world.contactsOf(crashed.campaign.id)).map((c) => String(c.phoneKey));
+    expect(claimed.sort()).toEqual(contactKeys.sort());
 
     expect(reference).toMatchObject({ status: 'ready', pending: 0, mails: 1 });
     expect(reference.contacts).toHaveLength(700 - 19);

@@ -1,64 +1,49 @@
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { backoffMs } from '#shared/adapters/dynamodb/batch-get';
-import { ContactWriteError, interpretCancellation } from '#shared/adapters/dynamodb/contact-store';
+import { claimRefusal, dncActive, existingContact } from '#shared/adapters/dynamodb/contact-store';
 
-const target = { listId: 'l-1', intakeAt: '2026-03-02T01:00:00.000Z' };
-const failed = (item: Record<string, unknown>) => ({ Code: 'ConditionalCheckFailed', Item: marshall(item) });
-const none = { Code: 'None' };
+const target = { campaignId: 'c-1', listId: 'l-1', intakeAt: '2026-03-02T01:00:00.000Z' };
 
-describe('interpretCancellation', () => {
-  it('sorts each contact by the old items the failed conditions returned', () => {
-    const contacts = [{ row: 2 }, { row: 3 }, { row: 4 }, { row: 5 }, { row: 6 }, { row: 7 }, { row: 8 }];
-    const reasons = [
-      // written by this list at this row before a crash: accepted
-      failed({ listId: 'l-1', row: 2 }),
-      none,
-      // written by this list at another row: an in-file duplicate across a resume
-      failed({ listId: 'l-1', row: 99 }),
-      none,
-      // another list of the campaign holds it
-      failed({ listId: 'l-0', row: 9 }),
-      none,
-      // DNC without expiry
-      none,
-      failed({ dnc: { source: 'request', at: '2026-01-01T00:00:00.000Z' } }),
-      // allocated to another campaign (an expired DNC entry does not count)
-      none,
-      failed({ allocCampaignId: 'c-other', dnc: { source: 'import', at: 'x', until: '2026-01-01T00:00:00.000Z' } }),
-      // innocent bystander of the failed transaction
-      none,
-      none,
-      // contention
-      { Code: 'TransactionConflict' },
-      none,
-    ];
-    expect(interpretCancellation(target, contacts, reasons)).toEqual({
-      outcomes: [
-        'accepted',
-        'duplicate_in_file',
-        'duplicate_in_campaign',
-        'do_not_call',
-        'allocated_elsewhere',
-        'retry',
-        'retry',
-      ],
-      contention: true,
-    });
-  });
-
-  it('asks for no back-off when only neighbours failed', () => {
-    const verdict = interpretCancellation(
-      target,
-      [{ row: 2 }, { row: 3 }],
-      [failed({ listId: 'l-0' }), none, none, none],
+describe('claimRefusal', () => {
+  it('names a refused claim from the STATUS item as it was', () => {
+    // DNC without expiry, even while another campaign holds the number
+    expect(
+      claimRefusal(target, { allocCampaignId: 'c-other', dnc: { source: 'request', at: '2026-01-01T00:00:00.000Z' } }),
+    ).toBe('do_not_call');
+    // DNC until later than the intake
+    expect(claimRefusal(target, { dnc: { source: 'complaint', at: 'x', until: '2026-04-01T00:00:00.000Z' } })).toBe(
+      'do_not_call',
     );
-    expect(verdict).toEqual({ outcomes: ['duplicate_in_campaign', 'retry'], contention: false });
+    // another campaign holds it (an expired DNC entry does not count)
+    expect(
+      claimRefusal(target, {
+        allocCampaignId: 'c-other',
+        dnc: { source: 'import', at: 'x', until: '2026-01-01T00:00:00.000Z' },
+      }),
+    ).toBe('allocated_elsewhere');
+    // another list of this campaign holds it: its contact exists, or will once that list gets past a crash
+    expect(claimRefusal(target, { allocCampaignId: 'c-1', allocListId: 'l-0' })).toBe('duplicate_in_campaign');
   });
+});
 
-  it('throws on codes that retrying cannot cure', () => {
-    expect(() => interpretCancellation(target, [{ row: 2 }], [{ Code: 'ValidationError' }, none])).toThrow(
-      ContactWriteError,
+describe('existingContact', () => {
+  it('sorts a row whose contact already exists by the contact the put found', () => {
+    // written by this list at this row before a crash
+    expect(existingContact(target, 2, { listId: 'l-1', row: 2 })).toBe('accepted');
+    // written by this list at another row: an in-file duplicate across a resume
+    expect(existingContact(target, 3, { listId: 'l-1', row: 99 })).toBe('duplicate_in_file');
+    // another list of the campaign holds it
+    expect(existingContact(target, 4, { listId: 'l-0', row: 4 })).toBe('duplicate_in_campaign');
+  });
+});
+
+describe('dncActive', () => {
+  it('counts an entry without expiry, and one with it until that instant', () => {
+    expect(dncActive({}, target.intakeAt)).toBe(false);
+    expect(dncActive({ dnc: { source: 'request', at: 'x' } }, target.intakeAt)).toBe(true);
+    expect(dncActive({ dnc: { source: 'request', at: 'x', until: target.intakeAt } }, target.intakeAt)).toBe(true);
+    expect(dncActive({ dnc: { source: 'request', at: 'x', until: '2026-03-01T00:00:00.000Z' } }, target.intakeAt)).toBe(
+      false,
     );
   });
 });
