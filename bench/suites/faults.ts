@@ -13,7 +13,7 @@ import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
 import { runVitest } from './_vitest-child.ts';
 
 export const goals: Goals = {
-  'faults.scenarios': { min: 23 },
+  'faults.scenarios': { min: 25 },
   'faults.lostContacts': { max: 0 },
   'faults.duplicateAttempts': { max: 0 },
   'faults.lostOutcomes': { max: 0 },

@@ -20,8 +20,16 @@ export interface DialingContact {
   doNotCall: boolean;
   /** Bookkeeping of the dial in flight beyond the domain's `dialing` field. */
   inFlight?: {
-    /** Connect acknowledged the request (its id); absent when the send may never have happened. */
-    requestId?: string | undefined;
+    /**
+     * Connect's acceptance of this attempt's request is on record (in its dial batch's answer): it was placed. False
+     * when the send may never have happened, or Connect's answer was lost before it was recorded.
+     */
+    confirmed?: boolean | undefined;
+    /**
+     * The dial is in the campaign's `dials` (and, with `pilot`, `pilotDials`): its batch was counted, which always
+     * happens before the batch goes to Connect. False when the dispatcher stopped between marking and counting.
+     */
+    counted?: boolean | undefined;
     /** The due sort key the contact was selected with, to put it back where it was. */
     fromSk?: string | undefined;
     /** State before the mark. */
@@ -45,12 +53,21 @@ export interface DialMark {
   recentAttempts: string[];
 }
 
+/** Marks of one dial batch (one PutOutboundRequestBatch) that were written: see {@link ContactDialing.markDialing}. */
+export interface MarkedBatch {
+  /** Names the batch; each marked contact's `dialing` field carries it. */
+  batchId: string;
+  marks: DialMark[];
+}
+
 /** Undoes the mark of a dial Connect never confirmed (see {@link ContactDialing.unmarkDialing}). */
 export interface DialUnmark {
   ref: DueRef;
   /** The attempt the contact must still be dialing. */
   attempt: number;
-  /** The mark counted the dial in `pilotDials` too. */
+  /** The dial is in `dials` (its batch was counted): the undo takes it off. */
+  counted: boolean;
+  /** The dial is in `pilotDials` too (counted, and a pilot dial). */
   pilot: boolean;
   to: Extract<ContactMove, { kind: 'due' }>;
 }
@@ -154,12 +171,34 @@ export interface ContactDialing {
   /** Reads the contacts and their numbers' DNC standing; refs whose contact is gone are left out. */
   load(refs: readonly DueRef[], nowIso: string): Promise<DialingContact[]>;
   /**
-   * Marks contacts dialing (≤ 25 per call, one transaction) together with the stats update, each only if its index
-   * entry is still the one selected. Returns the marks that were written; a mark that lost a race is left out.
+   * Marks the contacts of one dial batch (≤ 25) `dialing`, each with its own conditional write, only if its index
+   * entry is still the one selected (a mark that lost a race is left out of the returned batch), then counts the
+   * marks written in `dials` (and `pilotDials` for a pilot) in one write that also opens the batch. Connect may be
+   * sent the batch only once this returned: a mark whose batch was never counted was never sent.
    */
-  markDialing(campaignId: string, marks: readonly DialMark[], stats: StatsDelta, nowIso: string): Promise<DialMark[]>;
-  /** Records Connect's acceptance of dials (the request id), so the reconciler knows they were placed. */
-  recordAccepted(accepted: readonly { mark: DialMark; requestId: string }[], nowIso: string): Promise<void>;
+  markDialing(
+    campaignId: string,
+    marks: readonly DialMark[],
+    options: { pilot: boolean },
+    nowIso: string,
+  ): Promise<MarkedBatch>;
+  /**
+   * Closes a batch `markDialing` opened. With Connect's answer: records, in one write for the batch, which of its
+   * dials Connect accepted (the reconciler's proof that they were placed). Without (Connect was not reached or did
+   * not answer, and the batch's marks were undone): closed with nothing accepted. Either way, once a batch is no
+   * longer open, its record says it was counted.
+   */
+  closeBatch(
+    campaignId: string,
+    batchId: string,
+    answer: { accepted: readonly DialMark[] } | undefined,
+    nowIso: string,
+  ): Promise<void>;
+  /**
+   * Closes the batches whose dial deadline is past `nowIso` and that are still open: a dispatcher died between counting
+   * and closing them. Their dials stay counted, none confirmed. Returns how many.
+   */
+  closeAbandonedBatches(campaignId: string, nowIso: string): Promise<number>;
   /**
    * Moves contacts out of `dialing` (attempt `attempt`) or out of the due position `fromDueSk`; a contact that
    * moved on meanwhile (an outcome arrived) is left alone. Returns how many moved.
@@ -170,8 +209,8 @@ export interface ContactDialing {
   ): Promise<number>;
   /**
    * Undoes marks whose dial Connect never confirmed: each contact still dialing `attempt` goes to `to` (back in the
-   * index, attempt unchanged, so the resend carries the same client token) and its dial comes off the campaign's
-   * `dials` (and `pilotDials` when `pilot`) in the same transaction, so the resend's mark counts it once again. A
+   * index, attempt unchanged, so the resend carries the same client token) and, when `counted`, its dial comes off the
+   * campaign's `dials` (and `pilotDials` when `pilot`) in the same transaction, so the resend counts it once again. A
    * contact that moved on meanwhile (an outcome arrived: the dial was real) keeps its count. `stats` (e.g. the
    * throttled count) is added in the first of those transactions. Returns how many moved.
    */

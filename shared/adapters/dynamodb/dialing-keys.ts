@@ -9,6 +9,20 @@ export const campaignZonesKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campa
 /** The campaign's dialing figures: dials, pilot dials, invalid, exhausted, throttling, the last Connect error. */
 export const dialingStatsKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'DIALING' }) as const;
 
+/**
+ * One dial batch (≤ 25 dials, one PutOutboundRequestBatch) once it is closed: which of its dials Connect accepted.
+ * Each marked contact names its batch (`dialing.batch`). Its own partition, so batches spread over the table.
+ */
+export const dialBatchKey = (campaignId: string, batchId: string) =>
+  ({ pk: `DIALBATCH#${campaignId}#${batchId}`, sk: 'BATCH' }) as const;
+
+/**
+ * The attribute of the campaign's DIALING item that says a batch was counted and is not closed yet (its value: the
+ * batch's dial deadline). Written with the batch's count in one update; removed once the batch item exists.
+ */
+export const OPEN_BATCH_PREFIX = 'openBatch#';
+export const openBatchAttribute = (batchId: string) => `${OPEN_BATCH_PREFIX}${batchId}`;
+
 /** One second of a shared rate limit: `n` permits taken in that second (TTL a minute later). */
 export const rateSecondKey = (limit: string, epochSecond: number) =>
   ({ pk: `RATE#${limit}`, sk: `SEC#${epochSecond}` }) as const;

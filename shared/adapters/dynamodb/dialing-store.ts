@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -9,7 +11,10 @@ import {
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   campaignZonesKey,
+  dialBatchKey,
   dialingStatsKey,
+  OPEN_BATCH_PREFIX,
+  openBatchAttribute,
   parseDuePartition,
   parseDueSortKey,
 } from '#shared/adapters/dynamodb/dialing-keys';
@@ -34,6 +39,7 @@ import type {
   DialMark,
   DialUnmark,
   DueRef,
+  MarkedBatch,
   StatsDelta,
 } from '#shared/ports/contact-dialing';
 
@@ -41,6 +47,15 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 const MAX_TRIES = 8;
 const MOVE_CONCURRENCY = 8;
+/** A dial batch's marks (≤ 25) go out together, so marking costs a batch one round trip, not one per contact. */
+const MARK_CONCURRENCY = 25;
+/**
+ * How long a closed batch is kept (TTL) after it was closed. The reconciler reads it once its dials' deadline has
+ * passed (35 minutes by default) and again only while an outcome lookup says a call is still going on; a mark whose
+ * batch is gone after this long is settled as placed, never resent with its old client token (see `load`).
+ */
+const BATCH_RETENTION_DAYS = 30;
+const DAY_MS = 86_400_000;
 
 /** A DynamoDB call kept failing for reasons retrying did not cure. */
 export class DialingStoreError extends Error {
@@ -56,8 +71,9 @@ export interface DynamoDbDialingStoreConfig {
 
 /**
  * The dialer's reads and writes on the main table (docs/data-model.md, patterns 10–13): due-index Queries, one
- * BatchGetItem for contacts and their STATUS items, one TransactWriteItems per batch of marks, each conditional on
- * the index entry it was selected with.
+ * BatchGetItem for contacts and their STATUS items, one conditional UpdateItem per mark (on the index entry it was
+ * selected with), and per dial batch one update of the campaign's DIALING item counting it and one small batch item
+ * recording Connect's answer.
  */
 export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsReads {
   readonly #client: DynamoDBDocumentClient;
@@ -189,109 +205,209 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
       },
     );
     const items = new Map(found.map((item) => [`${item.pk}|${item.sk}`, item]));
-    const answer: DialingContact[] = [];
+    const read: { ref: DueRef; item: Record<string, unknown>; contact: Contact }[] = [];
     for (const ref of refs) {
       const key = contactKey(ref.campaignId, ref.phoneKey);
       const item = items.get(`${key.pk}|${key.sk}`);
-      if (!item) continue;
-      const contact = parseContact(item);
-      if (!contact) continue;
-      const status = items.get(`${key.pk}|STATUS`);
-      const dialing = item.dialing as { requestId?: unknown; pilot?: unknown } | undefined;
-      answer.push({
+      const contact = item ? parseContact(item) : undefined;
+      if (item && contact) read.push({ ref, item, contact });
+    }
+    const batches = await this.#batchesOf(read);
+    return read.map(({ ref, item, contact }) => {
+      const dialing = item.dialing as DialingField | undefined;
+      return {
         ref,
         contact,
-        doNotCall: dncActive(status, nowIso),
+        doNotCall: dncActive(items.get(`${phoneStatusKey(ref.phoneKey).pk}|STATUS`), nowIso),
         inFlight: {
-          requestId: typeof dialing?.requestId === 'string' ? dialing.requestId : undefined,
+          ...inFlightRecord(ref, item.state, dialing, batches, nowIso),
           fromSk: typeof item.dialFromSk === 'string' ? item.dialFromSk : undefined,
           prevState: typeof item.prevState === 'string' ? (item.prevState as Contact['state']) : undefined,
           pilot: dialing?.pilot === true,
         },
         ...(isRetryBasis(item.retryBasis) ? { retryBasis: item.retryBasis } : {}),
-      });
+      };
+    });
+  }
+
+  /**
+   * What is on record of the dial batches the contacts still dialing belong to: each closed batch's item (one
+   * BatchGetItem), and for a batch not closed, whether it is open (counted) on the campaign's DIALING item.
+   */
+  async #batchesOf(read: readonly { ref: DueRef; item: Record<string, unknown> }[]): Promise<BatchRecords> {
+    const wanted = new Map<string, { campaignId: string; batchId: string }>();
+    for (const { ref, item } of read) {
+      const batch = (item.dialing as DialingField | undefined)?.batch;
+      if (item.state === 'dialing' && typeof batch === 'string') {
+        wanted.set(`${ref.campaignId}|${batch}`, { campaignId: ref.campaignId, batchId: batch });
+      }
     }
-    return answer;
+    const records: BatchRecords = { closed: new Map(), open: new Set() };
+    if (wanted.size === 0) return records;
+    const found = await batchGetAll(
+      this.#client,
+      this.#table,
+      [...wanted.values()].map((b) => dialBatchKey(b.campaignId, b.batchId)),
+      {
+        maxTries: MAX_TRIES,
+        sleep: this.#sleep,
+        exhausted: () => new DialingStoreError('dial batch reads stayed unprocessed after retries'),
+      },
+    );
+    const byPk = new Map(found.map((item) => [String(item.pk), item]));
+    const unclosed = new Set<string>();
+    for (const [id, b] of wanted) {
+      const item = byPk.get(dialBatchKey(b.campaignId, b.batchId).pk);
+      if (item) records.closed.set(id, acceptedOf(item));
+      else unclosed.add(b.campaignId);
+    }
+    for (const campaignId of unclosed) {
+      const out = await this.#client.send(
+        new GetCommand({ TableName: this.#table, Key: dialingStatsKey(campaignId), ConsistentRead: true }),
+      );
+      for (const name of Object.keys(out.Item ?? {})) {
+        if (name.startsWith(OPEN_BATCH_PREFIX))
+          records.open.add(`${campaignId}|${name.slice(OPEN_BATCH_PREFIX.length)}`);
+      }
+    }
+    return records;
   }
 
   async markDialing(
     campaignId: string,
     marks: readonly DialMark[],
-    stats: StatsDelta,
+    options: { pilot: boolean },
     nowIso: string,
-  ): Promise<DialMark[]> {
-    let pending = [...marks];
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= MAX_TRIES) throw new DialingStoreError('marking contacts kept failing after retries');
-      const actions: TransactItem[] = pending.map((m) => this.#markAction(m, nowIso, Boolean(stats.pilotDials)));
-      const delta = { ...stats, dials: pending.length, ...(stats.pilotDials ? { pilotDials: pending.length } : {}) };
-      actions.push({ Update: { TableName: this.#table, ...statsUpdate(campaignId, delta) } });
-      try {
-        await this.#client.send(new TransactWriteCommand({ TransactItems: actions }));
-        return pending;
-      } catch (error) {
-        const reasons = cancellationCodes(error);
-        if (!reasons && !isRetryable(error)) throw error;
-        // A contact whose index entry moved since it was selected (an outcome, a concurrent tick) is not ours to dial.
-        const lost = new Set(pending.filter((_, k) => reasons?.[k] === 'ConditionalCheckFailed'));
-        if (lost.size === 0) await this.#sleep(backoffMs(attempt + 1));
-        pending = pending.filter((m) => !lost.has(m));
-      }
-    }
-    return [];
+  ): Promise<MarkedBatch> {
+    const batchId = randomBytes(9).toString('base64url');
+    if (marks.length === 0) return { batchId, marks: [] };
+    // One conditional write per contact (1 WRU, where a transaction of the batch cost 2 per contact): a contact whose
+    // index entry moved since it was selected (an outcome, a concurrent tick) is not ours to dial and is left out.
+    const written = await settleAll(marks, MARK_CONCURRENCY, (m) =>
+      this.#conditional(() =>
+        this.#client.send(new UpdateCommand(this.#markUpdate(m, batchId, nowIso, options.pilot))),
+      ),
+    );
+    const marked = marks.filter((_, k) => written[k] === true);
+    if (marked.length === 0) return { batchId, marks: [] };
+    // The count and the open-batch flag in one write, conditional on the flag so that a retry of a write that did
+    // land cannot count twice. Had the process died before it, the marks are in no batch that was counted or sent:
+    // the reconciler puts them back without uncounting them.
+    const open = openBatchAttribute(batchId);
+    // The reconciler closes a batch left open once its dials' deadline has passed.
+    let deadline = nowIso;
+    for (const m of marked) if (m.deadline > deadline) deadline = m.deadline;
+    await this.#conditional(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: dialingStatsKey(campaignId),
+          UpdateExpression: `SET #open = :deadline ADD dials :n${options.pilot ? ', pilotDials :n' : ''}`,
+          ConditionExpression: 'attribute_not_exists(#open)',
+          ExpressionAttributeNames: { '#open': open },
+          ExpressionAttributeValues: { ':deadline': deadline, ':n': marked.length },
+        }),
+      ),
+    );
+    return { batchId, marks: marked };
   }
 
-  #markAction(m: DialMark, nowIso: string, pilot: boolean): TransactItem {
+  #markUpdate(m: DialMark, batchId: string, nowIso: string, pilot: boolean) {
     const due = dueIndexKey(m.ref.campaignId, m.ref.zone, m.ref.shard, 0, m.deadline, m.ref.phoneKey);
     return {
-      Update: {
-        TableName: this.#table,
-        Key: contactKey(m.ref.campaignId, m.ref.phoneKey),
-        UpdateExpression:
-          'SET #state = :dialing, attempts = :attempt, recentAttempts = :recent, dialing = :d, dueSk = :sk, ' +
-          'dueAt = :deadline, updatedAt = :now, prevState = :prev, dialFromSk = :from',
-        ConditionExpression: 'dueSk = :from AND #state = :prev',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':dialing': 'dialing',
-          ':attempt': m.attempt,
-          ':recent': m.recentAttempts,
-          // `pilot`: this dial is in `pilotDials`, so undoing the mark takes it off there too.
-          ':d': {
-            attempt: m.attempt,
-            requestedAt: m.requestedAt,
-            expiresAt: m.expiresAt,
-            ...(pilot ? { pilot: true } : {}),
-          },
-          ':sk': due.dueSk,
-          ':deadline': m.deadline,
-          ':now': nowIso,
-          ':prev': m.contact.state,
-          ':from': m.ref.dueSk,
+      TableName: this.#table,
+      Key: contactKey(m.ref.campaignId, m.ref.phoneKey),
+      UpdateExpression:
+        'SET #state = :dialing, attempts = :attempt, recentAttempts = :recent, dialing = :d, dueSk = :sk, ' +
+        'dueAt = :deadline, updatedAt = :now, prevState = :prev, dialFromSk = :from',
+      ConditionExpression: 'dueSk = :from AND #state = :prev',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':dialing': 'dialing',
+        ':attempt': m.attempt,
+        ':recent': m.recentAttempts,
+        // `batch`: where Connect's answer to this dial is recorded. `pilot`: a pilot dial, in `pilotDials` once
+        // counted, so undoing the mark takes it off there too.
+        ':d': {
+          attempt: m.attempt,
+          requestedAt: m.requestedAt,
+          expiresAt: m.expiresAt,
+          batch: batchId,
+          ...(pilot ? { pilot: true } : {}),
         },
+        ':sk': due.dueSk,
+        ':deadline': m.deadline,
+        ':now': nowIso,
+        ':prev': m.contact.state,
+        ':from': m.ref.dueSk,
       },
     };
   }
 
-  async recordAccepted(accepted: readonly { mark: DialMark; requestId: string }[], nowIso: string): Promise<void> {
-    if (accepted.length === 0) return;
-    const updates = accepted.map(({ mark, requestId }) => ({
-      TableName: this.#table,
-      Key: contactKey(mark.ref.campaignId, mark.ref.phoneKey),
-      UpdateExpression: 'SET dialing.requestId = :id, dialing.acceptedAt = :now',
-      ConditionExpression: '#state = :dialing AND dialing.attempt = :a',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':id': requestId, ':now': nowIso, ':dialing': 'dialing', ':a': mark.attempt },
-    }));
-    try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: updates.map((Update) => ({ Update })) }));
-    } catch (error) {
-      if (!cancellationCodes(error) && !isRetryable(error)) throw error;
-      // One contact's outcome arrived first (its state moved on): record the others one by one.
-      await inParallel(updates, MOVE_CONCURRENCY, async (u) => {
-        await this.#conditional(() => this.#client.send(new UpdateCommand(u)));
-      });
+  async closeBatch(
+    campaignId: string,
+    batchId: string,
+    answer: { accepted: readonly DialMark[] } | undefined,
+    nowIso: string,
+  ): Promise<void> {
+    // The batch item first: once the open flag is gone, the item is what says the batch was counted.
+    const accepted = answer?.accepted.map((m) => acceptedRef(m.ref.phoneKey, m.attempt)) ?? [];
+    await this.#conditional(() =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...dialBatchKey(campaignId, batchId),
+            ...(answer ? { answeredAt: nowIso } : {}),
+            ...(accepted.length > 0 ? { accepted: new Set(accepted) } : {}),
+            expiresAt: Math.floor(Date.parse(nowIso) / 1000) + BATCH_RETENTION_DAYS * 86_400,
+          },
+        }),
+      ),
+    );
+    await this.#removeOpenFlag(campaignId, batchId);
+  }
+
+  async closeAbandonedBatches(campaignId: string, nowIso: string): Promise<number> {
+    const out = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: dialingStatsKey(campaignId), ConsistentRead: true }),
+    );
+    let closed = 0;
+    for (const [name, deadline] of Object.entries(out.Item ?? {})) {
+      if (!name.startsWith(OPEN_BATCH_PREFIX) || typeof deadline !== 'string' || deadline > nowIso) continue;
+      const batchId = name.slice(OPEN_BATCH_PREFIX.length);
+      // Counted, and maybe sent, but Connect's answer was never recorded: a batch item with no acceptance. A batch
+      // item the dispatcher did write (it died before removing the flag) is kept as it is.
+      await this.#conditional(() =>
+        this.#client.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: {
+              ...dialBatchKey(campaignId, batchId),
+              abandonedAt: nowIso,
+              expiresAt: Math.floor(Date.parse(nowIso) / 1000) + BATCH_RETENTION_DAYS * 86_400,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      await this.#removeOpenFlag(campaignId, batchId);
+      closed++;
     }
+    return closed;
+  }
+
+  async #removeOpenFlag(campaignId: string, batchId: string): Promise<void> {
+    await this.#conditional(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: dialingStatsKey(campaignId),
+          UpdateExpression: 'REMOVE #open',
+          ExpressionAttributeNames: { '#open': openBatchAttribute(batchId) },
+        }),
+      ),
+    );
   }
 
   async move(
@@ -327,10 +443,11 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
         }));
         const delta: StatsDelta = {
           ...extra,
-          dials: (extra?.dials ?? 0) - pending.length,
-          pilotDials: (extra?.pilotDials ?? 0) - pending.filter((m) => m.pilot).length,
+          dials: (extra?.dials ?? 0) - pending.filter((m) => m.counted).length,
+          pilotDials: (extra?.pilotDials ?? 0) - pending.filter((m) => m.counted && m.pilot).length,
         };
-        actions.push({ Update: { TableName: this.#table, ...statsUpdate(campaignId, delta) } });
+        const stats = statsUpdate(campaignId, delta);
+        if (stats.UpdateExpression) actions.push({ Update: { TableName: this.#table, ...stats } });
         try {
           await this.#client.send(new TransactWriteCommand({ TransactItems: actions }));
           moved += pending.length;
@@ -621,6 +738,83 @@ function isRetryable(error: unknown): boolean {
 
 function backoffMs(attempt: number): number {
   return Math.floor(Math.random() * Math.min(2000, 25 * 2 ** attempt));
+}
+
+/** A contact's `dialing` field as the dispatcher writes it (`requestId` on marks written before dial batches). */
+interface DialingField {
+  attempt?: unknown;
+  requestedAt?: unknown;
+  batch?: unknown;
+  pilot?: unknown;
+  requestId?: unknown;
+}
+
+/** Closed batches (`<campaignId>|<batchId>` → accepted `<phoneKey>.<attempt>`) and batches counted but still open. */
+interface BatchRecords {
+  closed: Map<string, Set<string>>;
+  open: Set<string>;
+}
+
+/** A dial as a batch item names it: its client token without the campaign id (which is in the item's key). */
+const acceptedRef = (phoneKey: string, attempt: number) => `${phoneKey}.${attempt}`;
+
+function acceptedOf(item: Record<string, unknown>): Set<string> {
+  const accepted = item.accepted;
+  return accepted instanceof Set ? new Set([...accepted].map(String)) : new Set();
+}
+
+/**
+ * Whether the dial in flight was counted and whether Connect's acceptance of it is on record:
+ * - its batch is closed: counted; confirmed when the batch item lists it as accepted;
+ * - its batch is open on the DIALING item: counted (the batch went to Connect or was about to), not confirmed;
+ * - neither: the dispatcher stopped between marking and counting, so the batch never went to Connect. Unless the mark
+ *   is older than a closed batch is kept: then the batch may have expired, and the dial is taken as placed so that
+ *   its client token, whose deduplication by Connect may have lapsed, is never sent again;
+ * - a mark written before dial batches: counted with the mark; confirmed by its own `requestId`.
+ */
+function inFlightRecord(
+  ref: DueRef,
+  state: unknown,
+  dialing: DialingField | undefined,
+  batches: BatchRecords,
+  nowIso: string,
+): { confirmed: boolean; counted: boolean } {
+  if (state !== 'dialing' || !dialing) return { confirmed: false, counted: false };
+  if (typeof dialing.requestId === 'string') return { confirmed: true, counted: true };
+  if (typeof dialing.batch !== 'string') return { confirmed: false, counted: true };
+  const id = `${ref.campaignId}|${dialing.batch}`;
+  const accepted = batches.closed.get(id);
+  if (accepted) {
+    return { confirmed: accepted.has(acceptedRef(ref.phoneKey, Number(dialing.attempt))), counted: true };
+  }
+  if (batches.open.has(id)) return { confirmed: false, counted: true };
+  const requestedAt = typeof dialing.requestedAt === 'string' ? Date.parse(dialing.requestedAt) : Number.NaN;
+  const mayHaveExpired = !(Date.parse(nowIso) - requestedAt < (BATCH_RETENTION_DAYS - 1) * DAY_MS);
+  return { confirmed: mayHaveExpired, counted: mayHaveExpired };
+}
+
+/**
+ * Runs `work` on every item, at most `limit` at a time, and waits for all of them even when one fails (so no write is
+ * still going on when the caller moves on), then throws the first failure. Answers in the items' order.
+ */
+async function settleAll<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  const failures: unknown[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const k = next++;
+        try {
+          out[k] = await work(items[k] as T);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    }),
+  );
+  if (failures.length > 0) throw failures[0];
+  return out;
 }
 
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

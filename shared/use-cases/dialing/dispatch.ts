@@ -24,6 +24,7 @@ import type {
   DialMark,
   DialUnmark,
   DueRef,
+  MarkedBatch,
   StatsDelta,
 } from '#shared/ports/contact-dialing';
 import { DEFAULT_DIAL_SETTINGS, type DialingDeps, type DialSettings, silentLog } from '#shared/use-cases/dialing/deps';
@@ -123,9 +124,10 @@ async function campaignsIn(deps: DialingDeps, state: CampaignState): Promise<Cam
 
 /**
  * One tick for one campaign: select due contacts best first within the budget (only zones whose window is open),
- * re-read them with their DNC standing, decide each, mark the dialable ones `dialing` 25 at a time and send each
- * batch once a rate-limit permit is in hand. Nothing is lost on the way: a contact whose request was not placed
- * for sure goes back to the index with its attempt number unchanged, so its next send carries the same client token.
+ * re-read them with their DNC standing, decide each, mark the dialable ones `dialing` in batches of 25 (one dial
+ * batch: the marks, then their count) and send each batch once a rate-limit permit is in hand, then close it with
+ * Connect's answer. Nothing is lost on the way: a contact whose request was not placed for sure goes back to the
+ * index with its attempt number unchanged, so its next send carries the same client token.
  */
 export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): Promise<CampaignTickReport> {
   const settings: DialSettings = { ...DEFAULT_DIAL_SETTINGS, ...deps.settings };
@@ -197,8 +199,8 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
   let unavailable = false;
   for (let b = 0; b < batches.length; b++) {
     const batch = batches[b] as DialMark[];
-    const marked = await deps.store.markDialing(campaign.id, batch, pilot ? { pilotDials: batch.length } : {}, nowIso);
-    if (marked.length === 0) continue;
+    const marked = await deps.store.markDialing(campaign.id, batch, { pilot }, nowIso);
+    if (marked.marks.length === 0) continue;
     const sent = await sendBatch(deps, campaign, connectId, marked, settings, now, pilot);
     report.dialed += sent.dialed;
     report.invalid += sent.invalid;
@@ -403,26 +405,35 @@ async function sendBatch(
   deps: DialingDeps,
   campaign: Campaign,
   connectId: string,
-  marked: DialMark[],
+  batch: MarkedBatch,
   settings: DialSettings,
   now: Date,
   pilot: boolean,
 ): Promise<SentBatch> {
   const nowIso = now.toISOString();
+  const marked = batch.marks;
   const later = new Date(now.getTime() + settings.resendAfterMinutes * 60_000).toISOString();
-  // Back to where they were, attempt unchanged, and off `dials` (and `pilotDials`) in the same transaction: a crash
-  // cannot leave them requeued but still counted, and the resend's mark counts them once again.
+  // Back to where they were, attempt unchanged, and off `dials` (and `pilotDials`: their batch was counted) in the
+  // same transaction: a crash cannot leave them requeued but still counted, and the resend's batch counts them again.
   const requeue = (marks: DialMark[], stats: StatsDelta = {}) =>
     deps.store.unmarkDialing(
       campaign.id,
-      marks.map((m): DialUnmark => ({ ref: m.ref, attempt: m.attempt, pilot, to: revertMove(m, later) })),
+      marks.map(
+        (m): DialUnmark => ({ ref: m.ref, attempt: m.attempt, counted: true, pilot, to: revertMove(m, later) }),
+      ),
       nowIso,
       stats,
     );
+  // Connect was not reached or did not answer: once the marks are undone, the batch closes with nothing accepted.
+  const requeueAll = async (stats: StatsDelta = {}) => {
+    const requeued = await requeue(marked, stats);
+    await deps.store.closeBatch(campaign.id, batch.batchId, undefined, nowIso);
+    return requeued;
+  };
   const none = { dialed: 0, invalid: 0, throttled: 0, answered: false };
 
   if (!(await deps.limiter.acquire(settings.permitWaitMs))) {
-    return { ...none, requeued: await requeue(marked), stop: 'no rate-limit permit' };
+    return { ...none, requeued: await requeueAll(), stop: 'no rate-limit permit' };
   }
   let results: Awaited<ReturnType<DialingDeps['connect']['putDialRequests']>>;
   try {
@@ -432,15 +443,15 @@ async function sendBatch(
     );
   } catch (error) {
     if (error instanceof ConnectThrottledError) {
-      const requeued = await requeue(marked, { throttled: marked.length, lastThrottledAt: nowIso });
+      const requeued = await requeueAll({ throttled: marked.length, lastThrottledAt: nowIso });
       return { ...none, requeued, throttled: marked.length, stop: 'throttled by Amazon Connect' };
     }
     if (error instanceof ConnectUnavailableError) {
       // The call may have landed: the resend carries the same tokens, so Connect answers it without a second call.
-      const requeued = await requeue(marked);
+      const requeued = await requeueAll();
       return { ...none, requeued, unavailable: error.code, stop: `Amazon Connect unavailable ${error.code}` };
     }
-    const requeued = await requeue(marked);
+    const requeued = await requeueAll();
     const code = error instanceof ConnectCallError ? error.code : ((error as { name?: string }).name ?? 'Error');
     // Validation, access, a Connect campaign gone or not running: waiting does not cure it. Hold the campaign
     // (heldByConnectError) and say why: the diagnostics report shows the error. A planner's resume releases it.
@@ -454,13 +465,13 @@ async function sendBatch(
   }
 
   const byToken = new Map(results.map((r) => [r.clientToken, r]));
-  const accepted: { mark: DialMark; requestId: string }[] = [];
+  const accepted: DialMark[] = [];
   const invalid: { ref: DueRef; from: { attempt: number }; to: ContactMove }[] = [];
   const again: DialMark[] = [];
   let throttled = 0;
   for (const mark of marked) {
     const result = byToken.get(attemptRef(campaign.id, mark.ref.phoneKey, mark.attempt));
-    if (result?.outcome === 'accepted') accepted.push({ mark, requestId: result.requestId });
+    if (result?.outcome === 'accepted') accepted.push(mark);
     else if (result?.outcome === 'invalid') {
       invalid.push({
         ref: mark.ref,
@@ -472,7 +483,10 @@ async function sendBatch(
       again.push(mark);
     }
   }
-  await deps.store.recordAccepted(accepted, nowIso);
+  // One write for the whole batch records what Connect accepted (the reconciler's proof that those dials were
+  // placed). The rest is still marked and counted until moved below; were the process to die first, the reconciler
+  // would find them unconfirmed and resend the same tokens, which Connect answers again without a second call.
+  await deps.store.closeBatch(campaign.id, batch.batchId, { accepted }, nowIso);
   if (invalid.length > 0) {
     await deps.store.move(invalid, nowIso);
     await deps.store.addStats(campaign.id, { invalid: invalid.length });

@@ -40,11 +40,13 @@ export async function reconcileTick(deps: DialingDeps): Promise<ReconcileReport[
 /**
  * Finds dials still `dialing` past their deadline (priority 0 of the due index, whatever the zone's window) and
  * settles each exactly once, conditional on the attempt still being in flight:
- * - Connect never confirmed the request (a crash between marking and sending, or before the confirmation was
- *   written): the contact goes back to where it was with its attempt number unchanged, so the next tick resends
- *   the SAME client token and Connect dedupes it if it had arrived after all;
+ * - Connect's acceptance is not on record in the dial's batch (a crash between marking and sending, or before the
+ *   batch was closed with Connect's answer): the contact goes back to where it was with its attempt number
+ *   unchanged, so the next tick resends the SAME client token and Connect dedupes it if it had arrived after all.
+ *   Its dial comes off the counts only if its batch had been counted (which happens before a batch is sent);
  * - confirmed, and the outcome lookup knows nothing: the attempt counts as `expired`; the contact is retried under
  *   the campaign's retry policy with a new attempt number (a new token), or is exhausted.
+ * Batches a dispatcher left open (it died between counting and closing them) are closed first, as unconfirmed.
  */
 export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): Promise<ReconcileReport> {
   const now = deps.clock.now();
@@ -65,6 +67,7 @@ export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): 
       refs.push(...(await deps.store.queryDue(campaign.id, zone, shard, 0, nowIso, RECONCILE_LIMIT - refs.length)));
     }
   }
+  await deps.store.closeAbandonedBatches(campaign.id, nowIso);
   const loaded = await deps.store.load(refs, nowIso);
   const moves: { ref: DueRef; from: { attempt: number }; to: ContactMove }[] = [];
   const unmarks: DialUnmark[] = [];
@@ -72,15 +75,17 @@ export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): 
     if (contact.state !== 'dialing' || !contact.dialing) continue;
     report.stale++;
     const attempt = contact.dialing.attempt;
-    if (inFlight?.requestId === undefined) {
+    if (inFlight?.confirmed !== true) {
       const from = inFlight?.fromSk ? parseDueSortKey(inFlight.fromSk) : undefined;
       const prevState = inFlight?.prevState ?? 'new';
-      // The mark counted this dial and the resend's mark will count it again: the undo takes it off the counts
-      // (the pilot's too), or a pilot would stop short of its size and the retried contacts would never be resent.
+      // A counted dial is counted again when resent: the undo takes it off the counts (the pilot's too), or a pilot
+      // would stop short of its size and the retried contacts would never be resent. One never counted stays so.
+      const counted = inFlight?.counted !== false;
       unmarks.push({
         ref,
         attempt,
-        pilot: inFlight?.pilot === true,
+        counted,
+        pilot: counted && inFlight?.pilot === true,
         to: {
           kind: 'due',
           priority: from?.priority ?? duePriority({ ...contact, state: prevState }),

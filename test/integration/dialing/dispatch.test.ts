@@ -2,7 +2,14 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
 import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
-import type { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import {
+  dialBatchKey,
+  dialingStatsKey,
+  OPEN_BATCH_PREFIX,
+  openBatchAttribute,
+} from '#shared/adapters/dynamodb/dialing-keys';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { contactKey, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
@@ -182,7 +189,7 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       deadline: '2027-03-01T02:35:00.000Z',
       recentAttempts: [START],
     };
-    expect(await store.markDialing(campaign.id, [mark], {}, START)).toHaveLength(1);
+    expect((await store.markDialing(campaign.id, [mark], { pilot: false }, START)).marks).toHaveLength(1);
 
     clock.advance(minutes(20));
     expect((await reconcileCampaign(deps, campaign)).stale).toBe(0);
@@ -226,7 +233,7 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       deadline: '2027-03-01T02:35:00.000Z',
       recentAttempts: [START],
     }));
-    expect(await store.markDialing(campaign.id, marks, { pilotDials: 2 }, START)).toHaveLength(2);
+    expect((await store.markDialing(campaign.id, marks, { pilot: true }, START)).marks).toHaveLength(2);
     expect(await store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
     const [settled, unconfirmed] = marks as [DialMark, DialMark];
     // An outcome settles the first one: its dial happened and stays counted.
@@ -250,7 +257,7 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     };
     const moved = await store.unmarkDialing(
       campaign.id,
-      [settled, unconfirmed].map((m) => ({ ref: m.ref, attempt: 1, pilot: true, to: back })),
+      [settled, unconfirmed].map((m) => ({ ref: m.ref, attempt: 1, counted: true, pilot: true, to: back })),
       START,
     );
     expect(moved).toBe(1);
@@ -283,12 +290,17 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       deadline: '2027-03-01T02:35:00.000Z',
       recentAttempts: [START],
     }));
-    await store.markDialing(campaign.id, marks, { pilotDials: marks.length }, START);
+    const { batchId } = await store.markDialing(campaign.id, marks, { pilot: true }, START);
     expect((await store.stats(campaign.id)).pilotDials).toBe(3);
+    expect(await dialingItem(campaign)).toHaveProperty(openBatchAttribute(batchId));
 
     clock.advance(minutes(36));
     expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 3, resent: 3 });
     expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
+    // The batch left open is closed, unconfirmed: the flag is off the campaign's DIALING item.
+    expect(await dialingItem(campaign)).not.toHaveProperty(openBatchAttribute(batchId));
+    expect(await batchItem(campaign, batchId)).toMatchObject({ abandonedAt: clock.now().toISOString() });
+    expect((await batchItem(campaign, batchId))?.accepted).toBeUndefined();
     expect(await dispatchCampaign(deps, campaign)).toMatchObject({ budget: 3, dialed: 3 });
     expect(
       placedFor(campaign)
@@ -296,6 +308,111 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
         .sort(),
     ).toEqual([6100, 6101, 6102].map((n) => tokenOf(campaign, n, 1)).sort());
     expect(await store.stats(campaign.id)).toMatchObject({ dials: 3, pilotDials: 3 });
+  });
+
+  it("records Connect's answer once per batch: each contact names its batch, the batch lists what it accepted", async () => {
+    clock.set(START);
+    const campaign = await newCampaign(
+      { pacing: { dialsPerMinute: 30 } },
+      Array.from({ length: 30 }, (_, i) => ({ n: 7000 + i })),
+    );
+    sim.setDialHandler((dial) =>
+      dial.phoneNumber === e164Of(7007) ? { kind: 'fail', failureCode: 'InvalidInput' } : { kind: 'accept' },
+    );
+    const report = await dispatchCampaign(deps, campaign);
+    sim.setDialHandler(() => ({ kind: 'accept' }));
+    expect(report).toMatchObject({ dialed: 29, invalid: 1 });
+
+    const contacts = await Promise.all(Array.from({ length: 30 }, (_, i) => contactOf(campaign, 7000 + i)));
+    const dialing = contacts.filter((c) => c.state === 'dialing');
+    expect(dialing).toHaveLength(29);
+    const batchIds = [...new Set(dialing.map((c) => String((c.dialing as { batch?: string }).batch)))];
+    // 30 dials in batches of 25: two batch items, and nothing of Connect's answer on the contacts themselves.
+    expect(batchIds).toHaveLength(2);
+    for (const c of dialing)
+      expect(Object.keys(c.dialing as object).sort()).toEqual(['attempt', 'batch', 'expiresAt', 'requestedAt']);
+    const accepted = new Set<string>();
+    for (const id of batchIds) {
+      const batch = await batchItem(campaign, id);
+      expect(batch).toMatchObject({ answeredAt: START });
+      for (const ref of (batch?.accepted as Set<string>) ?? []) accepted.add(ref);
+    }
+    expect(accepted).toEqual(new Set(dialing.map((c) => `${String(c.phoneKey)}.1`)));
+    expect(accepted.has(`${phoneKeyOf(7007)}.1`)).toBe(false);
+    expect(Object.keys(await dialingItem(campaign)).filter((k) => k.startsWith(OPEN_BATCH_PREFIX))).toEqual([]);
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 30, invalid: 1 });
+
+    // Past their deadline, with no outcome: confirmed by their batch, so expired (a new token), never resent.
+    clock.advance(minutes(36));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 29, resent: 0, expired: 29 });
+  });
+
+  it('after a crash between marking and counting, puts the marks back without uncounting them', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({ state: 'pilot', pilot: { size: 10 } }, [{ n: 7100 }, { n: 7101 }]);
+    const client = createDocumentClient({
+      endpoint: tables.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    // The process dies as it sends the count: the marks are written, the batch neither counted nor sent.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        if (String((args.input as { UpdateExpression?: string }).UpdateExpression).includes('ADD dials')) {
+          throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieBeforeCount' },
+    );
+    const dying = new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
+    await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
+    client.destroy();
+    expect(await contactOf(campaign, 7100)).toMatchObject({ state: 'dialing', dialing: { attempt: 1 } });
+    expect(placedFor(campaign)).toHaveLength(0);
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
+
+    clock.advance(minutes(36));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 2, resent: 2 });
+    // Never counted, so nothing comes off: the counts stay at zero, not minus two.
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2 });
+    expect(
+      placedFor(campaign)
+        .map((d) => d.clientToken)
+        .sort(),
+    ).toEqual([tokenOf(campaign, 7100, 1), tokenOf(campaign, 7101, 1)].sort());
+    expect(await store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
+  });
+
+  it('settles marks written before dial batches by their own record: confirmed by a request id, or counted', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 7200 }, { n: 7201 }]);
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2 });
+    // As the dispatcher left them before: Connect's request id on the contact, or nothing yet; no batch.
+    for (const [n, requestId] of [
+      [7200, 'legacy-request-id'],
+      [7201, undefined],
+    ] as const) {
+      const dialing = { ...((await contactOf(campaign, n)).dialing as Record<string, unknown>) };
+      delete dialing.batch;
+      if (requestId) Object.assign(dialing, { requestId, acceptedAt: START });
+      await tables.client.send(
+        new UpdateCommand({
+          TableName: tables.names.main,
+          Key: contactKey(campaign.id, phoneKeyOf(n)),
+          UpdateExpression: 'SET dialing = :d',
+          ExpressionAttributeValues: { ':d': dialing },
+        }),
+      );
+    }
+
+    clock.advance(minutes(36));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 2, expired: 1, resent: 1 });
+    expect(await contactOf(campaign, 7200)).toMatchObject({ state: 'retryWait' });
+    expect(await contactOf(campaign, 7201)).toMatchObject({ state: 'new', attempts: 0 });
+    // The unconfirmed one was counted by its (transactional) mark: it comes off, to be counted again when resent.
+    expect((await store.stats(campaign.id)).dials).toBe(1);
   });
 
   it('stops a pilot at its size, in total over ticks', async () => {
@@ -341,6 +458,20 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     expect(placedFor(campaign).filter((d) => d.phoneNumber === e164Of(5000))).toHaveLength(1);
   });
 });
+
+async function dialingItem(campaign: Campaign) {
+  const out = await tables.client.send(
+    new GetCommand({ TableName: tables.names.main, Key: dialingStatsKey(campaign.id), ConsistentRead: true }),
+  );
+  return out.Item ?? {};
+}
+
+async function batchItem(campaign: Campaign, batchId: string) {
+  const out = await tables.client.send(
+    new GetCommand({ TableName: tables.names.main, Key: dialBatchKey(campaign.id, batchId), ConsistentRead: true }),
+  );
+  return out.Item;
+}
 
 async function findShard(campaign: Campaign, n: number): Promise<number | undefined> {
   const item = await contactOf(campaign, n);

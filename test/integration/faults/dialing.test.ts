@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
 import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { dialBatchKey } from '#shared/adapters/dynamodb/dialing-keys';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import { ManualClock } from '#shared/adapters/memory/clock';
@@ -82,18 +83,20 @@ interface DialingFault {
   resendsPlaced?: boolean;
 }
 
-const updateOf = (input: unknown, k = 0) =>
-  String(
-    (input as { TransactItems?: { Update?: { UpdateExpression?: string } }[] }).TransactItems?.[k]?.Update
-      ?.UpdateExpression ?? '',
-  );
+const updateOf = (input: unknown) => String((input as { UpdateExpression?: string }).UpdateExpression ?? '');
+const itemOf = (input: unknown) => (input as { Item?: Record<string, unknown> }).Item ?? {};
 // The document client's commands run under the low-level command's name.
-const isTransaction = (command: string) =>
-  command === 'TransactWriteItemsCommand' || command === 'TransactWriteCommand';
+const isUpdate = (command: string) => command === 'UpdateItemCommand' || command === 'UpdateCommand';
+/** One contact's mark `dialing` (its own conditional UpdateItem). */
 const isMark = (command: string, input: unknown) =>
-  isTransaction(command) && updateOf(input).startsWith('SET #state = :dialing');
+  isUpdate(command) && updateOf(input).startsWith('SET #state = :dialing');
+/** The batch's count and open flag on the campaign's DIALING item, written once its marks are. */
+const isCount = (command: string, input: unknown) => isUpdate(command) && updateOf(input).includes('ADD dials');
+/** The batch item recording Connect's answer. */
 const isRecordAccepted = (command: string, input: unknown) =>
-  isTransaction(command) && updateOf(input).includes('dialing.requestId');
+  (command === 'PutItemCommand' || command === 'PutCommand') &&
+  String(itemOf(input).pk).startsWith('DIALBATCH#') &&
+  itemOf(input).answeredAt !== undefined;
 const isPut = (command: string) => command === 'PutOutboundRequestBatchCommand';
 
 const FAULTS: DialingFault[] = [
@@ -112,6 +115,10 @@ const FAULTS: DialingFault[] = [
     kill: (random) => (command, input, phase) => phase === 'after' && isMark(command, input) && random() < 0.5,
   },
   {
+    name: 'dispatcher killed after counting a marked batch, before Connect',
+    kill: (random) => (command, input, phase) => phase === 'after' && isCount(command, input) && random() < 0.5,
+  },
+  {
     name: 'dispatcher killed after Connect accepted, answer unread',
     kill: (random) => (command, _input, phase) => phase === 'after' && isPut(command) && random() < 0.5,
   },
@@ -119,6 +126,11 @@ const FAULTS: DialingFault[] = [
     name: 'dispatcher killed after Connect accepted, before recording',
     kill: (random) => (command, input, phase) =>
       phase === 'before' && isRecordAccepted(command, input) && random() < 0.5,
+  },
+  {
+    name: 'dispatcher killed after recording what Connect accepted, before closing the batch',
+    kill: (random) => (command, input, phase) =>
+      phase === 'after' && isRecordAccepted(command, input) && random() < 0.5,
   },
   {
     name: 'Connect InternalServerException on half the batch calls',
@@ -133,7 +145,7 @@ const FAULTS: DialingFault[] = [
     name: 'Connect throttling + request failures + kills together',
     connect: { throttleCall: 0.15, failRequests: { rate: 0.2, code: 'BufferLimitExceeded' } },
     kill: (random) => (command, input, phase) =>
-      ((phase === 'after' && (isPut(command) || isMark(command, input))) ||
+      ((phase === 'after' && (isPut(command) || isMark(command, input) || isCount(command, input))) ||
         (phase === 'before' && isRecordAccepted(command, input))) &&
       random() < 0.25,
   },
@@ -211,26 +223,55 @@ function placedTokensResent(campaign: Campaign): number {
   return placedFor(campaign).filter((d) => (sends.get(d.clientToken) ?? 0) > 1).length;
 }
 
+/**
+ * The client tokens Connect's acceptance of which is on record: a dialing contact's attempt listed as accepted by
+ * the dial batch its `dialing` field names (read with the suite's own client).
+ */
+async function recordedTokens(campaignId: string, items: readonly Record<string, unknown>[]): Promise<Set<string>> {
+  const batches = new Map<string, Set<string>>();
+  const keys = [
+    ...new Set(items.flatMap((c) => ((c.dialing as { batch?: string } | undefined)?.batch ?? []) as string[])),
+  ].map((b) => dialBatchKey(campaignId, b));
+  for (let i = 0; i < keys.length; i += 100) {
+    const out = await tables.client.send(
+      new BatchGetCommand({
+        RequestItems: { [tables.names.main]: { Keys: keys.slice(i, i + 100), ConsistentRead: true } },
+      }),
+    );
+    for (const b of out.Responses?.[tables.names.main] ?? []) {
+      batches.set(String(b.pk), new Set([...((b.accepted as Set<string> | undefined) ?? [])]));
+    }
+  }
+  const recorded = new Set<string>();
+  for (const c of items) {
+    const dialing = c.dialing as { attempt?: number; batch?: string } | undefined;
+    if (c.state !== 'dialing' || dialing?.batch === undefined) continue;
+    const ref = `${String(c.phoneKey)}.${dialing.attempt}`;
+    if (batches.get(dialBatchKey(campaignId, dialing.batch).pk)?.has(ref)) recorded.add(`${campaignId}.${ref}`);
+  }
+  return recorded;
+}
+
 /** Every contact placed and its placed dial recorded: nothing more will happen without outcomes. */
 async function settled(campaign: Campaign): Promise<boolean> {
   const items = await contactItems(campaign.id);
   const placed = new Set(placedFor(campaign).map((d) => d.clientToken));
+  const recorded = await recordedTokens(campaign.id, items);
   return (
     items.length === CONTACTS &&
     items.every((c) => {
-      const dialing = c.dialing as { attempt?: number; requestId?: string } | undefined;
-      return (
-        c.state === 'dialing' &&
-        dialing?.requestId !== undefined &&
-        placed.has(`${campaign.id}.${String(c.phoneKey)}.${dialing.attempt}`)
-      );
+      const dialing = c.dialing as { attempt?: number } | undefined;
+      const token = `${campaign.id}.${String(c.phoneKey)}.${dialing?.attempt}`;
+      return recorded.has(token) && placed.has(token);
     })
   );
 }
 
 async function measure(campaign: Campaign, store: DynamoDbDialingStore, row: FaultRow): Promise<void> {
   const placed = placedFor(campaign);
-  const items = new Map((await contactItems(campaign.id)).map((c) => [String(c.phoneKey), c]));
+  const contacts = await contactItems(campaign.id);
+  const items = new Map(contacts.map((c) => [String(c.phoneKey), c]));
+  const recordedDials = await recordedTokens(campaign.id, contacts);
   const stats = await store.stats(campaign.id);
   row.contactsIn = CONTACTS;
   for (let i = 0; i < CONTACTS; i++) {
@@ -242,13 +283,14 @@ async function measure(campaign: Campaign, store: DynamoDbDialingStore, row: Fau
     }
     row.attemptsDuplicated += dials.length - 1;
     const item = items.get(key);
-    const dialing = item?.dialing as { attempt?: number; requestId?: string } | undefined;
+    const dialing = item?.dialing as { attempt?: number } | undefined;
     const last = dials.at(-1);
+    // The contact is dialing the attempt Connect placed last, and that acceptance is on record.
     const recorded =
       item?.state === 'dialing' &&
       last !== undefined &&
-      dialing?.requestId === last.id &&
-      last.clientToken === `${campaign.id}.${key}.${dialing.attempt}`;
+      last.clientToken === `${campaign.id}.${key}.${dialing?.attempt}` &&
+      recordedDials.has(last.clientToken);
     if (!recorded) row.outcomesLost++;
   }
   for (const counted of [stats.dials, stats.pilotDials]) {

@@ -31,8 +31,15 @@ const minutes = (n: number) => n * 60_000;
 interface Entry {
   contact: Contact;
   ref: DueRef;
-  requestId?: string;
+  batch?: string;
   pilot?: boolean;
+}
+
+/** A dial batch as the fake keeps it: counted when opened; closed with the phone keys Connect accepted, if it answered. */
+interface Batch {
+  marked: string[];
+  closed: boolean;
+  accepted?: string[];
 }
 
 /**
@@ -53,6 +60,9 @@ class FakeStore {
   readonly unmarks: { unmarks: DialUnmark[]; stats: StatsDelta | undefined }[] = [];
   readonly statWrites: StatsDelta[] = [];
   readonly moves: unknown[] = [];
+  readonly batches = new Map<string, Batch>();
+  /** Every write the store was asked for, in order, by kind (`mark`, `close`, `unmark`, `move`). */
+  readonly writes: string[] = [];
 
   constructor(campaignId: string, count: number) {
     for (let i = 0; i < count; i++) {
@@ -106,7 +116,8 @@ class FakeStore {
         const e = this.entries.get(ref.phoneKey);
         return e && e.ref.dueSk === ref.dueSk ? [{ ref, contact: e.contact, doNotCall: false }] : [];
       }),
-    markDialing: async (_c, marks, stats) => {
+    markDialing: async (_c, marks, { pilot }) => {
+      const batchId = `b-${this.batches.size + 1}`;
       const done: DialMark[] = [];
       for (const m of marks) {
         const e = this.entries.get(m.ref.phoneKey);
@@ -119,26 +130,35 @@ class FakeStore {
           dialing: { attempt: m.attempt, requestedAt: m.requestedAt, expiresAt: m.expiresAt },
         };
         e.ref = this.#ref(m.ref.campaignId, m.ref.phoneKey, 0, m.deadline);
-        e.pilot = Boolean(stats.pilotDials);
-        delete e.requestId;
+        e.pilot = pilot;
+        e.batch = batchId;
         done.push(m);
       }
-      this.#add({ dials: done.length, pilotDials: stats.pilotDials ? done.length : 0 });
-      return done;
+      this.writes.push('mark');
+      if (done.length === 0) return { batchId, marks: [] };
+      // Counted when the batch opens, as the adapter counts it.
+      this.batches.set(batchId, { marked: done.map((m) => m.ref.phoneKey), closed: false });
+      this.#add({ dials: done.length, pilotDials: pilot ? done.length : 0 });
+      return { batchId, marks: done };
     },
-    recordAccepted: async (accepted) => {
-      for (const { mark, requestId } of accepted) {
-        const e = this.entries.get(mark.ref.phoneKey);
-        if (e?.contact.dialing?.attempt === mark.attempt) e.requestId = requestId;
-      }
+    closeBatch: async (_c, batchId, answer) => {
+      this.writes.push('close');
+      const batch = this.batches.get(batchId);
+      if (!batch || batch.closed) throw new Error(`batch ${batchId} is not open`);
+      batch.closed = true;
+      if (answer) batch.accepted = answer.accepted.map((m) => m.ref.phoneKey);
     },
+    closeAbandonedBatches: async () => 0,
     move: async (moves) => {
+      this.writes.push('move');
       this.moves.push(...moves);
       return moves.length;
     },
     unmarkDialing: async (_c, unmarks, _now, stats) => {
+      this.writes.push('unmark');
       this.unmarks.push({ unmarks: [...unmarks], stats });
       let moved = 0;
+      let counted = 0;
       let pilots = 0;
       for (const u of unmarks) {
         const e = this.entries.get(u.ref.phoneKey);
@@ -146,10 +166,12 @@ class FakeStore {
         const { dialing: _dialing, ...rest } = e.contact;
         e.contact = { ...rest, state: u.to.state, attempts: u.to.attempts, recentAttempts: u.to.recentAttempts };
         e.ref = this.#ref(u.ref.campaignId, u.ref.phoneKey, u.to.priority, u.to.dueAt);
+        delete e.batch;
         moved++;
-        if (u.pilot) pilots++;
+        if (u.counted) counted++;
+        if (u.counted && u.pilot) pilots++;
       }
-      this.#add({ ...stats, dials: (stats?.dials ?? 0) - moved, pilotDials: (stats?.pilotDials ?? 0) - pilots });
+      this.#add({ ...stats, dials: (stats?.dials ?? 0) - counted, pilotDials: (stats?.pilotDials ?? 0) - pilots });
       return moved;
     },
     stats: async () => structuredClone(this.figures),
@@ -238,10 +260,10 @@ describe('dispatcher: dials marked but not placed go back in one write', () => {
     expect(report).toMatchObject({ dialed: 0, requeued: 3, throttled: 3 });
     expect(store.unmarks).toHaveLength(1);
     const [call] = store.unmarks;
-    expect(call?.unmarks.map((u) => [u.attempt, u.pilot])).toEqual([
-      [1, true],
-      [1, true],
-      [1, true],
+    expect(call?.unmarks.map((u) => [u.attempt, u.counted, u.pilot])).toEqual([
+      [1, true, true],
+      [1, true, true],
+      [1, true, true],
     ]);
     expect(call?.unmarks[0]?.to).toMatchObject({ kind: 'due', priority: 2, state: 'new', attempts: 0 });
     expect(call?.unmarks[0]?.to.recentAttempts).toEqual([]);
@@ -283,6 +305,61 @@ describe('dispatcher: dials marked but not placed go back in one write', () => {
 
     expect(await dispatchCampaign(deps, campaign)).toMatchObject({ requeued: 1, throttled: 2 });
     expect(store.figures.dials).toBe(1);
+  });
+});
+
+describe('dispatcher: one write per dial batch records what Connect accepted', () => {
+  it('marks each batch, then closes it once with its accepted dials: no write per contact for the answer', async () => {
+    const { campaign, store, connect, deps } = setup({ state: 'pilot', contacts: 30 });
+
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 30, requeued: 0 });
+
+    expect(store.writes).toEqual(['mark', 'close', 'mark', 'close']);
+    expect(connect.sent.map((tokens) => tokens.length)).toEqual([25, 5]);
+    const batches = [...store.batches.values()];
+    expect(batches.map((b) => [b.closed, b.accepted?.length])).toEqual([
+      [true, 25],
+      [true, 5],
+    ]);
+    for (const b of batches) expect(b.accepted).toEqual(b.marked);
+    expect(store.figures).toMatchObject({ dials: 30, pilotDials: 30 });
+  });
+
+  it('records only the accepted dials of a partial answer, before the others are moved or requeued', async () => {
+    const { campaign, store, connect, deps } = setup({ contacts: 4 });
+    connect.script.push((requests) =>
+      requests.map((r, i): DialResult => {
+        if (i === 0) return { clientToken: r.clientToken, outcome: 'throttled' };
+        if (i === 1) return { clientToken: r.clientToken, outcome: 'invalid', reason: 'invalid number' };
+        return { clientToken: r.clientToken, outcome: 'accepted', requestId: `req-${i}` };
+      }),
+    );
+
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2, invalid: 1, requeued: 1 });
+
+    const [batch] = [...store.batches.values()];
+    expect(batch?.accepted).toEqual(batch?.marked.slice(2));
+    // Had the process died after the answer was recorded, the other two would still be unconfirmed: resent, not lost.
+    expect(store.writes).toEqual(['mark', 'close', 'move', 'unmark']);
+  });
+
+  it('closes a batch Connect did not answer without acceptance, once its marks are undone', async () => {
+    const { campaign, store, connect, deps } = setup({ contacts: 3 });
+    connect.script.push(new ConnectThrottledError('throttled'));
+
+    await dispatchCampaign(deps, campaign);
+
+    expect(store.writes).toEqual(['mark', 'unmark', 'close']);
+    expect([...store.batches.values()]).toEqual([{ marked: expect.any(Array), closed: true }]);
+  });
+
+  it('neither sends nor closes a batch none of whose marks were written', async () => {
+    const { campaign, store, connect, deps } = setup({ contacts: 2 });
+    store.port.markDialing = async () => ({ batchId: 'b-lost', marks: [] });
+
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ selected: 2, dialed: 0 });
+    expect(connect.sent).toEqual([]);
+    expect(store.writes).toEqual([]);
   });
 });
 

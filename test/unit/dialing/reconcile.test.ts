@@ -58,6 +58,7 @@ function fakeStore(loaded: DialingContact[], moved?: number) {
     campaignZones: async () => ['Asia/Shanghai'],
     queryDue: async (_c, _z, shard, priority) => (shard === 0 && priority === 0 ? loaded.map((l) => l.ref) : []),
     load: async () => loaded,
+    closeAbandonedBatches: async () => 0,
     unmarkDialing: async (_campaignId, unmarks) => {
       calls.unmarks.push(...unmarks);
       return moved ?? unmarks.length;
@@ -95,9 +96,9 @@ describe('reconciling dials Connect never confirmed', () => {
     const report = await reconcileCampaign(depsWith(store), campaign);
 
     expect(report).toMatchObject({ stale: 2, resent: 2, expired: 0 });
-    expect(calls.unmarks.map((u) => [u.ref.phoneKey, u.attempt, u.pilot])).toEqual([
-      ['pilotKey', 1, true],
-      ['activeKey', 1, false],
+    expect(calls.unmarks.map((u) => [u.ref.phoneKey, u.attempt, u.counted, u.pilot])).toEqual([
+      ['pilotKey', 1, true, true],
+      ['activeKey', 1, true, false],
     ]);
     // Back where it was selected from, attempt unchanged: the resend carries the same client token.
     expect(calls.unmarks[0]?.to).toMatchObject({
@@ -121,8 +122,42 @@ describe('reconciling dials Connect never confirmed', () => {
     expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({ stale: 3, resent: 1 });
   });
 
+  it('undoes a mark whose batch was never counted without taking it off the counts', async () => {
+    const { store, calls } = fakeStore([
+      stale('uncounted', { confirmed: false, counted: false, pilot: true, prevState: 'new' }),
+      stale('counted', { confirmed: false, counted: true, pilot: true, prevState: 'new' }),
+    ]);
+
+    expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({ stale: 2, resent: 2 });
+    expect(calls.unmarks.map((u) => [u.ref.phoneKey, u.counted, u.pilot])).toEqual([
+      ['uncounted', false, false],
+      ['counted', true, true],
+    ]);
+  });
+
+  it('closes the batches a dead dispatcher left open before it reads the stale dials', async () => {
+    const { store, calls } = fakeStore([stale('a', { confirmed: false, counted: true, prevState: 'new' })]);
+    const order: string[] = [];
+    const load = store.load.bind(store);
+    store.closeAbandonedBatches = async () => {
+      order.push('close');
+      return 1;
+    };
+    store.load = async (refs, nowIso) => {
+      order.push('load');
+      return load(refs, nowIso);
+    };
+
+    await reconcileCampaign(depsWith(store), campaign);
+
+    expect(order).toEqual(['close', 'load']);
+    expect(calls.unmarks).toHaveLength(1);
+  });
+
   it('leaves a confirmed dial to the expiry path, never unmarked', async () => {
-    const { store, calls } = fakeStore([stale('confirmed', { requestId: 'r-1', pilot: true, prevState: 'new' })]);
+    const { store, calls } = fakeStore([
+      stale('confirmed', { confirmed: true, counted: true, pilot: true, prevState: 'new' }),
+    ]);
 
     const report = await reconcileCampaign(depsWith(store), campaign);
 
