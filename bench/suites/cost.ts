@@ -14,7 +14,8 @@
  *   seeding, the dispatcher's marking (counted under dialing) and the replay's read-back are not counted. The
  *   scenarios' mix (a third of attempts reach an agent) is the mix priced here; each scenario starts a new recorder,
  *   so the campaign is read once per scenario where a warm Lambda reads it once a minute (≈ 0.8 RRU per attempt
- *   too many, kept: it errs high).
+ *   too many, kept: it errs high). The counters aggregator (the table's stream → counter items) is run by the real code
+ *   on those attempts' stream records, dealt out to a modelled campaign (agents, pace, shards, window: `MODEL`).
  * Lambda, EventBridge, Kinesis, S3, SQS, SES and KMS are **modelled** from the invocations each contact causes
  * (constants below, each with its reason); the Lambda inputs per attempt are counted from the same scenarios.
  * Keys: cost.usdPer1kContacts (goal ≤ 0.01), one cost.usdPer1kContacts.<service> per part, and the units per step.
@@ -22,12 +23,16 @@
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { startConnectSim } from '#infra/local/connect-sim/server';
+import { LocalStreamPoller } from '#infra/local/counter-stream';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { createTables } from '#infra/local/tables';
 import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
+import { counterStreamRecords } from '#shared/adapters/dynamodb/attempt-stream';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
+import { DynamoDbCounterLedger } from '#shared/adapters/dynamodb/counter-ledger';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
 import { contactKey, dueIndexKey, dueShard } from '#shared/adapters/dynamodb/keys';
@@ -38,9 +43,11 @@ import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import { resumableSheetReader } from '#shared/adapters/s3/resumable-sheet-reader';
 import type { Campaign } from '#shared/domain/campaign';
+import type { CounterStreamRecord } from '#shared/domain/outcomes/counter-stream';
 import type { ObjectStore } from '#shared/ports/object-store';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { ingestList } from '#shared/use-cases/intake/ingest-list';
+import { applyCounterStream } from '#shared/use-cases/outcomes/apply-counter-stream';
 import { dynamoWorld } from '#test/integration/helpers/outcome-world';
 import { replay } from '#test/unit/outcomes/replay';
 import { CAMPAIGN_ID, PHONE_KEY, SCENARIOS, type Scenario } from '#test/unit/outcomes/scenarios';
@@ -147,9 +154,13 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const outcomeInvocations = attempts * (inputs.events + inputs.callStarts + inputs.dispositions);
     const ctrBatches = (attempts * inputs.records) / CTR_RECORDS_PER_BATCH;
     const dispatcherRuns = attempts / DIALS_PER_RUN;
-    const lambdaRequests = outcomeInvocations + ctrBatches + dispatcherRuns + 1;
+    const counterBatches = attempts * outcome.counterBatches;
+    const lambdaRequests = outcomeInvocations + ctrBatches + counterBatches + dispatcherRuns + 1;
     const lambdaGbSeconds =
-      (outcomeInvocations * OUTCOME_INPUT_SECONDS + ctrBatches * CTR_BATCH_SECONDS) * OUTCOME_FUNCTION_GB +
+      (outcomeInvocations * OUTCOME_INPUT_SECONDS +
+        ctrBatches * CTR_BATCH_SECONDS +
+        counterBatches * COUNTER_BATCH_SECONDS) *
+        OUTCOME_FUNCTION_GB +
       dispatcherRuns * DISPATCHER_SECONDS_PER_RUN * DISPATCHER_GB +
       (INTAKE_SECONDS_PER_1K * INTAKE_GB * CONTACTS) / 1_000;
 
@@ -184,7 +195,7 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
     ctx.log(
       `lambda: ${Math.round(lambdaRequests)} invocations, ${lambdaGbSeconds.toFixed(0)} GB-s per 1,000 contacts ` +
         `(${(inputs.events + inputs.callStarts + inputs.dispositions).toFixed(2)} event/flow inputs and ` +
-        `${inputs.records.toFixed(2)} contact records per attempt)`,
+        `${inputs.records.toFixed(2)} contact records per attempt, ${Math.round(counterBatches)} counter batches)`,
     );
     return {
       'cost.usdPer1kContacts': round(total),
@@ -329,6 +340,43 @@ async function dialedContact(client: DynamoDBDocumentClient, table: string): Pro
   return median;
 }
 
+/**
+ * The counters aggregator, modelled honestly: its cost depends on how many distinct counter items a stream batch
+ * touches, which one scenario (one agent, one contact) cannot show. The real attempt records of the replayed scenarios
+ * are dealt out to a campaign of {@link MODEL.agents} agents in {@link MODEL.teams} teams dialing at the default pace,
+ * spread over the table's stream shards and cut into the mapping's batching windows, then applied by the real use case
+ * and adapter through the meter.
+ */
+const MODEL = {
+  /** Default pacing: dials a minute per campaign. */
+  dialsPerMinute: 60,
+  /** infra/constructs/outcomes.ts COUNTER_STREAM_BATCH: a batch closes after 60 s (or 1,000 records). */
+  windowSeconds: 60,
+  batchSize: 1_000,
+  /**
+   * Stream shards the campaign's attempts spread over (≈ the table's partitions; the attempt's key is its number, so a
+   * campaign's records fall on every shard). An on-demand table starts with about 4; more shards mean fewer records of
+   * one campaign per batch, so this errs high for a small table and low for a very large one.
+   */
+  shards: 4,
+  agents: 20,
+  teams: 2,
+  /**
+   * A call's records do not arrive together: call start, agent connected, end, contact record and disposition come over
+   * minutes. Each record of an attempt is placed this many seconds after the previous one, so one call's counts may
+   * land in several batches (pessimistic: most of its records move no counter).
+   */
+  secondsBetweenRecords: 60,
+} as const;
+
+/** The aggregator's Lambda work per batch: decode ≤ 1,000 small records, one or two transactions. */
+const COUNTER_BATCH_SECONDS = 0.05;
+
+interface OutcomeUnits extends Units {
+  /** Batches the counters' mapping invokes the function with, per attempt. */
+  counterBatches: number;
+}
+
 async function measureOutcomes(
   ctx: SuiteContext,
   client: DynamoDBDocumentClient,
@@ -336,7 +384,7 @@ async function measureOutcomes(
   table: string,
   dialed: Record<string, unknown>,
   endpoint: string,
-): Promise<Units> {
+): Promise<OutcomeUnits> {
   let attempts = 0;
   meter.reset();
   const put = (Item: Record<string, unknown>) => client.send(new PutCommand({ TableName: table, Item }));
@@ -353,9 +401,22 @@ async function measureOutcomes(
     attempts: attempt,
     dialing: { ...(dialed.dialing as object), attempt },
   });
+  // Every attempt record the replays write, as the mapping delivers them (filtered), to model the aggregator below.
+  const captured: DynamoDBRecord[] = [];
+  const capture = new LocalStreamPoller({
+    endpoint,
+    client,
+    tableName: table,
+    handler: async (event) => {
+      captured.push(...event.Records);
+    },
+  });
+  await capture.skipToEnd();
+  const attemptRecords: CounterStreamRecord[][] = [];
   for (const scenario of SCENARIOS.map(withConnectContactIds)) {
     const world = dynamoWorld(client, table, { endpoint });
-    // Seeding, the dispatcher's marking (counted under dialing) and the final read-back are not the outcome path.
+    // Seeding, the dispatcher's marking (counted under dialing), the final read-back and the test world's own drain of
+    // the stream into the counters (the aggregator is measured below, on realistic batches) are not counted here.
     const quiet =
       <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
@@ -384,13 +445,101 @@ async function measureOutcomes(
     await replay(world, scenario, (_i, inputs) => inputs);
     meter.counting = false;
     attempts += scenario.calls.length;
+    captured.length = 0;
+    await capture.drain();
+    const byAttempt = new Map<string, DynamoDBRecord[]>();
+    for (const r of captured) {
+      const key = `${r.dynamodb?.Keys?.pk?.S}|${r.dynamodb?.Keys?.sk?.S}`;
+      byAttempt.set(key, [...(byAttempt.get(key) ?? []), r]);
+    }
+    for (const records of byAttempt.values()) attemptRecords.push(counterStreamRecords(records));
   }
-  const units = perUnit(meter, attempts);
-  if (!(units.wru > 0)) throw new Error('no write units counted on the outcome path: the measurement is broken');
+  capture.close();
+  const recorder = perUnit(meter, attempts);
+  if (!(recorder.wru > 0)) throw new Error('no write units counted on the outcome path: the measurement is broken');
+  if (attemptRecords.length !== attempts) {
+    throw new Error(`captured ${attemptRecords.length} attempts' records for ${attempts} attempts replayed`);
+  }
+  const recorderBreakdown = breakdown(meter, attempts);
+
+  // The aggregator on the modelled stream: every write it makes is counted.
+  const modelled = CONTACTS * ATTEMPTS_PER_CONTACT;
+  const batches = modelBatches(attemptRecords, modelled);
+  const ledger = new DynamoDbCounterLedger({
+    client,
+    tableName: table,
+    clock: new ManualClock('2027-03-02T12:00:00Z'),
+  });
+  meter.reset();
+  meter.counting = true;
+  let groups = 0;
+  for (const batch of batches) groups += (await applyCounterStream({ ledger }, batch)).groups;
+  meter.counting = false;
+  const aggregator = perUnit(meter, modelled);
+  const units = {
+    wru: recorder.wru + aggregator.wru,
+    rru: recorder.rru + aggregator.rru,
+    counterBatches: batches.length / modelled,
+  };
   ctx.log(
-    `outcomes: ${units.wru.toFixed(2)} WRU and ${units.rru.toFixed(2)} RRU per attempt over ${attempts} ${breakdown(meter, attempts)}`,
+    `outcomes: ${units.wru.toFixed(2)} WRU and ${units.rru.toFixed(2)} RRU per attempt: recorder ` +
+      `${recorder.wru.toFixed(2)} WRU / ${recorder.rru.toFixed(2)} RRU over ${attempts} ${recorderBreakdown}; ` +
+      `counters aggregator ${aggregator.wru.toFixed(2)} WRU / ${aggregator.rru.toFixed(2)} RRU over ${modelled} ` +
+      `modelled attempts ${breakdown(meter, modelled)}, ${batches.length} batches, ${groups} transactions ` +
+      `(${MODEL.dialsPerMinute} dials/min, ${MODEL.windowSeconds} s window, ${MODEL.shards} shards, ` +
+      `${MODEL.agents} agents in ${MODEL.teams} teams)`,
   );
   return units;
+}
+
+/**
+ * The stream the aggregator reads at the modelled pace: attempt `j` is dialed at second j × 60 / pace, on shard
+ * j mod {@link MODEL.shards}, by one of {@link MODEL.agents} agents (seeded), its records {@link MODEL.secondsBetweenRecords}
+ * apart; each shard's records are cut into windows of {@link MODEL.windowSeconds} (and at most the batch size).
+ */
+function modelBatches(attemptRecords: readonly CounterStreamRecord[][], attempts: number): CounterStreamRecord[][] {
+  let seed = 7;
+  const random = () => {
+    seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const timed: { at: number; shard: number; record: CounterStreamRecord }[] = [];
+  for (let j = 0; j < attempts; j++) {
+    const source = attemptRecords[j % attemptRecords.length] ?? [];
+    const agent = Math.floor(random() * MODEL.agents);
+    const remap = (image: CounterStreamRecord['before']) =>
+      image && {
+        ...image,
+        counted: image.counted.map((c) =>
+          c.scope === 'AGENT'
+            ? { ...c, id: `agent-${agent}` }
+            : c.scope === 'TEAM'
+              ? { ...c, id: `team-${agent % MODEL.teams}` }
+              : c,
+        ),
+      };
+    const dialedAt = (j * 60) / MODEL.dialsPerMinute;
+    source.forEach((r, i) => {
+      timed.push({
+        at: dialedAt + i * MODEL.secondsBetweenRecords,
+        shard: j % MODEL.shards,
+        record: { eventId: `model-${j}-${i}`, sequenceNumber: '0', before: remap(r.before), after: remap(r.after) },
+      });
+    });
+  }
+  timed.sort((a, b) => a.at - b.at);
+  const batches = new Map<string, CounterStreamRecord[]>();
+  timed.forEach((t, n) => {
+    const key = `${t.shard}#${Math.floor(t.at / MODEL.windowSeconds)}`;
+    const batch = batches.get(key) ?? [];
+    batch.push({ ...t.record, sequenceNumber: String(n + 1) });
+    batches.set(key, batch);
+  });
+  return [...batches.values()].flatMap((b) =>
+    Array.from({ length: Math.ceil(b.length / MODEL.batchSize) }, (_, i) =>
+      b.slice(i * MODEL.batchSize, (i + 1) * MODEL.batchSize),
+    ),
+  );
 }
 
 function perUnit(meter: CapacityMeter, n: number): Units {
