@@ -229,6 +229,8 @@ export class StatelessStack extends Stack {
       table: props.table,
       bus: props.bus,
     });
+    // The reconciler records lost outcomes through the outcome recorder: it too waits for the counters' mapping.
+    this.dialing.reconcilerFunction.node.addDependency(this.outcomes.counterStream);
     // Campaign transitions drive the Amazon Connect campaign (create on first pilot/launch, start, pause, resume,
     // stop), on campaigns of this account and Region only: CreateCampaign is authorised on the campaign ARN too.
     this.apiFunction.addToRolePolicy(

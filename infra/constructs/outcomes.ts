@@ -54,6 +54,11 @@ export class Outcomes extends Construct {
   readonly callStartFunction: OutcallFunction;
   /** Applies the attempts' counts to the counter items, from the main table's stream. */
   readonly countersFunction: OutcallFunction;
+  /**
+   * The counters' stream mapping. Every function that records outcomes (these four, and the dialing reconciler)
+   * must depend on it, so that a first deploy starts it before any of them writes what it no longer counts.
+   */
+  readonly counterStream: EventSourceMapping;
 
   constructor(scope: Construct, id: string, props: OutcomesProps) {
     super(scope, id);
@@ -115,7 +120,7 @@ export class Outcomes extends Construct {
       ],
     });
 
-    this.countersFunction = this.addCounters(props);
+    [this.countersFunction, this.counterStream] = this.addCounters(props);
 
     this.dispositionFunction = bind(
       props.addFunction('DispositionFunction', {
@@ -149,6 +154,14 @@ export class Outcomes extends Construct {
         integrationArn: fn.functionArn,
       });
     }
+    for (const fn of [
+      this.contactRecordsFunction,
+      this.contactEventsFunction,
+      this.dispositionFunction,
+      this.callStartFunction,
+    ]) {
+      fn.node.addDependency(this.counterStream);
+    }
   }
 
   /**
@@ -159,11 +172,14 @@ export class Outcomes extends Construct {
    *   no ReportBatchItemFailures for the same reason;
    * - retried until its records expire (24 h), then described in the shared dead-letter queue; the IteratorAge alarm
    *   (Operations) fires long before that;
-   * - TRIM_HORIZON: what the recorder wrote between the table's stream being enabled and this mapping existing is
-   *   counted too (records of the previous recorder version are recognised and skipped, attempt-blob.ts).
+   * - LATEST, never TRIM_HORIZON: a mapping created again (stack redeployed, mapping replaced) would read up to 24 h
+   *   of records already applied under other batch boundaries, so other markers, and count them twice; LATEST loses
+   *   the counts of the writes made while no mapping exists instead. On the first deploy the recorder functions
+   *   depend on this mapping ({@link counterStream}): until they are updated, writes come from the previous recorder,
+   *   which counts in its own transaction (its records are recognised and skipped, attempt-blob.ts).
    * Stream reads are granted on this table's stream only; writes on the table (counter items and markers).
    */
-  private addCounters(props: OutcomesProps): OutcallFunction {
+  private addCounters(props: OutcomesProps): [OutcallFunction, EventSourceMapping] {
     const streamArn = props.table.tableStreamArn;
     if (!streamArn) throw new Error('the main table has no stream: the counters are applied from it');
     const fn = props
@@ -185,10 +201,10 @@ export class Outcomes extends Construct {
         resources: [streamArn],
       }),
     );
-    new EventSourceMapping(this, 'CounterStream', {
+    const mapping = new EventSourceMapping(this, 'CounterStream', {
       target: fn,
       eventSourceArn: streamArn,
-      startingPosition: StartingPosition.TRIM_HORIZON,
+      startingPosition: StartingPosition.LATEST,
       batchSize: COUNTER_STREAM_BATCH.size,
       maxBatchingWindow: COUNTER_STREAM_BATCH.window,
       parallelizationFactor: 1,
@@ -197,7 +213,7 @@ export class Outcomes extends Construct {
       filters: [FilterCriteria.filter(ATTEMPT_STREAM_FILTER)],
       onFailure: narrowSqsDestination(props.deadLetterQueue),
     });
-    return fn;
+    return [fn, mapping];
   }
 }
 

@@ -227,7 +227,8 @@ async function build(
     { step: 'initialize', name: 'localRequestCounter' },
   );
   const names: TableNames = { main: 'outcall-main', idempotency: 'outcall-idempotency' };
-  await createTables(client, names);
+  // With the stream, as in AWS: the counters aggregator reads it (drainCounters).
+  await createTables(client, names, { streams: true });
   const tableName = names.main;
 
   const s3 = new S3Client({

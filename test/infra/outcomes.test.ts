@@ -103,7 +103,7 @@ describe('counters from the main table stream', () => {
     expect(others).toEqual([]);
     const p = mapping?.Properties ?? {};
     expect(p).toMatchObject({
-      StartingPosition: 'TRIM_HORIZON',
+      StartingPosition: 'LATEST',
       BatchSize: 1000,
       MaximumBatchingWindowInSeconds: 60,
       ParallelizationFactor: 1,
@@ -121,6 +121,18 @@ describe('counters from the main table stream', () => {
     const destination = (p.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': string[] } } }).OnFailure
       .Destination['Fn::GetAtt'][0];
     expect(destination).toMatch(/^ScheduleDeadLetterQueue/);
+  });
+
+  it('starts the mapping before any function that records outcomes is updated to leave the counters to it', () => {
+    const [id] = Object.keys(
+      code.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FilterCriteria: Match.anyValue() } }),
+    );
+    const functions = code.findResources('AWS::Lambda::Function');
+    const recorders = Object.entries(functions).filter(([fnId]) =>
+      /ContactRecords|ContactEvents|Disposition|CallStart|Reconciler/.test(fnId),
+    );
+    expect(recorders).toHaveLength(5);
+    for (const [, fn] of recorders) expect([fn.DependsOn].flat()).toContain(id);
   });
 
   it('lets the counters function read the table stream only, and write the table by key', () => {

@@ -13,7 +13,7 @@ import type { CounterContribution } from '#shared/domain/outcomes/derive';
 import { injectFaults, seededRandom } from '#test/integration/faults/inject';
 import { useTestTables } from '#test/integration/helpers/tables';
 
-const tables = useTestTables('counters');
+const tables = useTestTables('counters', { streams: true });
 const DAY = '2027-03-02';
 const CAMPAIGN = 'c-counters0001';
 

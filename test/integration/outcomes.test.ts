@@ -27,7 +27,7 @@ import {
   toOutcomeInput,
 } from '#test/unit/outcomes/scenarios';
 
-const tables = useTestTables('outcomes');
+const tables = useTestTables('outcomes', { streams: true });
 
 /** The replay world on this file's tables (test/integration/helpers/outcome-world.ts). */
 const dynamoWorld = () => sharedDynamoWorld(tables.client, tables.names.main, { endpoint: tables.endpoint });

@@ -21,7 +21,7 @@ import { type RawInput, SCENARIOS, type Scenario, toOutcomeInput } from '#test/u
  * Goal: 0 contacts lost, 0 attempts duplicated, 0 outcomes lost.
  */
 
-const tables = useTestTables('faults');
+const tables = useTestTables('faults', { streams: true });
 const MAX_DELIVERIES = 25;
 
 const rows = faultReport('outcomes');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createTables, type TableNames } from '#infra/local/tables';
+import { type CreateTablesOptions, createTables, type TableNames } from '#infra/local/tables';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { useLocalAwsEnv } from '#test/integration/helpers/aws-env';
 
@@ -20,9 +20,9 @@ export function uniqueTableNames(prefix = 'outcall'): TableNames {
 
 /**
  * Registers `beforeAll`/`afterAll` hooks that create this file's own tables on the shared DynamoDB Local and delete
- * them afterwards. Read the returned object's fields inside tests or hooks, not at module load.
+ * them afterwards; `streams` gives the main table its stream (files that read counters, see createTables). Read the returned object's fields inside tests or hooks, not at module load.
  */
-export function useTestTables(prefix?: string): TestTables {
+export function useTestTables(prefix?: string, options: CreateTablesOptions = {}): TestTables {
   const tables = {} as TestTables;
   beforeAll(async () => {
     useLocalAwsEnv();
@@ -33,7 +33,7 @@ export function useTestTables(prefix?: string): TestTables {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const names = uniqueTableNames(prefix);
-    await createTables(client, names);
+    await createTables(client, names, options);
     Object.assign(tables, { client, names, endpoint });
   });
   afterAll(async () => {
