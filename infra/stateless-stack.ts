@@ -30,6 +30,7 @@ import type { Construct } from 'constructs';
 import { browserOrigins, type DeployParameters, type OutcallConfig, ssmParameterName } from '#infra/config';
 import { AgentReminders } from '#infra/constructs/agent-reminders';
 import { Dialing } from '#infra/constructs/dialing';
+import { FUNCTION_MEMORY_MB } from '#infra/constructs/function-memory';
 import { nagArn } from '#infra/constructs/nag-ids';
 import { Operations } from '#infra/constructs/operations';
 import { Orders } from '#infra/constructs/orders';
@@ -389,7 +390,7 @@ export class StatelessStack extends Stack {
       entry: 'functions/intake/ingest.ts',
       serviceName: 'intake',
       description: 'List intake: uploaded call lists and DNC files into contacts',
-      memorySize: 1769,
+      memorySize: FUNCTION_MEMORY_MB.intake,
       timeout: MAX_FUNCTION_TIMEOUT,
       environment: {
         SES_SENDER: sender,

@@ -16,14 +16,19 @@
  *   so the campaign is read once per scenario where a warm Lambda reads it once a minute (≈ 0.8 RRU per attempt
  *   too many, kept: it errs high). The counters aggregator (the table's stream → counter items) is run by the real code
  *   on those attempts' stream records, dealt out to a modelled campaign (agents, pace, shards, window: `MODEL`).
- * Lambda, EventBridge, Kinesis, S3, SQS, SES and KMS are **modelled** from the invocations each contact causes
- * (constants below, each with its reason); the Lambda inputs per attempt are counted from the same scenarios.
+ * Lambda is **modelled from measurement**: the inputs per attempt are counted from the same scenarios, an input's
+ * duration from the CPU the replay spent per input and its counted DynamoDB requests (bench/lib/lambda-cost.ts), at
+ * the memory infra/ deploys. EventBridge, Kinesis, S3, SQS, SES and KMS are **modelled** from the invocations each
+ * contact causes (constants below, each with its reason).
  * Keys: cost.usdPer1kContacts (goal ≤ 0.01), one cost.usdPer1kContacts.<service> per part, and the units per step.
  */
+// First: the test worlds drain the stream through the counters handler, whose metrics would print on every drain.
+import '../lib/quiet-metrics.ts';
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { FUNCTION_MEMORY_MB } from '#infra/constructs/function-memory';
 import { startConnectSim } from '#infra/local/connect-sim/server';
 import { LocalStreamPoller } from '#infra/local/counter-stream';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
@@ -54,6 +59,7 @@ import { CAMPAIGN_ID, PHONE_KEY, SCENARIOS, type Scenario } from '#test/unit/out
 import { allDayBenchCampaign } from '../lib/campaigns.ts';
 import { type CapacityMeter, itemSize, meterCapacity } from '../lib/ddb-capacity.ts';
 import { ensureList } from '../lib/generate-list.ts';
+import { gbSeconds } from '../lib/lambda-cost.ts';
 import { costUsd, loadPrices } from '../lib/prices.ts';
 import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
 
@@ -64,24 +70,26 @@ const ATTEMPTS_PER_CONTACT = 1.5;
 const INTAKE_ROWS = 2_000;
 const DIALS = 1_000;
 
-// Lambda, per function as infra/ configures it (arm64). Billed duration per invocation is an assumption (no AWS
-// account here): a warm outcome input is one lookup or none, one read and one write to DynamoDB (≈ 5–10 ms each
-// in-Region) plus parsing and the pure derivation; 60 ms leaves room for the cold starts (INIT is billed; a bundle
-// imports in ≈ 250 ms on the bench machine, one per container) and the EMF flush.
-const OUTCOME_FUNCTION_GB = 1; // infra/constructs/outcomes.ts: OutcallFunction's default 1,024 MB
-const OUTCOME_INPUT_SECONDS = 0.06;
+// Lambda (arm64), billed per started millisecond at the memory infra/ gives each function (FUNCTION_MEMORY_MB),
+// INIT included. An outcome input's duration is modelled from measured work (bench/lib/lambda-cost.ts): the CPU the
+// replay below spends per input in this process (parsing, the recorder, the SDK's serialisation; measured on this
+// machine's x86 cores, taken as equal to a Graviton vCPU), stretched by the function's share of a vCPU, plus its
+// DynamoDB requests, counted, each waited for in turn at an assumed in-Region round trip:
+const DYNAMODB_ROUND_TRIP_MS = 8;
 // Contact records arrive in Kinesis batches (up to 100, 1 s window; infra/constructs/outcomes.ts); at a campaign's
 // pace (≥ 1 dial/s) a batch holds several records, which Powertools' BatchProcessor records concurrently: 10 a
-// batch, a batch lasting about as long as its slowest record, 0.1 s.
+// batch, its CPU added up, its waiting that of one record.
 const CTR_RECORDS_PER_BATCH = 10;
-const CTR_BATCH_SECONDS = 0.1;
-// Dispatcher: one run a minute per campaign (512 MB, infra/constructs/dialing.ts), ≈ 0.5 s for a full tick; at the
-// default pacing of 60 dials a minute, 1,500 dials take 25 runs.
-const DISPATCHER_GB = 0.5;
+// Cold starts (INIT billed): a bundle imports in 250–350 ms on one vCPU here (`npm run bench -- lambda`); each of the
+// five outcome functions is assumed to start a container every 15 minutes of dialing, and 1,500 attempts at 60 dials
+// a minute take 25 minutes: two cold starts each.
+const INIT_CPU_MS = 350;
+const COLD_STARTS_PER_OUTCOME_FUNCTION = 2;
+// Dispatcher: one run a minute per campaign, ≈ 0.5 s for a full tick; at the default pacing of 60 dials a minute,
+// 1,500 dials take 25 runs.
 const DISPATCHER_SECONDS_PER_RUN = 0.5;
 const DIALS_PER_RUN = 60;
-// Intake: one invocation per list (1,769 MB, infra/stateless-stack.ts), ≈ 2 s per 1,000 rows.
-const INTAKE_GB = 1.769;
+// Intake: one invocation per list, ≈ 2 s per 1,000 rows.
 const INTAKE_SECONDS_PER_1K = 2;
 // EventBridge: Connect's contact events on the default bus are free (AWS service events); outcall's own
 // (OrderPlaced, CampaignTransitioned, ListLoaded) are a handful per 1,000 contacts.
@@ -157,13 +165,22 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const dispatcherRuns = attempts / DIALS_PER_RUN;
     const counterBatches = attempts * outcome.counterBatches;
     const lambdaRequests = outcomeInvocations + ctrBatches + counterBatches + dispatcherRuns + 1;
-    const lambdaGbSeconds =
-      (outcomeInvocations * OUTCOME_INPUT_SECONDS +
-        ctrBatches * CTR_BATCH_SECONDS +
-        counterBatches * COUNTER_BATCH_SECONDS) *
-        OUTCOME_FUNCTION_GB +
-      dispatcherRuns * DISPATCHER_SECONDS_PER_RUN * DISPATCHER_GB +
-      (INTAKE_SECONDS_PER_1K * INTAKE_GB * CONTACTS) / 1_000;
+    const input = { cpuMs: outcome.cpuMsPerInput, waitMs: outcome.requestsPerInput * DYNAMODB_ROUND_TRIP_MS };
+    const streams = FUNCTION_MEMORY_MB.outcomeStreams;
+    const flows = FUNCTION_MEMORY_MB.outcomeFlows;
+    const lambdaParts = {
+      events: gbSeconds(attempts * inputs.events, input, streams),
+      flows: gbSeconds(attempts * (inputs.callStarts + inputs.dispositions), input, flows),
+      records: gbSeconds(ctrBatches, { cpuMs: input.cpuMs * CTR_RECORDS_PER_BATCH, waitMs: input.waitMs }, streams),
+      counters: gbSeconds(counterBatches, { cpuMs: COUNTER_BATCH_CPU_MS, waitMs: 2 * DYNAMODB_ROUND_TRIP_MS }, streams),
+      coldStarts:
+        COLD_STARTS_PER_OUTCOME_FUNCTION *
+        (3 * gbSeconds(1, { cpuMs: INIT_CPU_MS, waitMs: 0 }, streams) +
+          2 * gbSeconds(1, { cpuMs: INIT_CPU_MS, waitMs: 0 }, flows)),
+      dispatcher: dispatcherRuns * DISPATCHER_SECONDS_PER_RUN * (FUNCTION_MEMORY_MB.dispatcher / 1024),
+      intake: (INTAKE_SECONDS_PER_1K * (FUNCTION_MEMORY_MB.intake / 1024) * CONTACTS) / 1_000,
+    };
+    const lambdaGbSeconds = Object.values(lambdaParts).reduce((a, b) => a + b, 0);
 
     const wru = { intake: CONTACTS * intake.wru, dialing: attempts * dial.wru, outcomes: attempts * outcome.wru };
     const rru = {
@@ -194,7 +211,11 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
     };
     const total = Object.values(parts).reduce((a, b) => a + b, 0);
     ctx.log(
-      `lambda: ${Math.round(lambdaRequests)} invocations, ${lambdaGbSeconds.toFixed(0)} GB-s per 1,000 contacts ` +
+      `lambda: ${Math.round(lambdaRequests)} invocations, ${lambdaGbSeconds.toFixed(1)} GB-s per 1,000 contacts ` +
+        `(${Object.entries(lambdaParts)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}; an outcome input ${input.cpuMs.toFixed(1)} ms CPU + ` +
+        `${outcome.requestsPerInput.toFixed(2)} DynamoDB requests) ` +
         `(${(inputs.events + inputs.callStarts + inputs.dispositions).toFixed(2)} event/flow inputs and ` +
         `${inputs.records.toFixed(2)} contact records per attempt, ${Math.round(counterBatches)} counter batches)`,
     );
@@ -370,12 +391,16 @@ const MODEL = {
   secondsBetweenRecords: 60,
 } as const;
 
-/** The aggregator's Lambda work per batch: decode ≤ 1,000 small records, one or two transactions. */
-const COUNTER_BATCH_SECONDS = 0.05;
+/** The aggregator's CPU per batch: decode ≤ 1,000 small records (their old and new blobs), sum, one or two transactions. */
+const COUNTER_BATCH_CPU_MS = 30;
 
 interface OutcomeUnits extends Units {
   /** Batches the counters' mapping invokes the function with, per attempt. */
   counterBatches: number;
+  /** CPU milliseconds this process spent per outcome input while replaying (the recorder and what it calls). */
+  cpuMsPerInput: number;
+  /** The recorder's DynamoDB requests per outcome input. */
+  requestsPerInput: number;
 }
 
 async function measureOutcomes(
@@ -387,6 +412,10 @@ async function measureOutcomes(
   endpoint: string,
 ): Promise<OutcomeUnits> {
   let attempts = 0;
+  let inputs = 0;
+  let cpuMicros = 0;
+  // CPU spent seeding, marking and reading back (the test world's, not a Lambda's): taken out of the measurement.
+  let quietCpuMicros = 0;
   meter.reset();
   const put = (Item: Record<string, unknown>) => client.send(new PutCommand({ TableName: table, Item }));
   const deadline = (dialing: unknown) => String((dialing as { expiresAt?: unknown }).expiresAt);
@@ -412,6 +441,11 @@ async function measureOutcomes(
       captured.push(...event.Records);
     },
   });
+  // A warm container has run the recorder before: one uncounted pass first, so the CPU measured below is not mostly
+  // the JIT compiling it (cold starts are priced on their own).
+  for (const scenario of SCENARIOS.map(withConnectContactIds)) {
+    await replay(dynamoWorld(client, table, { endpoint }), scenario, (_i, raw) => raw);
+  }
   await capture.skipToEnd();
   const attemptRecords: CounterStreamRecord[][] = [];
   for (const scenario of SCENARIOS.map(withConnectContactIds)) {
@@ -422,9 +456,12 @@ async function measureOutcomes(
       <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
         meter.counting = false;
+        const cpu = process.cpuUsage();
         try {
           return await f(...args);
         } finally {
+          const spent = process.cpuUsage(cpu);
+          quietCpuMicros += spent.user + spent.system;
           meter.counting = true;
         }
       };
@@ -443,8 +480,12 @@ async function measureOutcomes(
     });
     world.observe = quiet(world.observe.bind(world));
     meter.counting = true;
-    await replay(world, scenario, (_i, inputs) => inputs);
+    const cpu = process.cpuUsage();
+    await replay(world, scenario, (_i, raw) => raw);
+    const spent = process.cpuUsage(cpu);
     meter.counting = false;
+    cpuMicros += spent.user + spent.system;
+    inputs += scenario.calls.flat().length;
     attempts += scenario.calls.length;
     captured.length = 0;
     await capture.drain();
@@ -462,6 +503,7 @@ async function measureOutcomes(
     throw new Error(`captured ${attemptRecords.length} attempts' records for ${attempts} attempts replayed`);
   }
   const recorderBreakdown = breakdown(meter, attempts);
+  const requestsPerInput = meter.counts.requests / inputs;
 
   // The aggregator on the modelled stream: every write it makes is counted.
   const modelled = CONTACTS * ATTEMPTS_PER_CONTACT;
@@ -481,6 +523,8 @@ async function measureOutcomes(
     wru: recorder.wru + aggregator.wru,
     rru: recorder.rru + aggregator.rru,
     counterBatches: batches.length / modelled,
+    cpuMsPerInput: (cpuMicros - quietCpuMicros) / 1000 / inputs,
+    requestsPerInput,
   };
   ctx.log(
     `outcomes: ${units.wru.toFixed(2)} WRU and ${units.rru.toFixed(2)} RRU per attempt: recorder ` +

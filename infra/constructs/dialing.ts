@@ -6,6 +6,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { asyncFailures } from '#infra/constructs/async-failures';
+import { FUNCTION_MEMORY_MB } from '#infra/constructs/function-memory';
 import { nagArn } from '#infra/constructs/nag-ids';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ExactLambdaInvoke } from '#infra/constructs/schedule-target';
@@ -56,7 +57,7 @@ export class Dialing extends Construct {
         entry: 'functions/dialing/dispatcher.ts',
         serviceName: 'dispatcher',
         description: 'Due contacts to Amazon Connect outbound campaigns, every minute',
-        memorySize: 512,
+        memorySize: FUNCTION_MEMORY_MB.dispatcher,
         timeout: Duration.seconds(55),
         // A failed tick is superseded by the next one, which finds the same contacts still due, so Lambda does not
         // retry it into the next minute: it goes straight to the shared queue, whose alarm is how it is noticed.

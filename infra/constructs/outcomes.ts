@@ -11,6 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTCOME_CONTACT_EVENT_TYPES } from '#events/connect/contact-event';
 import { asyncFailures } from '#infra/constructs/async-failures';
+import { FUNCTION_MEMORY_MB } from '#infra/constructs/function-memory';
 import type { OutcallFunction, OutcallFunctionProps } from '#infra/constructs/outcall-function';
 import { ATTEMPT_STREAM_FILTER } from '#shared/adapters/dynamodb/attempt-stream';
 
@@ -75,6 +76,7 @@ export class Outcomes extends Construct {
 
     this.contactRecordsFunction = bind(
       props.addFunction('ContactRecordsFunction', {
+        memorySize: FUNCTION_MEMORY_MB.outcomeStreams,
         entry: 'functions/outcomes/contact-records.ts',
         serviceName: 'outcomes',
         description: 'Contact records from Kinesis: final outcomes, contact moves and counters',
@@ -96,6 +98,7 @@ export class Outcomes extends Construct {
 
     this.contactEventsFunction = bind(
       props.addFunction('ContactEventsFunction', {
+        memorySize: FUNCTION_MEMORY_MB.outcomeStreams,
         entry: 'functions/outcomes/contact-events.ts',
         serviceName: 'outcomes',
         description: 'Amazon Connect contact events: early and live outcomes',
@@ -124,6 +127,7 @@ export class Outcomes extends Construct {
 
     this.dispositionFunction = bind(
       props.addFunction('DispositionFunction', {
+        memorySize: FUNCTION_MEMORY_MB.outcomeFlows,
         entry: 'functions/outcomes/disposition.ts',
         serviceName: 'outcomes',
         description: "The agent's disposition from the Disconnect flow for agent UI",
@@ -133,6 +137,7 @@ export class Outcomes extends Construct {
     );
     this.callStartFunction = bind(
       props.addFunction('CallStartFunction', {
+        memorySize: FUNCTION_MEMORY_MB.outcomeFlows,
         entry: 'functions/outcomes/call-start.ts',
         serviceName: 'outcomes',
         description: 'Outbound flow call start: contact id ↔ attempt, screen-pop values',
@@ -184,6 +189,7 @@ export class Outcomes extends Construct {
     if (!streamArn) throw new Error('the main table has no stream: the counters are applied from it');
     const fn = props
       .addFunction('CountersFunction', {
+        memorySize: FUNCTION_MEMORY_MB.outcomeStreams,
         entry: 'functions/outcomes/counters.ts',
         serviceName: 'outcomes',
         description: "Counters from the main table's stream: what each attempt write changed in what it counted",

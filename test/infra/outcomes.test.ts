@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_MEMORY_MB } from '#infra/constructs/function-memory';
 import { outcallApp, PROD_PARAMETERS, templateOf } from '#test/infra/fixtures';
 
 describe('outcomes infrastructure', () => {
@@ -69,6 +70,24 @@ describe('outcomes infrastructure', () => {
       InstanceId: instanceArn,
       IntegrationType: 'LAMBDA_FUNCTION',
     });
+  });
+
+  it('sizes the functions nobody waits for smaller than those Connect waits for, as the cost bench prices them', () => {
+    const memoryOf = (id: string) => {
+      const fns = Object.entries(code.findResources('AWS::Lambda::Function')).filter(([logicalId]) =>
+        logicalId.startsWith(id),
+      );
+      expect(fns, id).toHaveLength(1);
+      const [[, fn] = []] = fns;
+      return (fn as { Properties: { MemorySize: number } } | undefined)?.Properties.MemorySize;
+    };
+    for (const id of ['ContactRecordsFunction', 'ContactEventsFunction', 'CountersFunction'])
+      expect(memoryOf(id), id).toBe(FUNCTION_MEMORY_MB.outcomeStreams);
+    for (const id of ['DispositionFunction', 'CallStartFunction'])
+      expect(memoryOf(id), id).toBe(FUNCTION_MEMORY_MB.outcomeFlows);
+    expect(FUNCTION_MEMORY_MB.outcomeStreams).toBeLessThan(FUNCTION_MEMORY_MB.outcomeFlows);
+    expect(memoryOf('DispatcherFunction')).toBe(FUNCTION_MEMORY_MB.dispatcher);
+    expect(memoryOf('IntakeFunction')).toBe(FUNCTION_MEMORY_MB.intake);
   });
 });
 
