@@ -85,6 +85,21 @@ describe('QA on DynamoDB Local', () => {
     expect((await deps.store.getItem(ref))?.claimedBy).toBe(winner);
   });
 
+  it('tells an evaluator why a claim is refused: scored already, held by another, or their own for calibration', async () => {
+    await seedAgent(tables.client, tables.names.main, 'tw', 'ag-w1');
+    await seedAttempts(tables.client, tables.names.main, 'c-qarefusal0001', 'ag-w1', DAY, 2);
+    await sampleTeamDay(deps, { teamId: 'tw', day: DAY });
+    const [item] = (await listQueue(deps, { id: 'q', roles: ['qa'] }, { day: DAY, teamId: 'tw', limit: 1 })).items;
+    const ref = item?.attemptRef ?? '';
+    const first = { id: 'qa-w1', roles: ['qa'] };
+    const second = { id: 'qa-w2', roles: ['qa'] };
+    await claimItem(deps, first, ref);
+    await expect(claimItem(deps, second, ref)).rejects.toThrow(/another evaluator holds this call/);
+    await expect(claimItem(deps, first, ref, { calibration: true })).rejects.toThrow(/you hold the primary claim/);
+    await submitEvaluation(deps, first, ref, { scorecardId: 'default', scorecardVersion: 1, answers: fullMarks });
+    await expect(claimItem(deps, second, ref)).rejects.toThrow(/scored already/);
+  });
+
   it('writes counters exactly once per evaluation, and a revision only the difference, even under races', async () => {
     await seedAgent(tables.client, tables.names.main, 'tc', 'ag-c1');
     await seedAttempts(tables.client, tables.names.main, CAMPAIGN, 'ag-c1', DAY, 2);

@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,6 +8,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
@@ -294,9 +296,11 @@ export class DynamoDbQaStore implements QaStore {
       return parseStored(qaItemSchema, Attributes ?? {}, `QA item ${request.attemptRef}`);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const old = (error as { Item?: Record<string, unknown> }).Item;
+      // The item a failed condition returns is in DynamoDB's attribute-value form: the document client does not
+      // translate error payloads.
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
       if (old === undefined) throw new NotFoundError(`no QA item ${request.attemptRef}`);
-      throw new ConflictError(claimRefusal(request, old));
+      throw new ConflictError(claimRefusal(request, unmarshall(old)));
     }
   }
 
