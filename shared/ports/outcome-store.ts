@@ -55,7 +55,10 @@ export interface PhoneContact {
   state: ContactView['state'];
 }
 
-/** Everything one input changes, written atomically or not at all. */
+/**
+ * Everything one input changes. The attempt is written under its version condition, or nothing is; what follows from
+ * it (the contact's move) may land after it, but never from an older version of the attempt than the one it shows.
+ */
 export interface OutcomeWrite {
   attempt: StoredAttempt;
   /** When the write is made (ISO); stamped on what it changes. */
@@ -87,7 +90,8 @@ export interface OutcomeWrite {
 
 /**
  * Attempts and their contacts in the store (docs/data-model.md, patterns 14–16). Implementations must make
- * {@link OutcomeStore.write} atomic and conditional, so that exactly one of two racing writers wins.
+ * {@link OutcomeStore.write} conditional on the attempt's version, so that exactly one of two racing writers wins; a
+ * DNC entry is written with the attempt atomically.
  */
 export interface OutcomeStore {
   /** The attempt a Connect contact id was linked to by a write ({@link OutcomeWrite.linkConnectContactId}). */
@@ -102,7 +106,7 @@ export interface OutcomeStore {
   ): Promise<OutcomeSnapshot>;
   /** Contacts of the number in every campaign (one Query of its partition). */
   phoneContacts(phoneKey: string): Promise<PhoneContact[]>;
-  /** Writes everything or nothing; false when a condition failed (someone wrote first): read again and retry. */
+  /** Writes the input's changes; false when the attempt's condition failed (someone wrote first): read again and retry. */
   write(write: OutcomeWrite): Promise<boolean>;
   /** Marks the attempt's order as published. */
   markOrderPublished(id: AttemptId): Promise<void>;

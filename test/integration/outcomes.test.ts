@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +7,7 @@ import {
   createDispositionHandler,
 } from '#functions/outcomes/handlers';
 import { attemptKey, counterKey, phonePartition } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import type { OutcomeInput } from '#shared/use-cases/outcomes/inputs';
@@ -114,6 +115,95 @@ describe('a disposition before Amazon Connect has reported the agent, on DynamoD
     expect((await world.observe()) as { contacts: { state: string }[] }).toMatchObject({
       contacts: [{ state: 'doneRefused' }],
     });
+  });
+});
+
+describe('a contact move written after its attempt, on DynamoDB Local', () => {
+  /** The document client, with a hook on each contact update (not the attempt's) before it is sent. */
+  const hookedClient = (onContactUpdate: (version: unknown) => Promise<void>) =>
+    ({
+      send: async (command: {
+        input: { Key?: { sk?: string }; ExpressionAttributeValues?: Record<string, unknown> };
+      }) => {
+        const { Key, ExpressionAttributeValues } = command.input;
+        if (command instanceof UpdateCommand && Key?.sk?.startsWith('CONTACT#') && !Key.sk.includes('#ATTEMPT#'))
+          await onContactUpdate(ExpressionAttributeValues?.[':v']);
+        return tables.client.send(command as never);
+      },
+    }) as unknown as typeof tables.client;
+  const recorderOn = (client: typeof tables.client) =>
+    new OutcomeRecorder({
+      store: new DynamoDbOutcomeStore({ client, tableName: tables.names.main }),
+      events: new InMemoryEventPublisher(),
+      clock: new ManualClock('2027-03-02T12:00:00Z'),
+    });
+  const inputsOf = (scenario: Scenario) =>
+    (scenario.calls[0] ?? []).map((raw) => toOutcomeInput(raw)).filter((i): i is OutcomeInput => i !== undefined);
+
+  it('is moved by the redelivered input when the function died between the two writes', async () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'busy') as Scenario;
+    const reference = await replay(memoryWorld(), scenario, inOrder);
+    const world = dynamoWorld();
+    await world.seed(scenario);
+    let killed = 0;
+    const dying = recorderOn(
+      hookedClient(async () => {
+        killed++;
+        throw new Error('the function was killed');
+      }),
+    );
+    // Its contact event finds no attempt yet (no call start names the contact id): the contact record moves it.
+    const input = toOutcomeInput((scenario.calls[0] ?? []).find((raw) => raw.kind === 'ctr') as RawInput);
+    await expect(dying.record(input as OutcomeInput)).rejects.toThrow(/killed/);
+    expect(killed).toBe(1);
+    expect((await world.observe()) as { contacts: { state: string }[] }).toMatchObject({
+      contacts: [{ state: 'dialing' }],
+    });
+    // The same input again (Lambda's retry): the attempt holds it already, the contact does not match its plan yet.
+    expect(await recorderOn(tables.client).record(input as OutcomeInput)).toMatchObject({ status: 'recorded' });
+    expect(await world.observe()).toEqual(reference.observed);
+  });
+
+  it("never puts back an older version's plan over a newer one that overtook it", async () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'answered and sold') as Scenario;
+    const reference = await replay(memoryWorld(), scenario, inOrder);
+    const world = dynamoWorld();
+    await world.seed(scenario);
+    const inputs = inputsOf(scenario);
+    const fast = recorderOn(tables.client);
+    // Call start, agent connected, end: the attempt only.
+    for (const input of inputs.slice(0, 3)) await fast.record(input);
+    // The contact record before the disposition plans a retry (version 4); its contact write is held up…
+    let arrived: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let heldVersion: unknown;
+    const slow = recorderOn(
+      hookedClient(async (version) => {
+        heldVersion = version;
+        arrived();
+        await gate;
+      }),
+    ).record(inputs[3] as OutcomeInput);
+    await held;
+    expect(heldVersion).toBe(4);
+    // …while the disposition (version 5) reads attempt 4, moves the contact to its final state and returns.
+    expect(await fast.record(inputs[4] as OutcomeInput)).toMatchObject({
+      status: 'recorded',
+      contactState: 'doneSuccess',
+    });
+    release();
+    expect(await slow).toMatchObject({ status: 'recorded' });
+    expect((await world.observe()) as { contacts: { state: string }[] }).toMatchObject({
+      contacts: [{ state: 'doneSuccess' }],
+    });
+    for (const input of inputs.slice(5)) await fast.record(input);
+    expect(await world.observe()).toEqual(reference.observed);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { packFacts, unpackFacts } from '#shared/adapters/dynamodb/attempt-blob';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
@@ -145,6 +146,7 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     // out of a transaction): the link only says which attempt a contact id is, so putting it again, or ahead of a
     // write that loses its race, is harmless.
     if (w.linkConnectContactId) await this.#putLink(w.linkConnectContactId, w.attempt.id, w.at);
+    if (w.contact && !w.dnc) return this.#writeAttemptThenContact(w);
     const actions: TransactItem[] = [this.#attemptUpdate(w)];
     if (w.contact) actions.push(this.#contactUpdate(w));
     if (w.dnc) {
@@ -194,6 +196,32 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
         return false;
       throw error;
     }
+  }
+
+  /**
+   * A contact move without a DNC entry: two single conditional writes instead of one transaction, which bills every
+   * item twice. The attempt goes first, under its version condition; the race is decided there. The contact follows,
+   * conditioned on this attempt owning it and on no later version of it having moved it (`outcomeVersion`), so a
+   * slower writer never puts back an older plan. A crash between the two leaves the attempt recorded and the contact
+   * not yet moved: the recorder plans the move from the attempt again on the next input of the call, the redelivered
+   * one, or the stale-dial reconciler's lookup, since a contact that does not match the attempt's plan is a change
+   * (docs/outcomes.md).
+   */
+  async #writeAttemptThenContact(w: OutcomeWrite): Promise<boolean> {
+    try {
+      await this.#client.send(new UpdateCommand(this.#attemptUpdate(w).Update as UpdateCommandInput));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+    try {
+      await this.#client.send(new UpdateCommand(this.#contactUpdate(w).Update as UpdateCommandInput));
+    } catch (error) {
+      // A later version of this attempt moved the contact first, or it is no longer this attempt's (erased, made DNC
+      // by another campaign's call): the attempt is recorded either way and the contact is where it should be.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
+    return true;
   }
 
   async markOrderPublished(id: AttemptId): Promise<void> {
@@ -294,12 +322,19 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
   #contactUpdate(w: OutcomeWrite): TransactItem {
     const c = w.contact as NonNullable<OutcomeWrite['contact']>;
     const { campaignId, phoneKey } = w.attempt.id;
-    const set = ['#state = :state', 'attemptsByClass = :byClass', 'outcomeAttempt = :n', 'updatedAt = :now'];
+    const set = [
+      '#state = :state',
+      'attemptsByClass = :byClass',
+      'outcomeAttempt = :n',
+      'outcomeVersion = :v',
+      'updatedAt = :now',
+    ];
     const remove = ['dialing'];
     const values: Record<string, unknown> = {
       ':state': c.state,
       ':byClass': c.attemptsByClass,
       ':n': c.attempt,
+      ':v': w.attempt.version,
       ':now': w.at,
       ':dialing': 'dialing',
       ...Object.fromEntries(OWNED_STATES.map((s, i) => [`:o${i}`, s])),
@@ -327,7 +362,8 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
         TableName: this.#table,
         Key: contactKey(campaignId, phoneKey),
         UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-        ConditionExpression: `(#state = :dialing AND dialing.attempt = :n) OR (attribute_not_exists(dialing) AND outcomeAttempt = :n AND #state IN (${OWNED_STATES.map((_, i) => `:o${i}`).join(', ')}))`,
+        // Owned by this attempt: still dialing it, or moved by it before — then only by an earlier version of it.
+        ConditionExpression: `(#state = :dialing AND dialing.attempt = :n) OR (attribute_not_exists(dialing) AND outcomeAttempt = :n AND #state IN (${OWNED_STATES.map((_, i) => `:o${i}`).join(', ')}) AND (attribute_not_exists(outcomeVersion) OR outcomeVersion < :v))`,
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: values,
       },
