@@ -21,14 +21,14 @@ export function formatExplain(report: DiagnosticsReport): string[] {
   for (const hold of report.campaignHolds) lines.push(`  campaign held: ${hold.reason} — ${hold.message}`);
   const c = report.contacts;
   lines.push(
-    `  contacts: ${c.accepted} accepted, ${c.waiting} waiting, ${c.dueNow} due now, ${c.dialableNow} dialable now${c.dialableNowExact ? '' : ' (estimated)'}, ${c.inFlight} in flight`,
+    `  contacts: ${c.accepted} accepted, ${c.waiting} waiting, ${c.dueNow} due now, ${c.dialableNow} dialable now${c.dialableNowExact ? '' : ' (estimated)'}, ${c.inFlightExact ? '' : 'at least '}${c.inFlight} in flight`,
     `  final: ${c.invalid} invalid, ${c.exhausted} exhausted, ${c.doNotCall} do-not-call`,
   );
   for (const [reason, n] of Object.entries(report.held)) lines.push(`  held ${reason}: ${n}`);
   for (const z of report.zones) {
     const state = z.open ? 'open' : z.restrictedToday ? 'holiday' : 'closed';
     lines.push(
-      `  zone ${z.zone}: ${state}${z.nextOpenAt ? `, opens ${z.nextOpenAt}` : ''}; ${z.dueNow} due now, ${z.later} later, ${z.inFlight} in flight`,
+      `  zone ${z.zone}: ${state}${z.nextOpenAt ? `, opens ${z.nextOpenAt}` : ''}; ${z.dueNow} due now, ${z.later} later, ${c.inFlightExact ? '' : 'at least '}${z.inFlight} in flight`,
     );
   }
   if (report.connect.error) lines.push(`  Connect error: ${report.connect.error.code} ${report.connect.error.message}`);

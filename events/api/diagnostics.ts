@@ -34,7 +34,9 @@ export const diagnosticsReportSchema = z.object({
     /** Due now and passing every contact rule (exact when `dialableNowExact`, else estimated from the sample). */
     dialableNow: count,
     dialableNowExact: z.boolean(),
+    /** Dials placed or being placed whose outcome has not come back (a lower bound when `inFlightExact` is false). */
     inFlight: count,
+    inFlightExact: z.boolean(),
     invalid: count,
     exhausted: count,
     doNotCall: count,

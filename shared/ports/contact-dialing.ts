@@ -36,19 +36,24 @@ export interface DialingContact {
     prevState?: Contact['state'] | undefined;
     /** The mark counted this dial as a pilot dial too. */
     pilot?: boolean | undefined;
+    /**
+     * The dial's batch is findable by time: the reconciler settles it from there ({@link ContactDialing.staleDials}),
+     * never from a due entry (a stale one read from a marking made before dials left the index).
+     */
+    batchFindable?: boolean | undefined;
   };
   /** What a pending retry was computed from; the dispatcher recomputes it under the current policy. */
   retryBasis?: RetryBasis | undefined;
 }
 
-/** Marks a contact `dialing` with its attempt; the index entry moves to priority 0 at `deadline`. */
+/** Marks a contact `dialing` with its attempt; it leaves the due index until its dial is settled. */
 export interface DialMark {
   ref: DueRef;
   contact: Contact;
   attempt: number;
   requestedAt: string;
   expiresAt: string;
-  /** When the reconciler takes over if no outcome has come back. */
+  /** When the reconciler takes over if no outcome has come back (the batch's deadline is the latest of its marks'). */
   deadline: string;
   recentAttempts: string[];
 }
@@ -58,6 +63,33 @@ export interface MarkedBatch {
   /** Names the batch; each marked contact's `dialing` field carries it. */
   batchId: string;
   marks: DialMark[];
+}
+
+/**
+ * A contact still dialing the attempt a dial batch marked it for, found from the batch once the batch's deadline has
+ * passed, with what is on record of the dial (`inFlight`). Its `ref` has no index entry behind it (`dueSk` is empty):
+ * it names the contact and the due partition it goes back to; moves are conditional on the attempt.
+ */
+export interface StaleDial {
+  batchId: string;
+  ref: DueRef;
+  contact: Contact;
+  inFlight: NonNullable<DialingContact['inFlight']>;
+}
+
+/** One page of the dial batches whose deadline has passed, oldest deadline first (see {@link ContactDialing.staleDials}). */
+export interface StaleDialPage {
+  /** Every batch the page read. */
+  batchIds: string[];
+  /** Their dials still in flight (the others were settled: an outcome, a requeue, a final move). */
+  dials: StaleDial[];
+  /**
+   * Batches holding a dial in flight that the page could not return (a contact item it could not read as a contact):
+   * they must not be settled.
+   */
+  unreadable: string[];
+  /** Where the next page starts; undefined when there is none. */
+  next?: string | undefined;
 }
 
 /** Undoes the mark of a dial Connect never confirmed (see {@link ContactDialing.unmarkDialing}). */
@@ -144,7 +176,8 @@ export interface ContactDialing {
   addCampaignZones(campaignId: string, zones: readonly string[]): Promise<void>;
   /**
    * Due contacts of one zone, shard and priority with `dueAt <= untilIso`, oldest first, at most `limit`.
-   * Priority 0 lists in-flight dials whose deadline has passed.
+   * Priority 0 lists in-flight dials marked before dials left the index (their deadline as `dueAt`); no mark written
+   * since puts a contact there.
    */
   queryDue(
     campaignId: string,
@@ -171,10 +204,12 @@ export interface ContactDialing {
   /** Reads the contacts and their numbers' DNC standing; refs whose contact is gone are left out. */
   load(refs: readonly DueRef[], nowIso: string): Promise<DialingContact[]>;
   /**
-   * Marks the contacts of one dial batch (≤ 25) `dialing`, each with its own conditional write, only if its index
-   * entry is still the one selected (a mark that lost a race is left out of the returned batch), then counts the
-   * marks written in `dials` (and `pilotDials` for a pilot) in one write that also opens the batch. Connect may be
-   * sent the batch only once this returned: a mark whose batch was never counted was never sent.
+   * Records the dial batch (its deadline and the dials it is about to mark) where the reconciler finds it by time,
+   * then marks the contacts of the batch (≤ 25) `dialing`, each with its own conditional write, only if its index
+   * entry is still the one selected (a mark that lost a race is left out of the returned batch); a mark takes the
+   * contact out of the due index. Then counts the marks written in `dials` (and `pilotDials` for a pilot) in one write
+   * that also opens the batch. Connect may be sent the batch only once this returned: a mark whose batch was never
+   * counted was never sent.
    */
   markDialing(
     campaignId: string,
@@ -190,7 +225,7 @@ export interface ContactDialing {
    */
   closeBatch(
     campaignId: string,
-    batchId: string,
+    batch: MarkedBatch,
     answer: { accepted: readonly DialMark[] } | undefined,
     nowIso: string,
   ): Promise<void>;
@@ -200,6 +235,18 @@ export interface ContactDialing {
    */
   closeAbandonedBatches(campaignId: string, nowIso: string): Promise<number>;
   /**
+   * One page of the campaign's dial batches whose deadline is at or before `nowIso` (after `after`, exclusive), at
+   * most `limit`, with their dials still in flight read consistently. Batches a dispatcher left open must have been
+   * closed first ({@link closeAbandonedBatches}); a batch still open is reported as counted all the same.
+   */
+  staleDials(
+    campaignId: string,
+    nowIso: string,
+    page: { after?: string | undefined; limit: number },
+  ): Promise<StaleDialPage>;
+  /** Forgets batches none of whose dials is in flight any more: the reconciler never reads them again. */
+  settleBatches(campaignId: string, batchIds: readonly string[]): Promise<void>;
+  /**
    * Moves contacts out of `dialing` (attempt `attempt`) or out of the due position `fromDueSk`; a contact that
    * moved on meanwhile (an outcome arrived) is left alone. Returns how many moved.
    */
@@ -208,8 +255,8 @@ export interface ContactDialing {
     nowIso: string,
   ): Promise<number>;
   /**
-   * Undoes marks whose dial Connect never confirmed: each contact still dialing `attempt` goes to `to` (back in the
-   * index, attempt unchanged, so the resend carries the same client token) and, when `counted`, its dial comes off the
+   * Undoes marks whose dial Connect never confirmed: each contact still dialing `attempt` goes to `to` (back into the
+   * index with its due keys, attempt unchanged, so the resend carries the same client token) and, when `counted`, its dial comes off the
    * campaign's `dials` (and `pilotDials` when `pilot`) in the same transaction, so the resend counts it once again. A
    * contact that moved on meanwhile (an outcome arrived: the dial was real) keeps its count. `stats` (e.g. the
    * throttled count) is added in the first of those transactions. Returns how many moved.
@@ -224,6 +271,12 @@ export interface ContactDialing {
 
 /** Reads behind the "why is nothing dialing" report; all bounded by zones, shards and lists, never by a Scan. */
 export interface DialingDiagnosticsReads {
+  /**
+   * Dials in flight by contact zone, from the campaign's dial batches not yet settled and their contacts (eventually
+   * consistent), reading at most about `maxContacts` contacts: `exact` is false when more were left unread (the
+   * counts are then a lower bound).
+   */
+  countInFlight(campaignId: string, maxContacts: number): Promise<{ byZone: Record<string, number>; exact: boolean }>;
   /** Index entries of one due partition with `fromSk <= dueSk <= toSk` (a COUNT query: keys are read, not returned). */
   countDue(campaignId: string, zone: string, shard: number, fromSk: string, toSk: string): Promise<number>;
   /** Lists still loading and how many of their contacts wait in the pending partitions. */

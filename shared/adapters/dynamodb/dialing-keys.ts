@@ -10,11 +10,35 @@ export const campaignZonesKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campa
 export const dialingStatsKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'DIALING' }) as const;
 
 /**
- * One dial batch (≤ 25 dials, one PutOutboundRequestBatch) once it is closed: which of its dials Connect accepted.
- * Each marked contact names its batch (`dialing.batch`). Its own partition, so batches spread over the table.
+ * The campaign's dial batches (one per PutOutboundRequestBatch, ≤ 25 dials), one partition per campaign sorted by
+ * dial deadline: a batch id is `<deadline>#<random>` and is its item's sort key, so one Query up to now returns every
+ * batch whose dials the stale-dial reconciler must look at. The item is put before the batch's marks (it lists them)
+ * and deleted by the reconciler once none of its dials is in flight. Each marked contact names its batch
+ * (`dialing.batch`).
  */
+export const dialBatchesPk = (campaignId: string) => `DIALBATCHES#${campaignId}`;
 export const dialBatchKey = (campaignId: string, batchId: string) =>
+  ({ pk: dialBatchesPk(campaignId), sk: batchId }) as const;
+export const newDialBatchId = (deadline: string, random: string) => `${deadline}#${random}`;
+/** The dial deadline a batch id carries. */
+export const dialBatchDeadline = (batchId: string) => batchId.split('#')[0] ?? '';
+
+/**
+ * A batch counted before dial batches were findable by time (ids without `#`): its item, put only when it closed, sits
+ * in a partition of its own, and its marks were kept in the due index at priority 0 (see the reconciler).
+ */
+export const isLegacyBatchId = (batchId: string) => !batchId.includes('#');
+export const legacyDialBatchKey = (campaignId: string, batchId: string) =>
   ({ pk: `DIALBATCH#${campaignId}#${batchId}`, sk: 'BATCH' }) as const;
+
+/** A dial as a batch item names it: its client token without the campaign id (which is in the item's key). */
+export const batchDialRef = (phoneKey: string, attempt: number) => `${phoneKey}.${attempt}`;
+export function parseBatchDialRef(ref: string): { phoneKey: string; attempt: number } | undefined {
+  const at = ref.lastIndexOf('.');
+  const attempt = Number(ref.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(attempt) || attempt < 1) return undefined;
+  return { phoneKey: ref.slice(0, at), attempt };
+}
 
 /**
  * The attribute of the campaign's DIALING item that says a batch was counted and is not closed yet (its value: the

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,11 +11,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
+  batchDialRef,
   campaignZonesKey,
+  dialBatchDeadline,
+  dialBatchesPk,
   dialBatchKey,
   dialingStatsKey,
+  isLegacyBatchId,
+  legacyDialBatchKey,
+  newDialBatchId,
   OPEN_BATCH_PREFIX,
   openBatchAttribute,
+  parseBatchDialRef,
   parseDuePartition,
   parseDueSortKey,
 } from '#shared/adapters/dynamodb/dialing-keys';
@@ -23,6 +31,7 @@ import {
   contactKey,
   DUE_SHARDS,
   dueIndexKey,
+  dueShard,
   pendingIndexPk,
   phoneStatusKey,
 } from '#shared/adapters/dynamodb/keys';
@@ -40,6 +49,8 @@ import type {
   DialUnmark,
   DueRef,
   MarkedBatch,
+  StaleDial,
+  StaleDialPage,
   StatsDelta,
 } from '#shared/ports/contact-dialing';
 
@@ -50,9 +61,10 @@ const MOVE_CONCURRENCY = 8;
 /** A dial batch's marks (≤ 25) go out together, so marking costs a batch one round trip, not one per contact. */
 const MARK_CONCURRENCY = 25;
 /**
- * How long a closed batch is kept (TTL) after it was closed. The reconciler reads it once its dials' deadline has
- * passed (35 minutes by default) and again only while an outcome lookup says a call is still going on; a mark whose
- * batch is gone after this long is settled as placed, never resent with its old client token (see `load`).
+ * How long a batch item is kept (TTL). The reconciler reads a batch once its dials' deadline has passed (35 minutes by
+ * default) and deletes it once none of its dials is in flight; the TTL only clears batches of campaigns that finished
+ * first. For a legacy mark (see `load`) whose batch is gone after this long, the dial is settled as placed, never
+ * resent with its old client token.
  */
 const BATCH_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -71,9 +83,10 @@ export interface DynamoDbDialingStoreConfig {
 
 /**
  * The dialer's reads and writes on the main table (docs/data-model.md, patterns 10–13): due-index Queries, one
- * BatchGetItem for contacts and their STATUS items, one conditional UpdateItem per mark (on the index entry it was
- * selected with), and per dial batch one update of the campaign's DIALING item counting it and one small batch item
- * recording Connect's answer.
+ * BatchGetItem for contacts and their STATUS items, per dial batch one batch item (put before its marks, closed with
+ * Connect's answer, deleted by the reconciler once none of its dials is in flight), one conditional UpdateItem per
+ * mark (on the index entry it was selected with, which it removes), and one update of the campaign's DIALING item
+ * counting the batch.
  */
 export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsReads {
   readonly #client: DynamoDBDocumentClient;
@@ -224,6 +237,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
           fromSk: typeof item.dialFromSk === 'string' ? item.dialFromSk : undefined,
           prevState: typeof item.prevState === 'string' ? (item.prevState as Contact['state']) : undefined,
           pilot: dialing?.pilot === true,
+          batchFindable: typeof dialing?.batch === 'string' && !isLegacyBatchId(dialing.batch),
         },
         ...(isRetryBasis(item.retryBasis) ? { retryBasis: item.retryBasis } : {}),
       };
@@ -231,14 +245,16 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
   }
 
   /**
-   * What is on record of the dial batches the contacts still dialing belong to: each closed batch's item (one
-   * BatchGetItem), and for a batch not closed, whether it is open (counted) on the campaign's DIALING item.
+   * What is on record of the legacy dial batches (counted before batches were findable by time) the contacts still
+   * dialing belong to: each closed batch's item (one BatchGetItem), and for a batch not closed, whether it is open
+   * (counted) on the campaign's DIALING item. Dials of later batches are reconciled from their batch
+   * ({@link staleDials}); a contact read here dialing one of those gets no record.
    */
   async #batchesOf(read: readonly { ref: DueRef; item: Record<string, unknown> }[]): Promise<BatchRecords> {
     const wanted = new Map<string, { campaignId: string; batchId: string }>();
     for (const { ref, item } of read) {
       const batch = (item.dialing as DialingField | undefined)?.batch;
-      if (item.state === 'dialing' && typeof batch === 'string') {
+      if (item.state === 'dialing' && typeof batch === 'string' && isLegacyBatchId(batch)) {
         wanted.set(`${ref.campaignId}|${batch}`, { campaignId: ref.campaignId, batchId: batch });
       }
     }
@@ -247,7 +263,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     const found = await batchGetAll(
       this.#client,
       this.#table,
-      [...wanted.values()].map((b) => dialBatchKey(b.campaignId, b.batchId)),
+      [...wanted.values()].map((b) => legacyDialBatchKey(b.campaignId, b.batchId)),
       {
         maxTries: MAX_TRIES,
         sleep: this.#sleep,
@@ -257,7 +273,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     const byPk = new Map(found.map((item) => [String(item.pk), item]));
     const unclosed = new Set<string>();
     for (const [id, b] of wanted) {
-      const item = byPk.get(dialBatchKey(b.campaignId, b.batchId).pk);
+      const item = byPk.get(legacyDialBatchKey(b.campaignId, b.batchId).pk);
       if (item) records.closed.set(id, acceptedOf(item));
       else unclosed.add(b.campaignId);
     }
@@ -279,8 +295,26 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     options: { pilot: boolean },
     nowIso: string,
   ): Promise<MarkedBatch> {
-    const batchId = randomBytes(9).toString('base64url');
+    // The reconciler takes a batch up once its dials' deadline has passed; the id carries it, to sort by.
+    let deadline = nowIso;
+    for (const m of marks) if (m.deadline > deadline) deadline = m.deadline;
+    const batchId = newDialBatchId(deadline, randomBytes(9).toString('base64url'));
     if (marks.length === 0) return { batchId, marks: [] };
+    // The batch item before any mark: a mark takes its contact out of the due index, and this item is then the only
+    // way back to it. Had the process died after some marks, the reconciler finds them here (unsent, uncounted).
+    const batchKey = dialBatchKey(campaignId, batchId);
+    await this.#conditional(() =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...batchKey,
+            marks: new Set(marks.map((m) => batchDialRef(m.ref.phoneKey, m.attempt))),
+            expiresAt: expiresAt(nowIso),
+          },
+        }),
+      ),
+    );
     // One conditional write per contact (1 WRU, where a transaction of the batch cost 2 per contact): a contact whose
     // index entry moved since it was selected (an outcome, a concurrent tick) is not ours to dial and is left out.
     const written = await settleAll(marks, MARK_CONCURRENCY, (m) =>
@@ -289,14 +323,15 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
       ),
     );
     const marked = marks.filter((_, k) => written[k] === true);
-    if (marked.length === 0) return { batchId, marks: [] };
+    if (marked.length === 0) {
+      // Nothing of it was marked: nothing for the reconciler to find.
+      await this.#conditional(() => this.#client.send(new DeleteCommand({ TableName: this.#table, Key: batchKey })));
+      return { batchId, marks: [] };
+    }
     // The count and the open-batch flag in one write, conditional on the flag so that a retry of a write that did
     // land cannot count twice. Had the process died before it, the marks are in no batch that was counted or sent:
     // the reconciler puts them back without uncounting them.
     const open = openBatchAttribute(batchId);
-    // The reconciler closes a batch left open once its dials' deadline has passed.
-    let deadline = nowIso;
-    for (const m of marked) if (m.deadline > deadline) deadline = m.deadline;
     await this.#conditional(() =>
       this.#client.send(
         new UpdateCommand({
@@ -305,6 +340,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
           UpdateExpression: `SET #open = :deadline ADD dials :n${options.pilot ? ', pilotDials :n' : ''}`,
           ConditionExpression: 'attribute_not_exists(#open)',
           ExpressionAttributeNames: { '#open': open },
+          // The reconciler closes a batch left open once its dials' deadline has passed.
           ExpressionAttributeValues: { ':deadline': deadline, ':n': marked.length },
         }),
       ),
@@ -312,14 +348,17 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     return { batchId, marks: marked };
   }
 
+  /**
+   * A mark takes the contact out of the due index (1 index write, where moving its key to a priority-0 entry cost 2,
+   * and the outcome's move back or out 2 or 1 more): its batch item is what finds it if no outcome comes.
+   */
   #markUpdate(m: DialMark, batchId: string, nowIso: string, pilot: boolean) {
-    const due = dueIndexKey(m.ref.campaignId, m.ref.zone, m.ref.shard, 0, m.deadline, m.ref.phoneKey);
     return {
       TableName: this.#table,
       Key: contactKey(m.ref.campaignId, m.ref.phoneKey),
       UpdateExpression:
-        'SET #state = :dialing, attempts = :attempt, recentAttempts = :recent, dialing = :d, dueSk = :sk, ' +
-        'dueAt = :deadline, updatedAt = :now, prevState = :prev, dialFromSk = :from',
+        'SET #state = :dialing, attempts = :attempt, recentAttempts = :recent, dialing = :d, updatedAt = :now, ' +
+        'prevState = :prev, dialFromSk = :from REMOVE duePk, dueSk, dueAt',
       ConditionExpression: 'dueSk = :from AND #state = :prev',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
@@ -335,8 +374,6 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
           batch: batchId,
           ...(pilot ? { pilot: true } : {}),
         },
-        ':sk': due.dueSk,
-        ':deadline': m.deadline,
         ':now': nowIso,
         ':prev': m.contact.state,
         ':from': m.ref.dueSk,
@@ -346,26 +383,32 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
 
   async closeBatch(
     campaignId: string,
-    batchId: string,
+    batch: MarkedBatch,
     answer: { accepted: readonly DialMark[] } | undefined,
     nowIso: string,
   ): Promise<void> {
-    // The batch item first: once the open flag is gone, the item is what says the batch was counted.
-    const accepted = answer?.accepted.map((m) => acceptedRef(m.ref.phoneKey, m.attempt)) ?? [];
+    // The batch item first: once the open flag is gone, the item is what says the batch was counted. It lists the
+    // batch's marks already, so Connect's answer is what it did not accept (usually nothing): the item stays ≤ 1 KB.
+    const accepted = new Set(answer?.accepted.map((m) => batchDialRef(m.ref.phoneKey, m.attempt)));
+    const unaccepted = answer
+      ? batch.marks.map((m) => batchDialRef(m.ref.phoneKey, m.attempt)).filter((ref) => !accepted.has(ref))
+      : [];
+    const set = ['closedAt = :now', ...(answer ? ['answeredAt = :now'] : [])];
+    if (unaccepted.length > 0) set.push('unaccepted = :unaccepted');
     await this.#conditional(() =>
       this.#client.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.#table,
-          Item: {
-            ...dialBatchKey(campaignId, batchId),
-            ...(answer ? { answeredAt: nowIso } : {}),
-            ...(accepted.length > 0 ? { accepted: new Set(accepted) } : {}),
-            expiresAt: Math.floor(Date.parse(nowIso) / 1000) + BATCH_RETENTION_DAYS * 86_400,
+          Key: dialBatchKey(campaignId, batch.batchId),
+          UpdateExpression: `SET ${set.join(', ')}`,
+          ExpressionAttributeValues: {
+            ':now': nowIso,
+            ...(unaccepted.length > 0 ? { ':unaccepted': new Set(unaccepted) } : {}),
           },
         }),
       ),
     );
-    await this.#removeOpenFlag(campaignId, batchId);
+    await this.#removeOpenFlag(campaignId, batch.batchId);
   }
 
   async closeAbandonedBatches(campaignId: string, nowIso: string): Promise<number> {
@@ -376,25 +419,135 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     for (const [name, deadline] of Object.entries(out.Item ?? {})) {
       if (!name.startsWith(OPEN_BATCH_PREFIX) || typeof deadline !== 'string' || deadline > nowIso) continue;
       const batchId = name.slice(OPEN_BATCH_PREFIX.length);
-      // Counted, and maybe sent, but Connect's answer was never recorded: a batch item with no acceptance. A batch
-      // item the dispatcher did write (it died before removing the flag) is kept as it is.
+      // Counted, and maybe sent, but Connect's answer was never recorded: the batch is closed with no acceptance. A
+      // batch the dispatcher did close (it died before removing the flag) is kept as it is.
       await this.#conditional(() =>
-        this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: {
-              ...dialBatchKey(campaignId, batchId),
-              abandonedAt: nowIso,
-              expiresAt: Math.floor(Date.parse(nowIso) / 1000) + BATCH_RETENTION_DAYS * 86_400,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
+        isLegacyBatchId(batchId)
+          ? this.#client.send(
+              new PutCommand({
+                TableName: this.#table,
+                Item: { ...legacyDialBatchKey(campaignId, batchId), abandonedAt: nowIso, expiresAt: expiresAt(nowIso) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            )
+          : this.#client.send(
+              new UpdateCommand({
+                TableName: this.#table,
+                Key: dialBatchKey(campaignId, batchId),
+                UpdateExpression: 'SET abandonedAt = :now',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closedAt)',
+                ExpressionAttributeValues: { ':now': nowIso },
+              }),
+            ),
       );
       await this.#removeOpenFlag(campaignId, batchId);
       closed++;
     }
     return closed;
+  }
+
+  async staleDials(
+    campaignId: string,
+    nowIso: string,
+    page: { after?: string | undefined; limit: number },
+  ): Promise<StaleDialPage> {
+    const pk = dialBatchesPk(campaignId);
+    // Consistent: a batch closed as abandoned just before must read as closed (counted), not as never counted.
+    const out = await this.#client.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: 'pk = :pk AND sk <= :until',
+        // `~` sorts after the random part, so batches whose deadline is exactly now are included.
+        ExpressionAttributeValues: { ':pk': pk, ':until': `${nowIso}#~` },
+        ConsistentRead: true,
+        Limit: Math.max(1, page.limit),
+        ...(page.after !== undefined ? { ExclusiveStartKey: { pk, sk: page.after } } : {}),
+      }),
+    );
+    const batches = (out.Items ?? []).map(batchRecordOf);
+    const result: StaleDialPage = {
+      batchIds: batches.map((b) => b.batchId),
+      dials: [],
+      unreadable: [],
+      next: out.LastEvaluatedKey ? String(out.LastEvaluatedKey.sk) : undefined,
+    };
+    if (batches.length === 0) return result;
+    const phoneKeys = [...new Set(batches.flatMap((b) => b.marks.map((m) => m.phoneKey)))];
+    // Consistent: a contact read as no longer dialing its batch lets the batch be forgotten for good.
+    const found = await batchGetAll(
+      this.#client,
+      this.#table,
+      phoneKeys.map((k) => contactKey(campaignId, k)),
+      {
+        consistentRead: true,
+        maxTries: MAX_TRIES,
+        sleep: this.#sleep,
+        exhausted: () => new DialingStoreError('stale dial reads stayed unprocessed after retries'),
+      },
+    );
+    const contacts = new Map(found.map((item) => [String(item.pk).slice('PHONE#'.length), item]));
+    let open: Set<string> | undefined;
+    for (const batch of batches) {
+      for (const mark of batch.marks) {
+        const item = contacts.get(mark.phoneKey);
+        const dialing = item?.dialing as DialingField | undefined;
+        if (item?.state !== 'dialing' || dialing?.batch !== batch.batchId) continue;
+        if (Number(dialing.attempt) !== mark.attempt) continue;
+        const contact = parseContact(item);
+        if (!contact) {
+          result.unreadable.push(batch.batchId);
+          continue;
+        }
+        // Not closed: counted only if the campaign's DIALING item still has it open (closeAbandonedBatches ran first,
+        // so that happens only for a batch whose dispatcher is still on it).
+        if (!batch.closed && open === undefined) open = await this.#openBatches(campaignId);
+        const counted = batch.closed || open?.has(batch.batchId) === true;
+        const ref: DueRef = {
+          campaignId,
+          phoneKey: mark.phoneKey,
+          zone: contact.zone,
+          shard: dueShard(mark.phoneKey),
+          priority: 0,
+          dueAt: batch.deadline,
+          dueSk: '',
+        };
+        const dial: StaleDial = {
+          batchId: batch.batchId,
+          ref,
+          contact,
+          inFlight: {
+            confirmed: batch.answered && !batch.unaccepted.has(batchDialRef(mark.phoneKey, mark.attempt)),
+            counted,
+            fromSk: typeof item.dialFromSk === 'string' ? item.dialFromSk : undefined,
+            prevState: typeof item.prevState === 'string' ? (item.prevState as Contact['state']) : undefined,
+            pilot: dialing.pilot === true,
+          },
+        };
+        result.dials.push(dial);
+      }
+    }
+    return result;
+  }
+
+  async settleBatches(campaignId: string, batchIds: readonly string[]): Promise<void> {
+    // A delete (1 WRU): the reconciler's Query never reads a settled batch again, however long it keeps running.
+    await inParallel(batchIds, MOVE_CONCURRENCY, async (batchId) => {
+      await this.#conditional(() =>
+        this.#client.send(new DeleteCommand({ TableName: this.#table, Key: dialBatchKey(campaignId, batchId) })),
+      );
+    });
+  }
+
+  /** The batches the campaign's DIALING item has open (counted, not closed). */
+  async #openBatches(campaignId: string): Promise<Set<string>> {
+    const out = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: dialingStatsKey(campaignId), ConsistentRead: true }),
+    );
+    return new Set(
+      Object.keys(out.Item ?? {})
+        .filter((name) => name.startsWith(OPEN_BATCH_PREFIX))
+        .map((name) => name.slice(OPEN_BATCH_PREFIX.length)),
+    );
   }
 
   async #removeOpenFlag(campaignId: string, batchId: string): Promise<void> {
@@ -583,6 +736,55 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     return this.#count(duePk, { from: fromSk, to: toSk });
   }
 
+  async countInFlight(
+    campaignId: string,
+    maxContacts: number,
+  ): Promise<{ byZone: Record<string, number>; exact: boolean }> {
+    const byZone: Record<string, number> = {};
+    let read = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      if (read >= maxContacts) return { byZone, exact: false };
+      // Every batch not settled yet, oldest deadline first: those past it wait for the reconciler, the others are
+      // the dials of the last half hour. A batch lists at most 25 dials.
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': dialBatchesPk(campaignId) },
+          Limit: Math.max(1, Math.ceil((maxContacts - read) / 25)),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const batches = (page.Items ?? []).map(batchRecordOf);
+      const keys = [...new Set(batches.flatMap((b) => b.marks.map((m) => m.phoneKey)))];
+      read += keys.length;
+      const found = await batchGetAll(
+        this.#client,
+        this.#table,
+        keys.map((k) => contactKey(campaignId, k)),
+        {
+          maxTries: MAX_TRIES,
+          sleep: this.#sleep,
+          exhausted: () => new DialingStoreError('in-flight reads stayed unprocessed after retries'),
+        },
+      );
+      const items = new Map(found.map((item) => [String(item.pk).slice('PHONE#'.length), item]));
+      for (const batch of batches) {
+        for (const mark of batch.marks) {
+          const item = items.get(mark.phoneKey);
+          const dialing = item?.dialing as DialingField | undefined;
+          if (item?.state !== 'dialing' || dialing?.batch !== batch.batchId || Number(dialing.attempt) !== mark.attempt)
+            continue;
+          const zone = String(item.zone);
+          byZone[zone] = (byZone[zone] ?? 0) + 1;
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { byZone, exact: true };
+  }
+
   async loadingLists(campaignId: string): Promise<{ listId: string; pendingContacts: number }[]> {
     const lists: string[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -755,16 +957,41 @@ interface BatchRecords {
   open: Set<string>;
 }
 
-/** A dial as a batch item names it: its client token without the campaign id (which is in the item's key). */
-const acceptedRef = (phoneKey: string, attempt: number) => `${phoneKey}.${attempt}`;
-
 function acceptedOf(item: Record<string, unknown>): Set<string> {
   const accepted = item.accepted;
   return accepted instanceof Set ? new Set([...accepted].map(String)) : new Set();
 }
 
+/** A batch item as the reconciler reads it (batches findable by time). */
+interface BatchRecord {
+  batchId: string;
+  deadline: string;
+  marks: { phoneKey: string; attempt: number }[];
+  /** Closed by its dispatcher (`closedAt`) or by the reconciler (`abandonedAt`): its dials were counted. */
+  closed: boolean;
+  /** Connect answered the batch: what it did not accept is in `unaccepted`. */
+  answered: boolean;
+  unaccepted: Set<string>;
+}
+
+function batchRecordOf(item: Record<string, unknown>): BatchRecord {
+  const batchId = String(item.sk);
+  const strings = (value: unknown) => (value instanceof Set ? [...value].map(String) : []);
+  return {
+    batchId,
+    deadline: dialBatchDeadline(batchId),
+    marks: strings(item.marks).flatMap((ref) => parseBatchDialRef(ref) ?? []),
+    closed: typeof item.closedAt === 'string' || typeof item.abandonedAt === 'string',
+    answered: typeof item.answeredAt === 'string',
+    unaccepted: new Set(strings(item.unaccepted)),
+  };
+}
+
+const expiresAt = (nowIso: string) => Math.floor(Date.parse(nowIso) / 1000) + BATCH_RETENTION_DAYS * 86_400;
+
 /**
- * Whether the dial in flight was counted and whether Connect's acceptance of it is on record:
+ * Whether the dial in flight of a legacy mark (found at priority 0 of the due index) was counted and whether Connect's
+ * acceptance of it is on record:
  * - its batch is closed: counted; confirmed when the batch item lists it as accepted;
  * - its batch is open on the DIALING item: counted (the batch went to Connect or was about to), not confirmed;
  * - neither: the dispatcher stopped between marking and counting, so the batch never went to Connect. Unless the mark
@@ -782,10 +1009,12 @@ function inFlightRecord(
   if (state !== 'dialing' || !dialing) return { confirmed: false, counted: false };
   if (typeof dialing.requestId === 'string') return { confirmed: true, counted: true };
   if (typeof dialing.batch !== 'string') return { confirmed: false, counted: true };
+  // Reconciled from its batch, not from here: nothing is concluded.
+  if (!isLegacyBatchId(dialing.batch)) return { confirmed: false, counted: false };
   const id = `${ref.campaignId}|${dialing.batch}`;
   const accepted = batches.closed.get(id);
   if (accepted) {
-    return { confirmed: accepted.has(acceptedRef(ref.phoneKey, Number(dialing.attempt))), counted: true };
+    return { confirmed: accepted.has(batchDialRef(ref.phoneKey, Number(dialing.attempt))), counted: true };
   }
   if (batches.open.has(id)) return { confirmed: false, counted: true };
   const requestedAt = typeof dialing.requestedAt === 'string' ? Date.parse(dialing.requestedAt) : Number.NaN;

@@ -54,6 +54,7 @@ export const dailyLogKey = (agentId: string, day: string) => ({ pk: `AGENT#${age
 
 /** Due index (sparse): partitions per campaign, zone and shard, so a tick reads only zones whose window is open. */
 export const DUE_SHARDS = 8;
+/** `staleDial` (0): only dials marked before a dialing contact left the index still carry it (docs/data-model.md). */
 export const DUE_PRIORITIES = { staleDial: 0, callback: 1, newMobile: 2, newFixed: 3, retry: 4 } as const;
 /** A loading list's contacts wait here, invisible to the dispatcher, until the whole file is in. */
 export const pendingIndexPk = (campaignId: string, listId: string, shard: number) =>

@@ -18,20 +18,25 @@ import { SERVED_PRIORITIES } from '#shared/use-cases/dialing/dispatch';
 
 /** Contacts of the due-now head read one by one for per-contact reasons. Default 200. */
 export const DEFAULT_HEAD_SAMPLE = 200;
+/** Contacts of unsettled dial batches read to count the dials in flight. Default 2,000 (80 batches). */
+export const DEFAULT_IN_FLIGHT_READS = 2_000;
 
 export interface DiagnosticsDeps {
   campaigns: Pick<CampaignRepository, 'get'>;
   store: Pick<ContactDialing, 'campaignZones' | 'queryDue' | 'load' | 'stats'> & DialingDiagnosticsReads;
   clock: Clock;
   headSample?: number;
+  inFlightReads?: number;
 }
 
 /**
  * Why is nothing dialing? Counts what waits, what is due now and what holds it back, per reason, without a Scan:
  * - campaign-wide holds from the campaign and its dialing figures (2 GetItems);
- * - per zone and shard, COUNT queries on the KEYS_ONLY due index (6 per zone and shard: in flight, due now per
- *   priority, all waiting); their cost is the keys counted (~100 bytes each, ½ RRU per 4 KB: about 1 RRU per 80
- *   waiting contacts), paid only when someone asks;
+ * - per zone and shard, COUNT queries on the KEYS_ONLY due index (6 per zone and shard: due now per priority, all
+ *   waiting, and legacy in-flight entries); their cost is the keys counted (~100 bytes each, ½ RRU per 4 KB: about
+ *   1 RRU per 80 waiting contacts), paid only when someone asks;
+ * - dials in flight, which are in no index, from the campaign's unsettled dial batches and their contacts (½ RRU per
+ *   contact, at most `inFlightReads` of them: beyond, the figure is a lower bound and says so);
  * - closed zones' due contacts are held by the window (or the holiday) as a whole;
  * - per-contact reasons (caps, DNC) from a bounded read of the due-now head in open zones (≤ `headSample` contacts,
  *   one BatchGetItem per 50), extrapolated to the rest when the head does not cover everything due;
@@ -54,11 +59,13 @@ export async function explainCampaign(deps: DiagnosticsDeps, campaignId: string)
     if (n > 0) held[reason] = (held[reason] ?? 0) + n;
   };
   let dueNowOpen = 0;
+  const dialsInFlight = await deps.store.countInFlight(campaign.id, deps.inFlightReads ?? DEFAULT_IN_FLIGHT_READS);
   for (const zone of zones) {
-    let inFlight = 0;
+    let inFlight = dialsInFlight.byZone[zone] ?? 0;
     let dueNow = 0;
     let waiting = 0;
     for (let shard = 0; shard < DUE_SHARDS; shard++) {
+      // Marks made before dials left the index still sit at priority 0 until the reconciler settles them.
       inFlight += await deps.store.countDue(campaign.id, zone, shard, '0#', '0#~');
       for (const p of SERVED_PRIORITIES)
         dueNow += await deps.store.countDue(campaign.id, zone, shard, `${p}#`, `${p}#${nowIso}#~`);
@@ -114,6 +121,7 @@ export async function explainCampaign(deps: DiagnosticsDeps, campaignId: string)
       dialableNow,
       dialableNowExact: exact,
       inFlight: zoneReports.reduce((s, z) => s + z.inFlight, 0),
+      inFlightExact: dialsInFlight.exact,
       invalid: stats.invalid,
       exhausted: stats.exhausted,
       doNotCall: stats.dnc,

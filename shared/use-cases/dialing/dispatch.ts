@@ -427,7 +427,7 @@ async function sendBatch(
   // Connect was not reached or did not answer: once the marks are undone, the batch closes with nothing accepted.
   const requeueAll = async (stats: StatsDelta = {}) => {
     const requeued = await requeue(marked, stats);
-    await deps.store.closeBatch(campaign.id, batch.batchId, undefined, nowIso);
+    await deps.store.closeBatch(campaign.id, batch, undefined, nowIso);
     return requeued;
   };
   const none = { dialed: 0, invalid: 0, throttled: 0, answered: false };
@@ -486,7 +486,7 @@ async function sendBatch(
   // One write for the whole batch records what Connect accepted (the reconciler's proof that those dials were
   // placed). The rest is still marked and counted until moved below; were the process to die first, the reconciler
   // would find them unconfirmed and resend the same tokens, which Connect answers again without a second call.
-  await deps.store.closeBatch(campaign.id, batch.batchId, { accepted }, nowIso);
+  await deps.store.closeBatch(campaign.id, batch, { accepted }, nowIso);
   if (invalid.length > 0) {
     await deps.store.move(invalid, nowIso);
     await deps.store.addStats(campaign.id, { invalid: invalid.length });

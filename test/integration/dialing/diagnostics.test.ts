@@ -78,4 +78,60 @@ describe('why is nothing dialing', () => {
     expect(report.contacts.waiting).toBe(20);
     expect(report.campaignHolds.map((h) => h.reason)).toContain('campaignNotDialing');
   });
+
+  it('counts dials in flight from the unsettled dial batches, by zone, with marks from before still in the index', async () => {
+    const busy = storedCampaign(`c-${randomBytes(8).toString('hex')}`, { state: 'active' });
+    await repository.create(busy);
+    await store.addCampaignZones(busy.id, ['Asia/Shanghai', 'America/New_York']);
+    const past = '2027-02-28T00:00:00.000Z';
+    await seedContacts(tables.client, tables.names.main, busy.id, [
+      ...Array.from({ length: 30 }, (_, i) => ({ n: 500 + i, dueAt: past })),
+      ...Array.from({ length: 2 }, (_, i) => ({ n: 600 + i, zone: 'America/New_York', dueAt: past })),
+      // Marked before dials left the index: a priority-0 entry at its deadline.
+      { n: 700, priority: 0, state: 'dialing', attempts: 1, dueAt: '2027-03-01T02:35:00.000Z' },
+    ]);
+    const refs = [];
+    for (const zone of ['Asia/Shanghai', 'America/New_York']) {
+      for (let shard = 0; shard < 8; shard++) refs.push(...(await store.queryDue(busy.id, zone, shard, 2, NOW, 100)));
+    }
+    const loaded = await store.load(refs, NOW);
+    expect(loaded).toHaveLength(32);
+    const marks = loaded.map((l) => ({
+      ref: l.ref,
+      contact: l.contact,
+      attempt: 1,
+      requestedAt: NOW,
+      expiresAt: '2027-03-01T02:05:00.000Z',
+      deadline: '2027-03-01T02:35:00.000Z',
+      recentAttempts: [NOW],
+    }));
+    // Two batches of 25 and 7; one dial of the first is settled by an outcome (no longer dialing).
+    const [first] = await Promise.all([
+      store.markDialing(busy.id, marks.slice(0, 25), { pilot: false }, NOW),
+      store.markDialing(busy.id, marks.slice(25), { pilot: false }, NOW),
+    ]);
+    const done = first.marks[0];
+    if (!done) throw new Error('nothing marked');
+    await store.move(
+      [{ ref: done.ref, from: { attempt: 1 }, to: { kind: 'final', state: 'doneRefused', reason: 'x' } }],
+      NOW,
+    );
+
+    const explain = (inFlightReads?: number) =>
+      explainCampaign(
+        { campaigns: repository, store, clock: new ManualClock(NOW), ...(inFlightReads ? { inFlightReads } : {}) },
+        busy.id,
+      );
+    const report = await explain();
+    expect(report.contacts).toMatchObject({ inFlight: 32, inFlightExact: true, waiting: 0 });
+    expect(report.zones.find((z) => z.zone === 'America/New_York')).toMatchObject({ inFlight: 2 });
+    expect(report.zones.find((z) => z.zone === 'Asia/Shanghai')).toMatchObject({ inFlight: 30 });
+    expect(report.held.inFlight).toBe(32);
+
+    // Past the reading budget (one batch, whichever sorts first): what was read, and said to be a lower bound.
+    const capped = await explain(5);
+    expect(capped.contacts.inFlightExact).toBe(false);
+    expect(capped.contacts.inFlight).toBeGreaterThan(0);
+    expect(capped.contacts.inFlight).toBeLessThan(32);
+  });
 });

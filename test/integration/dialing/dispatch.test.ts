@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
 import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
@@ -6,11 +6,12 @@ import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import {
   dialBatchKey,
   dialingStatsKey,
+  legacyDialBatchKey,
   OPEN_BATCH_PREFIX,
   openBatchAttribute,
 } from '#shared/adapters/dynamodb/dialing-keys';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
-import { contactKey, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
+import { contactKey, dueIndexKey, dueShard, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
 import type { DialMark, DialUnmark } from '#shared/ports/contact-dialing';
@@ -117,7 +118,10 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     expect((await contactOf(campaign, 400)).duePk).toBeUndefined();
     const first = await contactOf(campaign, 0);
     expect(first).toMatchObject({ state: 'dialing', attempts: 1, dialing: { attempt: 1 } });
-    expect(String(first.dueSk)).toMatch(/^0#2027-03-01T02:35:00.000Z#/);
+    // Out of the due index while it is dialing: its batch is what finds it if no outcome comes.
+    expect(first.duePk).toBeUndefined();
+    expect(first.dueSk).toBeUndefined();
+    expect(String((first.dialing as { batch?: string }).batch)).toMatch(/^2027-03-01T02:35:00.000Z#/);
     const sent = placedFor(campaign).find((d) => d.phoneNumber === e164Of(0));
     expect(sent?.clientToken).toBe(tokenOf(campaign, 0, 1));
     expect(sent?.attributes).toMatchObject({
@@ -297,10 +301,10 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     clock.advance(minutes(36));
     expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 3, resent: 3 });
     expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
-    // The batch left open is closed, unconfirmed: the flag is off the campaign's DIALING item.
+    // The batch left open is closed, unconfirmed (its dials counted, so they came off): the flag is off the
+    // campaign's DIALING item, and with none of its dials in flight any more, the batch is forgotten.
     expect(await dialingItem(campaign)).not.toHaveProperty(openBatchAttribute(batchId));
-    expect(await batchItem(campaign, batchId)).toMatchObject({ abandonedAt: clock.now().toISOString() });
-    expect((await batchItem(campaign, batchId))?.accepted).toBeUndefined();
+    expect(await batchItem(campaign, batchId)).toBeUndefined();
     expect(await dispatchCampaign(deps, campaign)).toMatchObject({ budget: 3, dialed: 3 });
     expect(
       placedFor(campaign)
@@ -331,20 +335,30 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     expect(batchIds).toHaveLength(2);
     for (const c of dialing)
       expect(Object.keys(c.dialing as object).sort()).toEqual(['attempt', 'batch', 'expiresAt', 'requestedAt']);
-    const accepted = new Set<string>();
+    // Each batch lists its marks, and of Connect's answer only what it did not accept.
+    const marked = new Set<string>();
+    const unaccepted = new Set<string>();
     for (const id of batchIds) {
       const batch = await batchItem(campaign, id);
-      expect(batch).toMatchObject({ answeredAt: START });
-      for (const ref of (batch?.accepted as Set<string>) ?? []) accepted.add(ref);
+      expect(batch).toMatchObject({ answeredAt: START, closedAt: START });
+      for (const ref of (batch?.marks as Set<string>) ?? []) marked.add(ref);
+      for (const ref of (batch?.unaccepted as Set<string> | undefined) ?? []) unaccepted.add(ref);
     }
-    expect(accepted).toEqual(new Set(dialing.map((c) => `${String(c.phoneKey)}.1`)));
-    expect(accepted.has(`${phoneKeyOf(7007)}.1`)).toBe(false);
+    expect(marked).toEqual(new Set(contacts.map((c) => `${String(c.phoneKey)}.1`)));
+    expect(unaccepted).toEqual(new Set([`${phoneKeyOf(7007)}.1`]));
     expect(Object.keys(await dialingItem(campaign)).filter((k) => k.startsWith(OPEN_BATCH_PREFIX))).toEqual([]);
     expect(await store.stats(campaign.id)).toMatchObject({ dials: 30, invalid: 1 });
 
     // Past their deadline, with no outcome: confirmed by their batch, so expired (a new token), never resent.
     clock.advance(minutes(36));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 29, resent: 0, expired: 29 });
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({
+      stale: 29,
+      resent: 0,
+      expired: 29,
+      batches: { read: 2, settled: 2 },
+    });
+    // None of their dials is in flight any more: the batches are forgotten.
+    for (const id of batchIds) expect(await batchItem(campaign, id)).toBeUndefined();
   });
 
   it('after a crash between marking and counting, puts the marks back without uncounting them', async () => {
@@ -385,34 +399,184 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     expect(await store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
   });
 
-  it('settles marks written before dial batches by their own record: confirmed by a request id, or counted', async () => {
+  it('still reconciles marks made while dials kept a priority-0 due entry, whatever their record', async () => {
     clock.set(START);
-    const campaign = await newCampaign({}, [{ n: 7200 }, { n: 7201 }]);
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2 });
-    // As the dispatcher left them before: Connect's request id on the contact, or nothing yet; no batch.
-    for (const [n, requestId] of [
-      [7200, 'legacy-request-id'],
-      [7201, undefined],
-    ] as const) {
-      const dialing = { ...((await contactOf(campaign, n)).dialing as Record<string, unknown>) };
-      delete dialing.batch;
-      if (requestId) Object.assign(dialing, { requestId, acceptedAt: START });
+    const campaign = await newCampaign({}, [{ n: 7200 }, { n: 7201 }, { n: 7202 }, { n: 7203 }]);
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 4 });
+    const deadline = '2027-03-01T02:35:00.000Z';
+    // As earlier dispatchers left them: a priority-0 entry at the dial deadline, and on record Connect's request id on
+    // the contact (before dial batches), nothing (a mark counted by its transaction), or a batch of the first kind (an
+    // id without `#`): closed with the dial accepted, or still open on the DIALING item.
+    const legacy: [number, Record<string, unknown>][] = [
+      [7200, { requestId: 'legacy-request-id', acceptedAt: START }],
+      [7201, {}],
+      [7202, { batch: 'legacyClosed1' }],
+      [7203, { batch: 'legacyOpen1' }],
+    ];
+    for (const [n, record] of legacy) {
+      const { batch: _batch, ...dialing } = (await contactOf(campaign, n)).dialing as Record<string, unknown>;
+      const phoneKey = phoneKeyOf(n);
       await tables.client.send(
         new UpdateCommand({
           TableName: tables.names.main,
-          Key: contactKey(campaign.id, phoneKeyOf(n)),
-          UpdateExpression: 'SET dialing = :d',
-          ExpressionAttributeValues: { ':d': dialing },
+          Key: contactKey(campaign.id, phoneKey),
+          UpdateExpression: 'SET dialing = :d, duePk = :pk, dueSk = :sk, dueAt = :at',
+          ExpressionAttributeValues: {
+            ':d': { ...dialing, ...record },
+            ...Object.fromEntries(
+              Object.entries(dueIndexKey(campaign.id, 'Asia/Shanghai', dueShard(phoneKey), 0, deadline, phoneKey)).map(
+                ([k, v]) => [`:${k === 'duePk' ? 'pk' : 'sk'}`, v],
+              ),
+            ),
+            ':at': deadline,
+          },
         }),
       );
     }
+    await tables.client.send(
+      new PutCommand({
+        TableName: tables.names.main,
+        Item: { ...legacyDialBatchKey(campaign.id, 'legacyClosed1'), accepted: new Set([`${phoneKeyOf(7202)}.1`]) },
+      }),
+    );
+    await tables.client.send(
+      new UpdateCommand({
+        TableName: tables.names.main,
+        Key: dialingStatsKey(campaign.id),
+        UpdateExpression: 'SET #open = :deadline',
+        ExpressionAttributeNames: { '#open': openBatchAttribute('legacyOpen1') },
+        ExpressionAttributeValues: { ':deadline': deadline },
+      }),
+    );
 
     clock.advance(minutes(36));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 2, expired: 1, resent: 1 });
+    // Placed (request id, or listed by its closed batch): expired; counted but not confirmed: resent.
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 4, expired: 2, resent: 2 });
     expect(await contactOf(campaign, 7200)).toMatchObject({ state: 'retryWait' });
+    expect(await contactOf(campaign, 7202)).toMatchObject({ state: 'retryWait' });
     expect(await contactOf(campaign, 7201)).toMatchObject({ state: 'new', attempts: 0 });
-    // The unconfirmed one was counted by its (transactional) mark: it comes off, to be counted again when resent.
+    expect(await contactOf(campaign, 7203)).toMatchObject({ state: 'new', attempts: 0 });
+    expect(String((await contactOf(campaign, 7203)).dueSk)).toMatch(/^2#/);
+    // The open legacy batch was closed as abandoned; the unconfirmed dials come off, to be counted again when resent.
+    expect(await dialingItem(campaign)).not.toHaveProperty(openBatchAttribute('legacyOpen1'));
+    const closed = await tables.client.send(
+      new GetCommand({ TableName: tables.names.main, Key: legacyDialBatchKey(campaign.id, 'legacyOpen1') }),
+    );
+    expect(closed.Item).toMatchObject({ abandonedAt: clock.now().toISOString() });
+    expect((await store.stats(campaign.id)).dials).toBe(2);
+    expect(await priorityZeroEntries(campaign)).toEqual([]);
+    // Nothing left for a second run.
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 0, resent: 0, expired: 0 });
+  });
+
+  it('finds a stale dial from its batch alone: no due entry is written while it is in flight', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 7300 }, { n: 7301 }]);
+    sim.setDialHandler((dial) =>
+      dial.phoneNumber === e164Of(7301) ? { kind: 'fail', failureCode: 'UnknownError' } : { kind: 'accept' },
+    );
+    // Connect leaves 7301 unanswered and the process dies before requeueing it: confirmed 7300, unconfirmed 7301.
+    const client = createDocumentClient({
+      endpoint: tables.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        if ((args.input as { TransactItems?: unknown }).TransactItems !== undefined) {
+          throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieBeforeRequeue' },
+    );
+    const dying = new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
+    await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
+    client.destroy();
+    sim.setDialHandler(() => ({ kind: 'accept' }));
+    for (const n of [7300, 7301]) {
+      const item = await contactOf(campaign, n);
+      expect(item).toMatchObject({ state: 'dialing' });
+      expect(item.duePk).toBeUndefined();
+    }
+    expect(await priorityZeroEntries(campaign)).toEqual([]);
+
+    clock.advance(minutes(34));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 0, batches: { read: 0 } });
+    clock.advance(minutes(2));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({
+      stale: 2,
+      expired: 1,
+      resent: 1,
+      batches: { read: 1, settled: 1 },
+    });
+    // Both back in the index with their due keys: the expired one as a retry, the unconfirmed one where it was.
+    expect(String((await contactOf(campaign, 7300)).dueSk)).toMatch(/^4#/);
+    expect(await contactOf(campaign, 7301)).toMatchObject({ state: 'new', attempts: 0 });
+    expect(String((await contactOf(campaign, 7301)).duePk)).toMatch(/^DUE#/);
     expect((await store.stats(campaign.id)).dials).toBe(1);
+    await dispatchCampaign(deps, campaign);
+    expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([
+      tokenOf(campaign, 7300, 1),
+      tokenOf(campaign, 7301, 1),
+    ]);
+  });
+
+  it('changes nothing when a batch is reconciled again (a run died before forgetting it, its schedule fired again)', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({ state: 'pilot', pilot: { size: 10 } }, [
+      { n: 7400 },
+      { n: 7401 },
+      { n: 7402 },
+    ]);
+    sim.setDialHandler((dial) =>
+      dial.phoneNumber === e164Of(7402) ? { kind: 'fail', failureCode: 'UnknownError' } : { kind: 'accept' },
+    );
+    // 7402 unanswered and left marked (the process died before requeueing it), 7400 and 7401 placed.
+    const client = createDocumentClient({
+      endpoint: tables.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        if ((args.input as { TransactItems?: unknown }).TransactItems !== undefined) {
+          throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieBeforeRequeue' },
+    );
+    const dying = new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
+    await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
+    client.destroy();
+    sim.setDialHandler(() => ({ kind: 'accept' }));
+
+    clock.advance(minutes(36));
+    // The first run settles every dial, then dies before it forgets the batch.
+    const forgetless = new (class extends DynamoDbDialingStore {
+      override async settleBatches(): Promise<void> {
+        throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
+      }
+    })({ client: tables.client, tableName: tables.names.main });
+    await expect(reconcileCampaign({ ...deps, store: forgetless }, campaign)).rejects.toThrow('killed');
+    const snapshot = async () => ({
+      contacts: await Promise.all([7400, 7401, 7402].map((n) => contactOf(campaign, n))),
+      stats: await store.stats(campaign.id),
+    });
+    const after = await snapshot();
+    expect(after.contacts.map((c) => c.state)).toEqual(['retryWait', 'retryWait', 'new']);
+    expect(after.stats).toMatchObject({ dials: 2, pilotDials: 2, expired: 2 });
+
+    // The same run again: the batch is read again, nothing of it is in flight, nothing moves; it is forgotten.
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({
+      stale: 0,
+      resent: 0,
+      expired: 0,
+      batches: { read: 1, settled: 1 },
+    });
+    expect(await snapshot()).toEqual(after);
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ batches: { read: 0, settled: 0 } });
   });
 
   it('stops a pilot at its size, in total over ticks', async () => {
@@ -471,6 +635,19 @@ async function batchItem(campaign: Campaign, batchId: string) {
     new GetCommand({ TableName: tables.names.main, Key: dialBatchKey(campaign.id, batchId), ConsistentRead: true }),
   );
   return out.Item;
+}
+
+/** Every priority-0 entry of the campaign's due partitions (what marks used to write), in every zone and shard. */
+async function priorityZeroEntries(campaign: Campaign): Promise<string[]> {
+  const zones = ['Asia/Shanghai', 'America/New_York'];
+  const found: string[] = [];
+  for (const zone of zones) {
+    for (let shard = 0; shard < 8; shard++) {
+      const refs = await store.queryDue(campaign.id, zone, shard, 0, '9999-12-31T00:00:00.000Z', 100);
+      found.push(...refs.map((r) => r.dueSk));
+    }
+  }
+  return found;
 }
 
 async function findShard(campaign: Campaign, n: number): Promise<number | undefined> {

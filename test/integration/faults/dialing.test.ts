@@ -77,14 +77,18 @@ type Kill = (random: () => number) => (command: string, input: unknown, phase: K
 interface DialingFault {
   name: string;
   connect?: ConnectFaultPlan;
-  /** Where the dispatcher dies (at most MAX_KILLS times per scenario). */
+  /** Where the dispatcher dies (at most MAX_KILLS times per scenario, with the reconciler's). */
   kill?: Kill;
+  /** Where the reconciler dies. */
+  killReconciler?: Kill;
   /** The dispatcher must have resent tokens Connect had already placed (and Connect answered them without a call). */
   resendsPlaced?: boolean;
 }
 
 const updateOf = (input: unknown) => String((input as { UpdateExpression?: string }).UpdateExpression ?? '');
 const itemOf = (input: unknown) => (input as { Item?: Record<string, unknown> }).Item ?? {};
+const keyOf = (input: unknown) => (input as { Key?: Record<string, unknown> }).Key ?? {};
+const isBatchItem = (key: Record<string, unknown>) => String(key.pk).startsWith('DIALBATCHES#');
 // The document client's commands run under the low-level command's name.
 const isUpdate = (command: string) => command === 'UpdateItemCommand' || command === 'UpdateCommand';
 /** One contact's mark `dialing` (its own conditional UpdateItem). */
@@ -92,11 +96,15 @@ const isMark = (command: string, input: unknown) =>
   isUpdate(command) && updateOf(input).startsWith('SET #state = :dialing');
 /** The batch's count and open flag on the campaign's DIALING item, written once its marks are. */
 const isCount = (command: string, input: unknown) => isUpdate(command) && updateOf(input).includes('ADD dials');
-/** The batch item recording Connect's answer. */
+/** The batch item put before the marks, listing them. */
+const isBatchPut = (command: string, input: unknown) =>
+  (command === 'PutItemCommand' || command === 'PutCommand') && isBatchItem(itemOf(input));
+/** The update of the batch item recording Connect's answer. */
 const isRecordAccepted = (command: string, input: unknown) =>
-  (command === 'PutItemCommand' || command === 'PutCommand') &&
-  String(itemOf(input).pk).startsWith('DIALBATCH#') &&
-  itemOf(input).answeredAt !== undefined;
+  isUpdate(command) && isBatchItem(keyOf(input)) && updateOf(input).includes('answeredAt');
+/** The reconciler forgetting a batch none of whose dials is in flight. */
+const isForget = (command: string, input: unknown) =>
+  (command === 'DeleteItemCommand' || command === 'DeleteCommand') && isBatchItem(keyOf(input));
 const isPut = (command: string) => command === 'PutOutboundRequestBatchCommand';
 
 const FAULTS: DialingFault[] = [
@@ -109,6 +117,10 @@ const FAULTS: DialingFault[] = [
   {
     name: 'Connect BufferLimitExceeded on 30% of dial requests',
     connect: { failRequests: { rate: 0.3, code: 'BufferLimitExceeded' } },
+  },
+  {
+    name: 'dispatcher killed after recording a dial batch, before marking its contacts',
+    kill: (random) => (command, input, phase) => phase === 'after' && isBatchPut(command, input) && random() < 0.5,
   },
   {
     name: 'dispatcher killed after marking the attempts, before Connect',
@@ -131,6 +143,13 @@ const FAULTS: DialingFault[] = [
     name: 'dispatcher killed after recording what Connect accepted, before closing the batch',
     kill: (random) => (command, input, phase) =>
       phase === 'after' && isRecordAccepted(command, input) && random() < 0.5,
+  },
+  {
+    name: 'reconciler killed after settling dials, before forgetting their batch (run again)',
+    connect: { loseAnswer: 0.3 },
+    kill: (random) => (command, input, phase) => phase === 'after' && isMark(command, input) && random() < 0.1,
+    killReconciler: (random) => (command, input, phase) =>
+      phase === 'before' && isForget(command, input) && random() < 0.5,
   },
   {
     name: 'Connect InternalServerException on half the batch calls',
@@ -224,8 +243,8 @@ function placedTokensResent(campaign: Campaign): number {
 }
 
 /**
- * The client tokens Connect's acceptance of which is on record: a dialing contact's attempt listed as accepted by
- * the dial batch its `dialing` field names (read with the suite's own client).
+ * The client tokens Connect's acceptance of which is on record: a dialing contact's attempt listed by the dial batch
+ * its `dialing` field names, which Connect answered without refusing it (read with the suite's own client).
  */
 async function recordedTokens(campaignId: string, items: readonly Record<string, unknown>[]): Promise<Set<string>> {
   const batches = new Map<string, Set<string>>();
@@ -239,7 +258,10 @@ async function recordedTokens(campaignId: string, items: readonly Record<string,
       }),
     );
     for (const b of out.Responses?.[tables.names.main] ?? []) {
-      batches.set(String(b.pk), new Set([...((b.accepted as Set<string> | undefined) ?? [])]));
+      if (b.answeredAt === undefined) continue;
+      const refused = (b.unaccepted as Set<string> | undefined) ?? new Set<string>();
+      const accepted = [...((b.marks as Set<string> | undefined) ?? [])].filter((ref) => !refused.has(ref));
+      batches.set(String(b.sk), new Set(accepted));
     }
   }
   const recorded = new Set<string>();
@@ -247,7 +269,7 @@ async function recordedTokens(campaignId: string, items: readonly Record<string,
     const dialing = c.dialing as { attempt?: number; batch?: string } | undefined;
     if (c.state !== 'dialing' || dialing?.batch === undefined) continue;
     const ref = `${String(c.phoneKey)}.${dialing.attempt}`;
-    if (batches.get(dialBatchKey(campaignId, dialing.batch).pk)?.has(ref)) recorded.add(`${campaignId}.${ref}`);
+    if (batches.get(dialing.batch)?.has(ref)) recorded.add(`${campaignId}.${ref}`);
   }
   return recorded;
 }
@@ -325,9 +347,16 @@ describe('fault injection: dialing on DynamoDB Local and the Connect simulator',
       life.attach(client);
       life.attach(connectClient);
       const dies = fault.kill?.(random);
+      const reconcilerDies = fault.killReconciler?.(random);
       let dispatching = false;
-      life.die = (command, input, phase) =>
-        dispatching && life.kills < MAX_KILLS && dies?.(command, input, phase) === true;
+      let reconcilerKills = 0;
+      // Each of the two functions dies at most MAX_KILLS times.
+      life.die = (command, input, phase) => {
+        if (dispatching) return life.kills - reconcilerKills < MAX_KILLS && dies?.(command, input, phase) === true;
+        const dead = reconcilerKills < MAX_KILLS && reconcilerDies?.(command, input, phase) === true;
+        if (dead) reconcilerKills++;
+        return dead;
+      };
 
       const store = new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
       const deps: DialingDeps = {
@@ -375,6 +404,7 @@ describe('fault injection: dialing on DynamoDB Local and the Connect simulator',
       rows.push(row);
       if (fault.connect) expect(injected?.injected).toBeGreaterThan(0);
       if (fault.kill) expect(life.kills).toBeGreaterThan(0);
+      if (fault.killReconciler) expect(reconcilerKills).toBeGreaterThan(0);
       // The scenario exercised what it claims: resent tokens Connect had placed, each placed once all the same.
       if (fault.resendsPlaced) expect(placedTokensResent(campaign)).toBeGreaterThan(0);
       expect(failedRuns).toBe(life.kills);

@@ -30,7 +30,8 @@ const minutes = (n: number) => n * 60_000;
 
 interface Entry {
   contact: Contact;
-  ref: DueRef;
+  /** Its due entry; none while it is dialing. */
+  ref: DueRef | undefined;
   batch?: string;
   pilot?: boolean;
 }
@@ -103,7 +104,7 @@ class FakeStore {
     addCampaignZones: async () => {},
     queryDue: async (_c, _zone, shard, priority, untilIso, limit) =>
       [...this.entries.values()]
-        .map((e) => e.ref)
+        .flatMap((e) => e.ref ?? [])
         .filter((r) => shard === 0 && r.priority === priority && r.dueAt <= untilIso)
         .sort((a, b) => a.dueSk.localeCompare(b.dueSk))
         .slice(0, limit),
@@ -114,14 +115,14 @@ class FakeStore {
     load: async (refs) =>
       refs.flatMap((ref) => {
         const e = this.entries.get(ref.phoneKey);
-        return e && e.ref.dueSk === ref.dueSk ? [{ ref, contact: e.contact, doNotCall: false }] : [];
+        return e && e.ref?.dueSk === ref.dueSk ? [{ ref, contact: e.contact, doNotCall: false }] : [];
       }),
     markDialing: async (_c, marks, { pilot }) => {
       const batchId = `b-${this.batches.size + 1}`;
       const done: DialMark[] = [];
       for (const m of marks) {
         const e = this.entries.get(m.ref.phoneKey);
-        if (!e || e.ref.dueSk !== m.ref.dueSk) continue;
+        if (!e || e.ref?.dueSk !== m.ref.dueSk) continue;
         e.contact = {
           ...e.contact,
           state: 'dialing',
@@ -129,7 +130,8 @@ class FakeStore {
           recentAttempts: m.recentAttempts,
           dialing: { attempt: m.attempt, requestedAt: m.requestedAt, expiresAt: m.expiresAt },
         };
-        e.ref = this.#ref(m.ref.campaignId, m.ref.phoneKey, 0, m.deadline);
+        // Out of the due index while it is dialing, as the adapter's mark takes it out.
+        e.ref = undefined;
         e.pilot = pilot;
         e.batch = batchId;
         done.push(m);
@@ -141,7 +143,7 @@ class FakeStore {
       this.#add({ dials: done.length, pilotDials: pilot ? done.length : 0 });
       return { batchId, marks: done };
     },
-    closeBatch: async (_c, batchId, answer) => {
+    closeBatch: async (_c, { batchId }, answer) => {
       this.writes.push('close');
       const batch = this.batches.get(batchId);
       if (!batch || batch.closed) throw new Error(`batch ${batchId} is not open`);
@@ -149,6 +151,8 @@ class FakeStore {
       if (answer) batch.accepted = answer.accepted.map((m) => m.ref.phoneKey);
     },
     closeAbandonedBatches: async () => 0,
+    staleDials: async () => ({ batchIds: [], dials: [], unreadable: [] }),
+    settleBatches: async () => {},
     move: async (moves) => {
       this.writes.push('move');
       this.moves.push(...moves);

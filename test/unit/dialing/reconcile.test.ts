@@ -8,6 +8,8 @@ import type {
   DialingContact,
   DialUnmark,
   DueRef,
+  OutcomeLookup,
+  StaleDial,
   StatsDelta,
 } from '#shared/ports/contact-dialing';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
@@ -16,8 +18,9 @@ import { storedCampaign } from '#test/integration/helpers/campaign-spec';
 
 const NOW = '2027-03-01T03:00:00.000Z';
 const REQUESTED = '2027-03-01T02:00:00.000Z';
+const BATCH = '2027-03-01T02:35:00.000Z#batch-1';
 
-function stale(phoneKey: string, inFlight: DialingContact['inFlight']): DialingContact {
+function stale(phoneKey: string, inFlight: StaleDial['inFlight'], batchId = BATCH): StaleDial {
   const ref: DueRef = {
     campaignId: 'c-reconcile1',
     phoneKey,
@@ -25,7 +28,7 @@ function stale(phoneKey: string, inFlight: DialingContact['inFlight']): DialingC
     shard: 0,
     priority: 0,
     dueAt: '2027-03-01T02:35:00.000Z',
-    dueSk: `0#2027-03-01T02:35:00.000Z#${phoneKey}`,
+    dueSk: '',
   };
   const contact: Contact = {
     campaignId: 'c-reconcile1',
@@ -44,24 +47,57 @@ function stale(phoneKey: string, inFlight: DialingContact['inFlight']): DialingC
     createdAt: REQUESTED,
     updatedAt: REQUESTED,
   };
-  return { ref, contact, doNotCall: false, inFlight };
+  return { batchId, ref, contact, inFlight };
 }
 
-/** The store as far as the reconciler uses it; `moved` says how many unmarks the conditional writes let through. */
-function fakeStore(loaded: DialingContact[], moved?: number) {
+/** A dial marked before dials left the due index: found by its priority-0 entry. */
+function legacy(phoneKey: string, inFlight: DialingContact['inFlight']): DialingContact {
+  const { ref, contact } = stale(phoneKey, {});
+  return {
+    ref: { ...ref, dueSk: `0#2027-03-01T02:35:00.000Z#${phoneKey}` },
+    contact,
+    doNotCall: false,
+    inFlight,
+  };
+}
+
+/**
+ * The store as far as the reconciler uses it: stale dials in pages of dial batches (and legacy priority-0 entries);
+ * `moved` says how many unmarks the conditional writes let through.
+ */
+function fakeStore(dials: StaleDial[], options: { moved?: number; legacy?: DialingContact[]; pageSize?: number } = {}) {
+  const batchIds = [...new Set(dials.map((d) => d.batchId))].sort();
   const calls = {
     unmarks: [] as DialUnmark[],
     moves: [] as { ref: DueRef; to: ContactMove }[],
     stats: [] as StatsDelta[],
+    pages: [] as { after?: string | undefined; limit: number }[],
+    settled: [] as string[],
   };
   const store: Partial<ContactDialing> = {
     campaignZones: async () => ['Asia/Shanghai'],
-    queryDue: async (_c, _z, shard, priority) => (shard === 0 && priority === 0 ? loaded.map((l) => l.ref) : []),
-    load: async () => loaded,
+    queryDue: async (_c, _z, shard, priority) =>
+      shard === 0 && priority === 0 ? (options.legacy ?? []).map((l) => l.ref) : [],
+    load: async () => options.legacy ?? [],
     closeAbandonedBatches: async () => 0,
+    staleDials: async (_c, _now, page) => {
+      calls.pages.push(page);
+      const from = page.after === undefined ? 0 : batchIds.indexOf(page.after) + 1;
+      const ids = batchIds.slice(from, from + Math.min(page.limit, options.pageSize ?? page.limit));
+      const last = ids.at(-1);
+      return {
+        batchIds: ids,
+        dials: dials.filter((d) => ids.includes(d.batchId)),
+        unreadable: [],
+        next: last !== undefined && last !== batchIds.at(-1) ? last : undefined,
+      };
+    },
+    settleBatches: async (_c, ids) => {
+      calls.settled.push(...ids);
+    },
     unmarkDialing: async (_campaignId, unmarks) => {
       calls.unmarks.push(...unmarks);
-      return moved ?? unmarks.length;
+      return options.moved ?? unmarks.length;
     },
     move: async (moves) => {
       calls.moves.push(...moves);
@@ -74,13 +110,14 @@ function fakeStore(loaded: DialingContact[], moved?: number) {
   return { store: store as ContactDialing, calls };
 }
 
-function depsWith(store: ContactDialing): DialingDeps {
+function depsWith(store: ContactDialing, outcomes?: OutcomeLookup): DialingDeps {
   return {
     campaigns: { get: async () => undefined, list: async () => ({ items: [] }) },
     store,
     connect: {} as DialingDeps['connect'],
     limiter: { acquire: async () => true },
     clock: new ManualClock(NOW),
+    ...(outcomes ? { outcomes } : {}),
   };
 }
 
@@ -117,7 +154,7 @@ describe('reconciling dials Connect never confirmed', () => {
   it('reports as resent only what the store moved (an outcome may have settled the contact meanwhile)', async () => {
     const { store } = fakeStore(
       [stale('a', { prevState: 'new' }), stale('b', { prevState: 'new' }), stale('c', { prevState: 'new' })],
-      1,
+      { moved: 1 },
     );
     expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({ stale: 3, resent: 1 });
   });
@@ -136,9 +173,12 @@ describe('reconciling dials Connect never confirmed', () => {
   });
 
   it('closes the batches a dead dispatcher left open before it reads the stale dials', async () => {
-    const { store, calls } = fakeStore([stale('a', { confirmed: false, counted: true, prevState: 'new' })]);
+    const { store, calls } = fakeStore([stale('a', { confirmed: false, counted: true, prevState: 'new' })], {
+      legacy: [legacy('b', { confirmed: false, counted: true, prevState: 'new' })],
+    });
     const order: string[] = [];
     const load = store.load.bind(store);
+    const staleDials = store.staleDials.bind(store);
     store.closeAbandonedBatches = async () => {
       order.push('close');
       return 1;
@@ -147,11 +187,15 @@ describe('reconciling dials Connect never confirmed', () => {
       order.push('load');
       return load(refs, nowIso);
     };
+    store.staleDials = async (c, nowIso, page) => {
+      order.push('batches');
+      return staleDials(c, nowIso, page);
+    };
 
     await reconcileCampaign(depsWith(store), campaign);
 
-    expect(order).toEqual(['close', 'load']);
-    expect(calls.unmarks).toHaveLength(1);
+    expect(order).toEqual(['close', 'load', 'batches']);
+    expect(calls.unmarks).toHaveLength(2);
   });
 
   it('leaves a confirmed dial to the expiry path, never unmarked', async () => {
@@ -164,5 +208,90 @@ describe('reconciling dials Connect never confirmed', () => {
     expect(report).toMatchObject({ stale: 1, resent: 0, expired: 1 });
     expect(calls.unmarks).toEqual([]);
     expect(calls.moves.map((m) => m.to)).toMatchObject([{ kind: 'due', state: 'retryWait', priority: 4 }]);
+  });
+});
+
+describe('reconciling from dial batches', () => {
+  it('forgets every batch whose dials it settled, and keeps one whose call the outcomes side says goes on', async () => {
+    const other = '2027-03-01T02:36:00.000Z#batch-2';
+    const { store, calls } = fakeStore([
+      stale('unsent', { confirmed: false, counted: true, prevState: 'new' }),
+      stale('expired', { confirmed: true, counted: true, prevState: 'new' }),
+      stale('talking', { confirmed: true, counted: true, prevState: 'new' }, other),
+    ]);
+    const outcomes: OutcomeLookup = {
+      lookup: async (_c, phoneKey) =>
+        phoneKey === 'talking' ? { kind: 'inProgress', until: '2027-03-01T04:00:00.000Z' } : { kind: 'unknown' },
+    };
+
+    const report = await reconcileCampaign(depsWith(store, outcomes), campaign);
+
+    expect(report).toMatchObject({ stale: 3, resent: 1, expired: 1, resolved: 1, batches: { read: 2, settled: 1 } });
+    expect(calls.settled).toEqual([BATCH]);
+  });
+
+  it('forgets a batch none of whose dials is in flight any more without writing to a contact', async () => {
+    const { store, calls } = fakeStore([]);
+    store.staleDials = async () => ({ batchIds: [BATCH], dials: [], unreadable: [] });
+
+    expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({
+      stale: 0,
+      batches: { read: 1, settled: 1 },
+    });
+    expect(calls.settled).toEqual([BATCH]);
+    expect([...calls.unmarks, ...calls.moves, ...calls.stats]).toEqual([]);
+  });
+
+  it('keeps a batch holding a contact it could not read', async () => {
+    const { store, calls } = fakeStore([]);
+    store.staleDials = async () => ({ batchIds: [BATCH], dials: [], unreadable: [BATCH] });
+
+    expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({ batches: { read: 1, settled: 0 } });
+    expect(calls.settled).toEqual([]);
+  });
+
+  it('reads the batches page by page, each page settled before the next is read', async () => {
+    const dials = Array.from({ length: 5 }, (_, i) =>
+      stale(`k${i}`, { confirmed: false, counted: true, prevState: 'new' }, `2027-03-01T02:3${i}:00.000Z#b${i}`),
+    );
+    const { store, calls } = fakeStore(dials, { pageSize: 2 });
+    const order: string[] = [];
+    const settle = store.settleBatches.bind(store);
+    store.settleBatches = async (c, ids) => {
+      order.push(`settle ${ids.length}`);
+      return settle(c, ids);
+    };
+
+    expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({
+      stale: 5,
+      resent: 5,
+      batches: { read: 5, settled: 5 },
+    });
+    expect(calls.pages.map((p) => p.after)).toEqual([undefined, dials[1]?.batchId, dials[3]?.batchId]);
+    expect(order).toEqual(['settle 2', 'settle 2', 'settle 1']);
+  });
+});
+
+describe('reconciling marks made before dials left the due index', () => {
+  it('still finds them at priority 0 and settles them as before', async () => {
+    const { store, calls } = fakeStore([], {
+      legacy: [
+        legacy('unsent', { confirmed: false, counted: true, prevState: 'new', fromSk: `2#${REQUESTED}#unsent` }),
+        legacy('placed', { confirmed: true, counted: true, prevState: 'new' }),
+      ],
+    });
+
+    expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({ stale: 2, resent: 1, expired: 1 });
+    expect(calls.unmarks.map((u) => [u.ref.phoneKey, u.to.priority])).toEqual([['unsent', 2]]);
+    expect(calls.moves.map((m) => [m.ref.phoneKey, m.to.state])).toEqual([['placed', 'retryWait']]);
+  });
+
+  it('leaves a contact a stale entry led to, re-marked since in a batch findable by time, to that batch', async () => {
+    const { store, calls } = fakeStore([], {
+      legacy: [legacy('remarked', { confirmed: false, counted: false, prevState: 'new', batchFindable: true })],
+    });
+
+    expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({ stale: 0 });
+    expect(calls.unmarks).toEqual([]);
   });
 });
