@@ -6,9 +6,9 @@
  * images before and after, by AWS's billing rules, because Local's figures for transactions are wrong; reads as Local
  * reports them), running the real code:
  * - intake: a 2,000-row planner-style list (duplicates, junk, landlines) through `ingestList` → units per accepted
- *   contact (status reads, contact + claim transactions, checkpoints, release to the due index, list item);
+ *   contact (status reads, contact + claim writes, checkpoints, release to the due index, list item);
  * - dialing: one dispatcher tick placing 1,000 of those contacts through the Connect simulator → units per dial
- *   (due Queries, contact + STATUS reads, the marking transactions, acceptance, rate-limit permits, figures);
+ *   (due Queries, contact + STATUS reads, the marks, the dial batch records, rate-limit permits, figures);
  * - outcomes: every outcome scenario (test/unit/outcomes/scenarios.ts) replayed through the real recorder → units per
  *   attempt, with Connect-sized contact ids and the contact as the measured tick left it (sizes decide write units);
  *   seeding, the dispatcher's marking (counted under dialing) and the replay's read-back are not counted. The
@@ -40,7 +40,7 @@ import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
 import { DynamoDbCounterLedger } from '#shared/adapters/dynamodb/counter-ledger';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
-import { contactKey, dueIndexKey, dueShard } from '#shared/adapters/dynamodb/keys';
+import { contactKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
@@ -418,12 +418,11 @@ async function measureOutcomes(
   let quietCpuMicros = 0;
   meter.reset();
   const put = (Item: Record<string, unknown>) => client.send(new PutCommand({ TableName: table, Item }));
-  const deadline = (dialing: unknown) => String((dialing as { expiresAt?: unknown }).expiresAt);
   // The replay world seeds and marks a bare contact; the real one carries the list row and the dialer's fields.
   const asDialed = (attempt: number) => ({
     ...dialed,
+    // A contact being dialed is in no index (the dispatcher removed its due keys; its dial batch lists it).
     ...contactKey(CAMPAIGN_ID, PHONE_KEY),
-    ...dueIndexKey(CAMPAIGN_ID, 'Asia/Shanghai', dueShard(PHONE_KEY), 0, deadline(dialed.dialing), PHONE_KEY),
     campaignId: CAMPAIGN_ID,
     phoneKey: PHONE_KEY,
     zone: 'Asia/Shanghai',
