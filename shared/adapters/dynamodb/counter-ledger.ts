@@ -4,8 +4,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { counterBatchKey, counterKey } from '#shared/adapters/dynamodb/keys';
-import type { CounterContribution } from '#shared/domain/outcomes/derive';
+import { counterAddAction } from '#shared/adapters/dynamodb/counter-add';
+import { counterBatchKey } from '#shared/adapters/dynamodb/keys';
 import type { Clock } from '#shared/ports/clock';
 import type { CounterGroupWrite, CounterLedger } from '#shared/ports/counter-ledger';
 
@@ -38,7 +38,7 @@ export class DynamoDbCounterLedger implements CounterLedger {
 
   async apply(write: CounterGroupWrite): Promise<boolean> {
     const expiresAt = Math.floor(this.#clock.now().getTime() / 1000) + MARKER_DAYS * 86_400;
-    const actions: TransactItem[] = write.counters.map((c) => this.#add(c));
+    const actions: TransactItem[] = write.counters.map((c) => counterAddAction(this.#table, c));
     actions.push({
       Put: {
         TableName: this.#table,
@@ -65,25 +65,6 @@ export class DynamoDbCounterLedger implements CounterLedger {
       new GetCommand({ TableName: this.#table, Key: counterBatchKey(markerId), ConsistentRead: true }),
     );
     return typeof item?.lastSequence === 'string' ? item.lastSequence : undefined;
-  }
-
-  #add(c: CounterContribution): TransactItem {
-    const names: Record<string, string> = { '#scope': 'scope', '#id': 'id', '#day': 'day' };
-    const values: Record<string, unknown> = { ':scope': c.scope, ':id': c.id, ':day': c.day };
-    const adds = Object.entries(c.values).map(([name, n], i) => {
-      names[`#c${i}`] = name;
-      values[`:c${i}`] = n;
-      return `#c${i} :c${i}`;
-    });
-    return {
-      Update: {
-        TableName: this.#table,
-        Key: counterKey(c.scope, c.id, c.day),
-        UpdateExpression: `SET #scope = :scope, #id = :id, #day = :day ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    };
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { counterAddAction } from '#shared/adapters/dynamodb/counter-add';
 import {
   contactKey,
   counterKey,
@@ -72,7 +73,7 @@ export class DynamoDbOrderStore implements OrderStore {
         Put: { TableName: this.#table, Item: this.#orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' },
       },
       this.#eventPut(event),
-      ...counters.map((c) => this.#counterAdd(c)),
+      ...counters.map((c) => counterAddAction(this.#table, c)),
     ]);
   }
 
@@ -104,7 +105,7 @@ export class DynamoDbOrderStore implements OrderStore {
         },
       },
       this.#eventPut(event),
-      ...extras.counters.map((c) => this.#counterAdd(c)),
+      ...extras.counters.map((c) => counterAddAction(this.#table, c)),
     ];
     if (extras.courierDelivery) {
       const { courierId, day } = extras.courierDelivery;
@@ -300,25 +301,6 @@ export class DynamoDbOrderStore implements OrderStore {
       Put: {
         TableName: this.#table,
         Item: { ...orderEventKey(event.orderId, event.recordedAt, event.version), entity: 'orderEvent', ...event },
-      },
-    };
-  }
-
-  #counterAdd(c: CounterAdd): TransactItem {
-    const names: Record<string, string> = { '#scope': 'scope', '#id': 'id', '#day': 'day' };
-    const values: Record<string, unknown> = { ':scope': c.scope, ':id': c.id, ':day': c.day };
-    const adds = Object.entries(c.values).map(([name, n], i) => {
-      names[`#c${i}`] = name;
-      values[`:c${i}`] = n;
-      return `#c${i} :c${i}`;
-    });
-    return {
-      Update: {
-        TableName: this.#table,
-        Key: counterKey(c.scope, c.id, c.day),
-        UpdateExpression: `SET #scope = :scope, #id = :id, #day = :day ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
       },
     };
   }
