@@ -364,22 +364,10 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
   it('after a crash between marking and counting, puts the marks back without uncounting them', async () => {
     clock.set(START);
     const campaign = await newCampaign({ state: 'pilot', pilot: { size: 10 } }, [{ n: 7100 }, { n: 7101 }]);
-    const client = createDocumentClient({
-      endpoint: tables.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
     // The process dies as it sends the count: the marks are written, the batch neither counted nor sent.
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        if (String((args.input as { UpdateExpression?: string }).UpdateExpression).includes('ADD dials')) {
-          throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'dieBeforeCount' },
+    const { store: dying, client } = storeDyingAt((input) =>
+      String((input as { UpdateExpression?: string }).UpdateExpression).includes('ADD dials'),
     );
-    const dying = new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
     await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
     client.destroy();
     expect(await contactOf(campaign, 7100)).toMatchObject({ state: 'dialing', dialing: { attempt: 1 } });
@@ -476,21 +464,9 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       dial.phoneNumber === e164Of(7301) ? { kind: 'fail', failureCode: 'UnknownError' } : { kind: 'accept' },
     );
     // Connect leaves 7301 unanswered and the process dies before requeueing it: confirmed 7300, unconfirmed 7301.
-    const client = createDocumentClient({
-      endpoint: tables.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        if ((args.input as { TransactItems?: unknown }).TransactItems !== undefined) {
-          throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'dieBeforeRequeue' },
+    const { store: dying, client } = storeDyingAt(
+      (input) => (input as { TransactItems?: unknown }).TransactItems !== undefined,
     );
-    const dying = new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
     await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
     client.destroy();
     sim.setDialHandler(() => ({ kind: 'accept' }));
@@ -533,21 +509,9 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       dial.phoneNumber === e164Of(7402) ? { kind: 'fail', failureCode: 'UnknownError' } : { kind: 'accept' },
     );
     // 7402 unanswered and left marked (the process died before requeueing it), 7400 and 7401 placed.
-    const client = createDocumentClient({
-      endpoint: tables.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        if ((args.input as { TransactItems?: unknown }).TransactItems !== undefined) {
-          throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'dieBeforeRequeue' },
+    const { store: dying, client } = storeDyingAt(
+      (input) => (input as { TransactItems?: unknown }).TransactItems !== undefined,
     );
-    const dying = new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
     await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
     client.destroy();
     sim.setDialHandler(() => ({ kind: 'accept' }));
@@ -622,6 +586,23 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     expect(placedFor(campaign).filter((d) => d.phoneNumber === e164Of(5000))).toHaveLength(1);
   });
 });
+
+/** A dialing store whose process is killed at each request `dies` picks (the request is never sent). */
+function storeDyingAt(dies: (input: unknown) => boolean) {
+  const client = createDocumentClient({
+    endpoint: tables.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      if (dies(args.input)) throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
+      return next(args);
+    },
+    { step: 'initialize', name: 'dieAt' },
+  );
+  return { store: new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} }), client };
+}
 
 async function dialingItem(campaign: Campaign) {
   const out = await tables.client.send(
