@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkCampaign, checkCampaignFile, formatCampaignCheck } from '#cli/commands/campaign-check';
 import { UsageError } from '#cli/errors';
-import type { CliIo } from '#cli/io';
 import { main } from '#cli/main';
+import { fakeIo } from './fake-io.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/campaign.yaml', import.meta.url));
 
@@ -22,18 +22,6 @@ const newYork = {
   deadline: '2027-03-15T12:00:00-04:00',
   connect: { instanceId: 'i-1', contactFlowId: 'f-1', sourcePhoneNumber: '+12125550100' },
 };
-
-function fakeIo() {
-  const io = { stdout: [] as string[], stderr: [] as string[], exitCode: undefined as number | undefined };
-  const cli: CliIo = {
-    out: (line) => void io.stdout.push(line),
-    err: (line) => void io.stderr.push(line),
-    setExitCode: (code) => {
-      io.exitCode = code;
-    },
-  };
-  return { io, cli };
-}
 
 describe('checkCampaign', () => {
   it('lists windows of a JSON campaign with the zone offset, across a DST change, cut at the deadline', () => {

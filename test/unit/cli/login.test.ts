@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentIdToken, type LoginDeps, login, pkcePair } from '#cli/commands/login';
 import { UsageError } from '#cli/errors';
-import type { CliIo } from '#cli/io';
 import { buildProgram } from '#cli/main';
+import { fakeIo } from './fake-io.ts';
 
 /** A token as Cognito shapes it (header.payload.signature); only the payload matters here. */
 const jwt = (claims: Record<string, unknown>) =>
@@ -88,18 +88,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-function fakeIo() {
-  const io = { stdout: [] as string[], stderr: [] as string[], exitCode: undefined as number | undefined };
-  const cli: CliIo = {
-    out: (line) => void io.stdout.push(line),
-    err: (line) => void io.stderr.push(line),
-    setExitCode: (code) => {
-      io.exitCode = code;
-    },
-  };
-  return { io, cli };
 }
 
 describe('outcall login / token', () => {
