@@ -326,7 +326,6 @@ async function build(
       openSheet: (o) => resumableSheetReader(o),
       clock,
       phoneKeySecret: 'local-phone-key-secret',
-      options: { releaseSettleMs: 20 },
     }),
     contactRecords: createContactRecordsHandler(outcomeDeps),
     contactEvents: createContactEventsHandler(outcomeDeps),

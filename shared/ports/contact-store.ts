@@ -40,21 +40,36 @@ export type WriteOutcome =
   | 'do_not_call'
   | 'allocated_elsewhere';
 
+/** What one release pass did. */
+export interface ReleasePass {
+  /** Contacts given their due keys (one still pending but erased or made DNC meanwhile is not). */
+  released: number;
+  /** True when the whole list was gone through. */
+  drained: boolean;
+  /** When not drained: where the next pass goes on after (absent: from the start, which is harmless). */
+  afterRow?: number;
+}
+
 export interface ContactStore {
   /** Most numbers per `readStatuses` call. */
   readonly statusBatchSize: number;
   /** STATUS items of these numbers; numbers with none are absent from the answer. */
   readStatuses(phoneKeys: readonly string[]): Promise<Map<string, PhoneStatus>>;
-  /** Writes contacts (pending, invisible to the dialer) and claims their numbers; one outcome per contact, in order. */
+  /**
+   * Claims the numbers and writes their contacts pending (in no index: invisible to the dialer), each with its claim;
+   * one outcome per contact, in order.
+   */
   writeContacts(target: IntakeTarget, contacts: readonly PendingContact[]): Promise<WriteOutcome[]>;
   /**
-   * Moves the list's pending contacts to the due index. Stops early when `shouldStop()` turns true; returns how many
-   * it moved and whether the pending partitions looked empty at the end.
+   * Gives the list's pending contacts their due keys, going on after the point `afterRow` a previous pass stopped at
+   * (as it returned it). Stops early when `shouldStop()` turns true, after some work; returns how many it released and
+   * whether it went through the whole list.
    */
-  releaseList(target: IntakeTarget, shouldStop: () => boolean): Promise<{ released: number; drained: boolean }>;
+  releaseList(target: IntakeTarget, shouldStop: () => boolean, afterRow?: number): Promise<ReleasePass>;
   /**
-   * Deletes the list's pending contacts and gives back every claim the list made (also one whose contact a crash kept
-   * from being written), except where the campaign has a contact for the number; returns how many contacts it deleted.
+   * Deletes the list's pending contacts and gives back every claim the list made (also one the code before claimed
+   * without writing its contact, when it crashed between the two), except where the campaign has a contact for the
+   * number; returns how many contacts it deleted.
    */
   discardList(target: IntakeTarget): Promise<number>;
 }

@@ -1,17 +1,86 @@
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
-import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
+import { DynamoDbContactStore, recordedContacts } from '#shared/adapters/dynamodb/contact-store';
+import { contactKey, dueShard, listClaimsKey, pendingIndexKey, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import type { Campaign } from '#shared/domain/campaign';
 import { phoneKey } from '#shared/domain/phone-key';
 import type { ContactStore } from '#shared/ports/contact-store';
+import type { ListRepository } from '#shared/ports/list-repository';
+import type { ListCheckpoint } from '#shared/use-cases/intake/list-record';
 import { crashingAfter, mobile, PHONE_KEY_SECRET, useIntakeWorld } from '#test/integration/helpers/intake';
 
 const world = useIntakeWorld('intake');
 
 const header = '姓名,手机,公司,备注\n';
 const row = (i: number, note = '') => `客户${i},${mobile(i)},公司${i},${note}\n`;
+
+/** The intake time of every list in these tests (the world's clock does not move). */
+const INTAKE_AT = '2026-03-02T01:00:00.000Z';
+
+/**
+ * What the intake code before records-in-transactions left of a list it was loading, as it wrote it: per number its
+ * claim, and its contact in the list's pending partition of the due index; with `recordRow`, the record of single
+ * writes (`phoneKeys`, written before any of those claims) under that row, else none (the code before that).
+ */
+async function plantLegacy(
+  campaignId: string,
+  listId: string,
+  recordRow: number | undefined,
+  numbers: { i: number; row: number; claim: boolean; contact: boolean }[],
+): Promise<void> {
+  const TableName = world.tables.names.main;
+  const keyOf = (i: number) => phoneKey(`+86${mobile(i)}`, PHONE_KEY_SECRET);
+  if (recordRow !== undefined) {
+    await world.tables.client.send(
+      new PutCommand({
+        TableName,
+        Item: { ...listClaimsKey(campaignId, listId, recordRow), phoneKeys: new Set(numbers.map((n) => keyOf(n.i))) },
+      }),
+    );
+  }
+  for (const n of numbers) {
+    const key = keyOf(n.i);
+    if (n.claim) {
+      await world.tables.client.send(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...phoneStatusKey(key),
+            allocCampaignId: campaignId,
+            allocListId: listId,
+            allocUntil: '2026-04-01T01:00:00.000Z',
+            allocAt: INTAKE_AT,
+          },
+        }),
+      );
+    }
+    if (n.contact) {
+      await world.tables.client.send(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...contactKey(campaignId, key),
+            ...pendingIndexKey(campaignId, listId, dueShard(key), 'Asia/Shanghai', 2, INTAKE_AT, key),
+            campaignId,
+            listId,
+            row: n.row,
+            phoneKey: key,
+            e164: `+86${mobile(n.i)}`,
+            numberType: 'mobile',
+            zone: 'Asia/Shanghai',
+            attributes: {},
+            state: 'new',
+            attempts: 0,
+            createdAt: INTAKE_AT,
+          },
+        }),
+      );
+    }
+  }
+}
 
 describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
   it('loads a list: contacts pending then released, rejects file, summary, totals, event and e-mail', async () => {
@@ -28,29 +97,43 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
       row(3);
     const notification = await world.upload(key, body);
     const base = world.deps();
-    let pendingSeen: string[] = [];
+    let pendingSeen: Record<string, unknown>[] = [];
     const contacts: ContactStore = {
       ...base.contacts,
       statusBatchSize: base.contacts.statusBatchSize,
       readStatuses: (k) => base.contacts.readStatuses(k),
       writeContacts: (t, c) => base.contacts.writeContacts(t, c),
       discardList: (t) => base.contacts.discardList(t),
-      async releaseList(target, stop) {
-        pendingSeen = (await world.contactsOf(campaign.id)).map((c) => String(c.duePk));
-        return base.contacts.releaseList(target, stop);
+      async releaseList(target, stop, after) {
+        pendingSeen = await world.contactsOf(campaign.id);
+        return base.contacts.releaseList(target, stop, after);
       },
     };
     const result = await world.deliver(notification, { ...base, contacts });
     expect(result.batchItemFailures).toEqual([]);
 
+    // Until the whole file is in, the contacts are in no index (the dispatcher cannot see them), marked pending, and
+    // the transaction that wrote them recorded their numbers.
     expect(pendingSeen).toHaveLength(3);
-    expect(pendingSeen.every((pk) => pk.startsWith(`PENDING#${campaign.id}#`))).toBe(true);
+    for (const c of pendingSeen) {
+      expect(c).toMatchObject({ pendingRelease: true, listId: world.listId(key, notification) });
+      expect(c.duePk).toBeUndefined();
+      expect(c.dueSk).toBeUndefined();
+    }
+    const records = await world.records(campaign.id, world.listId(key, notification));
+    expect(
+      records
+        .flatMap(recordedContacts)
+        .map((r) => r.phoneKey)
+        .sort(),
+    ).toEqual(pendingSeen.map((c) => c.phoneKey).sort());
     const stored = await world.contactsOf(campaign.id);
     expect(stored).toHaveLength(3);
     for (const c of stored) {
       expect(String(c.duePk)).toMatch(new RegExp(`^DUE#${campaign.id}#Asia/Shanghai#[0-7]$`));
       expect(String(c.dueSk)).toMatch(/^2#2026-03-02T01:00:00.000Z#/);
       expect(c.state).toBe('new');
+      expect(c.pendingRelease).toBeUndefined();
     }
     expect(stored.map((c) => c.e164).sort()).toEqual([1, 2, 3].map((i) => `+86${mobile(i)}`));
 
@@ -147,7 +230,9 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
       status: 'loading',
       checkpoint: { phase: 'reading' },
     });
-    expect((await world.contactsOf(crashed.id)).every((c) => String(c.duePk).startsWith('PENDING#'))).toBe(true);
+    const pending = await world.contactsOf(crashed.id);
+    expect(pending.length).toBeGreaterThan(0);
+    expect(pending.every((c) => c.duePk === undefined && c.pendingRelease === true)).toBe(true);
 
     await world.deliver(note, base);
     const done = await world.listItem(crashed.id, key, note);
@@ -187,6 +272,46 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
     expect(await world.readText(`lists/${timed.id}/timed.rejects.csv`)).toBe(
       await world.readText(`lists/${clean.id}/timed.rejects.csv`),
     );
+  });
+
+  it('stops the release between pages of records and goes on after the last page done, counting each release once', async () => {
+    const campaign = await world.newCampaign();
+    const key = `lists/${campaign.id}/paged.csv`;
+    let body = header;
+    for (let i = 44_000; i < 44_300; i++) body += row(i);
+    const note = await world.upload(key, body);
+    const base = world.deps({
+      // Pages of 3 records (147 contacts, two transactions in parallel); every page finds the time short.
+      contacts: new DynamoDbContactStore({
+        client: world.tables.client,
+        tableName: world.tables.names.main,
+        recordsPerPage: 3,
+      }),
+    });
+    const saved: ListCheckpoint[] = [];
+    const lists: ListRepository = {
+      begin: (record) => base.lists.begin(record),
+      complete: (...args) => base.lists.complete(...args),
+      fail: (...args) => base.lists.fail(...args),
+      markNotified: (...args) => base.lists.markNotified(...args),
+      async saveCheckpoint(ref, checkpoint) {
+        saved.push(structuredClone(checkpoint));
+        return base.lists.saveCheckpoint(ref, checkpoint);
+      },
+    };
+    const runs = await world.deliverAll(note, { ...base, lists }, () => 10);
+    expect(await world.listItem(campaign.id, key, note)).toMatchObject({ status: 'ready', summary: { accepted: 300 } });
+    // Records of 49 contacts from rows 2, 51, 100, …, 296: the release stopped after rows 100 and 247.
+    const releasing = saved.filter((c) => c.phase === 'releasing');
+    expect(releasing.map((c) => [c.released, c.releasedAfterRow])).toEqual([
+      [0, undefined],
+      [147, 100],
+      [294, 247],
+    ]);
+    expect(runs).toBe(4);
+    const contacts = await world.contactsOf(campaign.id);
+    expect(contacts).toHaveLength(300);
+    expect(contacts.every((c) => String(c.duePk).startsWith('DUE#') && c.pendingRelease === undefined)).toBe(true);
   });
 
   it('allocates each number shared by two lists loaded at once to exactly one campaign', async () => {
@@ -260,7 +385,7 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
     const contacts: ContactStore = {
       statusBatchSize: base.contacts.statusBatchSize,
       readStatuses: (k) => base.contacts.readStatuses(k),
-      releaseList: (t, stop) => base.contacts.releaseList(t, stop),
+      releaseList: (t, stop, after) => base.contacts.releaseList(t, stop, after),
       discardList: (t) => base.contacts.discardList(t),
       async writeContacts(t, c) {
         const outcomes = await base.contacts.writeContacts(t, c);
@@ -279,38 +404,62 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
     expect(claims).toEqual([]);
   });
 
-  it('gives back every claim of a failed list, also those whose contact a crash kept from being written', async () => {
+  it("discards a failed list: its records' contacts and claims, and what the code before left, never another list's", async () => {
     const campaign = await world.newCampaign();
+    // Another list of the campaign holds 40_050 (released): this list must leave it and its claim alone.
+    const firstKey = `lists/${campaign.id}/first.csv`;
+    const firstNote = await world.upload(firstKey, header + row(40_050));
+    await world.deliver(firstNote, world.deps());
+    const firstListId = world.listId(firstKey, firstNote);
+
     const key = `lists/${campaign.id}/halfway.csv`;
     let body = header;
     for (let i = 40_000; i < 40_120; i++) body += row(i);
     const note = await world.upload(key, body);
-    // A process that dies at its 41st contact put: the claim made before it stands without its contact.
+    const listId = world.listId(key, note);
+    // The code before (single writes) had begun this list: a record listing numbers before it claimed them, one
+    // claimed with its contact put in the pending partition, one claimed before a crash kept its contact from being
+    // written, and one it recorded but found held by the other list; and a contact from before records existed.
+    await plantLegacy(campaign.id, listId, 2, [
+      { i: 40_000, row: 2, claim: true, contact: true },
+      { i: 40_110, row: 112, claim: true, contact: false },
+      { i: 40_050, row: 52, claim: false, contact: false },
+    ]);
+    await plantLegacy(campaign.id, listId, undefined, [{ i: 40_001, row: 3, claim: true, contact: true }]);
+
+    // A process killed right after its second contact transaction committed (98 of the 120 rows written).
     const client = createDocumentClient({
       endpoint: world.tables.endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    let puts = 0;
+    let committed = 0;
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const item = (args.input as { Item?: { sk?: unknown } }).Item;
-        if (context.commandName === 'PutItemCommand' && String(item?.sk).startsWith('CONTACT#') && ++puts > 40) {
+        const out = await next(args);
+        const first = (args.input as { TransactItems?: { Put?: { Item?: { sk?: unknown } } }[] }).TransactItems?.[0];
+        if (
+          context.commandName === 'TransactWriteItemsCommand' &&
+          String(first?.Put?.Item?.sk).startsWith('CONTACT#') &&
+          ++committed === 2
+        ) {
           throw Object.assign(new Error('the function was killed'), { name: 'FunctionKilled' });
         }
-        return next(args);
+        return out;
       },
-      { step: 'initialize', name: 'dieAtPut' },
+      { step: 'initialize', name: 'dieAfterCommit' },
     );
     const dying = world.deps({
       contacts: new DynamoDbContactStore({ client, tableName: world.tables.names.main, concurrency: 1 }),
     });
     expect((await world.deliver(note, dying)).batchItemFailures).toHaveLength(1);
-    const listId = world.listId(key, note);
     const claimsOf = async () =>
       (await world.statusItems()).filter((s) => s.allocCampaignId === campaign.id && s.allocListId === listId);
-    expect(await world.contactsOf(campaign.id)).toHaveLength(40);
-    expect(await claimsOf()).toHaveLength(41);
+    const ofThisList = async () => (await world.contactsOf(campaign.id)).filter((c) => c.listId === listId);
+    // Rows 40_000 to 40_098 less the other list's number; 40_110's claim stands without a contact.
+    expect(await ofThisList()).toHaveLength(98);
+    expect(await claimsOf()).toHaveLength(99);
+    expect((await world.records(campaign.id, listId)).flatMap(recordedContacts)).toHaveLength(96);
 
     // The planner completes the campaign before the redelivery: the list fails, and gives back all it took.
     await finish(campaign);
@@ -319,11 +468,15 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
       status: 'failed',
       failure: { problem: 'campaign_finished' },
     });
-    expect(await world.contactsOf(campaign.id)).toEqual([]);
+    expect(await ofThisList()).toEqual([]);
     expect(await claimsOf()).toEqual([]);
+    const kept = await world.contactsOf(campaign.id);
+    expect(kept.map((c) => [c.e164, c.listId])).toEqual([[`+86${mobile(40_050)}`, firstListId]]);
+    const held = (await world.statusItems()).filter((s) => s.allocCampaignId === campaign.id);
+    expect(held.map((s) => [s.pk, s.allocListId])).toEqual([[`PHONE#${kept[0]?.phoneKey}`, firstListId]]);
   });
 
-  it('finds a pending contact for an erasure, and neither releases nor brings back what was erased', async () => {
+  it('release from the records skips a contact erased and one made DNC meanwhile; erasure finds a pending contact', async () => {
     const campaign = await world.newCampaign();
     const key = `lists/${campaign.id}/erased.csv`;
     let body = header;
@@ -344,13 +497,88 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
     const at = world.clock.now().toISOString();
     await subjects.erase(subject, found, { source: 'erasure', at, by: 'admin-1', how: 'test' });
 
-    // The summary says what intake accepted; the erasure came after, and the release had nothing of it to move.
+    // 41_005 asks not to be called on a call of another campaign: the outcome store writes the DNC entry and makes
+    // the number's pending contacts final in the same transaction (outcome-store.ts, `write` with `dnc`).
+    const refused = phoneKey(`+86${mobile(41_005)}`, PHONE_KEY_SECRET);
+    await world.tables.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: world.tables.names.main,
+              Key: phoneStatusKey(refused),
+              UpdateExpression: 'SET dnc = :entry',
+              ExpressionAttributeValues: { ':entry': { source: 'request', at, who: 'agent-1', how: 'c-other.x.1' } },
+            },
+          },
+          {
+            Update: {
+              TableName: world.tables.names.main,
+              Key: contactKey(campaign.id, refused),
+              UpdateExpression: 'SET #state = :dnc, reason = :reason, updatedAt = :now REMOVE duePk, dueSk, dueAt',
+              ConditionExpression: '#state = :observed',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: {
+                ':dnc': 'dnc',
+                ':reason': 'do not call (request)',
+                ':now': at,
+                ':observed': 'new',
+              },
+            },
+          },
+        ],
+      }),
+    );
+
+    // The summary says what intake accepted; the erasure and the DNC came after, and the release left both alone.
     await world.deliver(note, base);
     expect(await world.listItem(campaign.id, key, note)).toMatchObject({ status: 'ready', summary: { accepted: 30 } });
     const contacts = await world.contactsOf(campaign.id);
     expect(contacts).toHaveLength(29);
     expect(contacts.map((c) => c.phoneKey)).not.toContain(subject);
     expect((await subjects.find(subject)).map((r) => r.kind)).toEqual(['status']);
+    const dnc = contacts.find((c) => c.phoneKey === refused);
+    expect(dnc).toMatchObject({ state: 'dnc' });
+    expect(dnc?.duePk).toBeUndefined();
+    const released = contacts.filter((c) => c.phoneKey !== refused);
+    expect(released).toHaveLength(28);
+    for (const c of released) {
+      expect(String(c.duePk)).toMatch(new RegExp(`^DUE#${campaign.id}#`));
+      expect(c.pendingRelease).toBeUndefined();
+    }
+  });
+
+  it('releases a list loading across the deploy: what the code before wrote in the pending partitions, and the rest', async () => {
+    const campaign = await world.newCampaign();
+    const key = `lists/${campaign.id}/across.csv`;
+    let body = header;
+    for (let i = 43_000; i < 43_020; i++) body += row(i);
+    const note = await world.upload(key, body);
+    const listId = world.listId(key, note);
+    // The code before loaded the first rows into the pending partitions of the due index (one of them with a record
+    // from single writes, one from before records), and claimed 43_009 before a crash kept its contact from being put.
+    await plantLegacy(campaign.id, listId, 2, [
+      { i: 43_000, row: 2, claim: true, contact: true },
+      { i: 43_001, row: 3, claim: true, contact: true },
+      { i: 43_009, row: 11, claim: true, contact: false },
+    ]);
+    await plantLegacy(campaign.id, listId, undefined, [{ i: 43_002, row: 4, claim: true, contact: true }]);
+
+    await world.deliver(note, world.deps());
+    expect(await world.listItem(campaign.id, key, note)).toMatchObject({ status: 'ready', summary: { accepted: 20 } });
+    const contacts = await world.contactsOf(campaign.id);
+    expect(contacts).toHaveLength(20);
+    for (const c of contacts) {
+      expect(c.duePk).toBe(`DUE#${campaign.id}#Asia/Shanghai#${dueShard(String(c.phoneKey))}`);
+      expect(c.dueSk).toBe(`2#${INTAKE_AT}#${c.phoneKey}`);
+      expect(c.pendingRelease).toBeUndefined();
+    }
+    const claims = (await world.statusItems()).filter((s) => s.allocCampaignId === campaign.id);
+    expect(claims.map((s) => String(s.pk).slice('PHONE#'.length)).sort()).toEqual(
+      contacts.map((c) => String(c.phoneKey)).sort(),
+    );
+    // Only what the new code wrote is in its records: the code before's contacts were found in their partitions.
+    expect((await world.records(campaign.id, listId)).flatMap(recordedContacts)).toHaveLength(17);
   });
 
   it('fails a list for a campaign that does not exist or is finished', async () => {

@@ -56,7 +56,11 @@ export const dailyLogKey = (agentId: string, day: string) => ({ pk: `AGENT#${age
 export const DUE_SHARDS = 8;
 /** `staleDial` (0): only dials marked before a dialing contact left the index still carry it (docs/data-model.md). */
 export const DUE_PRIORITIES = { staleDial: 0, callback: 1, newMobile: 2, newFixed: 3, retry: 4 } as const;
-/** A loading list's contacts wait here, invisible to the dispatcher, until the whole file is in. */
+/**
+ * The code before records-in-transactions made a loading list's contacts wait here, invisible to the dispatcher, until
+ * the whole file was in; the release and the discard still sweep these partitions for lists loading across the deploy.
+ * Nothing writes them any more: a loading list's contacts now have no due keys at all (contact-store.ts).
+ */
 export const pendingIndexPk = (campaignId: string, listId: string, shard: number) =>
   `PENDING#${campaignId}#${listId}#${shard}`;
 
@@ -124,8 +128,9 @@ export const qaAgentIndexKey = (agentId: string, day: string, attemptRef: string
   ({ gsi2pk: `QAAGENT#${agentId}`, gsi2sk: `${day}#${attemptRef}` }) as const;
 
 /**
- * A loading list's contact in the pending partition. The sort key carries what the release needs to build the due
- * key (zone, priority, due time), because the due index projects keys only: `<zone>#<priority>#<dueAt>#<phoneKey>`.
+ * A loading list's contact in the pending partition, as the code before wrote it (tests build such contacts with it).
+ * The sort key carries what the release needs to build the due key (zone, priority, due time), because the due index
+ * projects keys only: `<zone>#<priority>#<dueAt>#<phoneKey>`.
  */
 export const pendingIndexKey = (
   campaignId: string,
@@ -138,9 +143,10 @@ export const pendingIndexKey = (
 ) => ({ duePk: pendingIndexPk(campaignId, listId, shard), dueSk: `${zone}#${priority}#${dueAt}#${phoneKey}` }) as const;
 
 /**
- * The numbers a list set out to claim, one item per written batch (from its first row), put before any of those
- * claims: a failed list finds from them, by a consistent Query, every claim it may have made, including one whose
- * contact a crash kept from being written. Pseudonymous keys only; the items expire with the allocation window.
+ * A list's records: one item per contact transaction (keyed by its first row), written in it, listing the numbers it
+ * wrote with their claims by priority and zone. The release finds the list's pending contacts from them, and a failed
+ * list every claim it made, by a consistent Query. Records of the code before (single writes) listed a batch's numbers
+ * before it claimed them. Pseudonymous keys only; the items expire with the allocation window.
  */
 export const listClaimsPk = (campaignId: string, listId: string) => `CLAIMS#${campaignId}#${listId}`;
 export const listClaimsKey = (campaignId: string, listId: string, firstRow: number) =>

@@ -66,8 +66,10 @@ export class DynamoDbListRepository implements ListRepository {
   }
 
   async saveCheckpoint(list: ListRef, checkpoint: ListCheckpoint): Promise<boolean> {
-    // A checkpoint only moves forward: (phase, row, released) ordered lexicographically.
-    const rank = PHASE_ORDER[checkpoint.phase] * 1e12 + checkpoint.row + checkpoint.released;
+    // A checkpoint only moves forward: by phase, then reading by row, releasing by its progress (contacts released and
+    // records gone through, both only growing; a save that is refused only makes the next run repeat some releases).
+    const rank =
+      PHASE_ORDER[checkpoint.phase] * 1e12 + checkpoint.row + checkpoint.released + (checkpoint.releasedAfterRow ?? 0);
     try {
       await this.#client.send(
         new UpdateCommand({

@@ -43,7 +43,7 @@ export interface IngestOptions {
   safetyMarginMs?: number;
   /** Save a checkpoint at least this often, so a crash repeats little. Default 20,000 rows. */
   checkpointEveryRows?: number;
-  /** Rows per classified batch. Default 1,000: ~10 status reads, one claims record, then the contacts' writes. */
+  /** Rows per classified batch. Default 1,000: ~10 status reads, then the contacts' transactions (49 a transaction). */
   batchSize?: number;
   /** Rejected rows buffered before a part is written. Default 1 MiB of CSV. */
   rejectPartBytes?: number;
@@ -52,9 +52,6 @@ export interface IngestOptions {
   dncTimeZone?: string;
   /** Who hears about DNC imports (campaign lists go to the campaign's planners). Default nobody. */
   dncReportTo?: readonly string[];
-  /** Pause between release passes when the due index lags. Default 250 ms. */
-  releaseSettleMs?: number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface IngestDeps {
@@ -105,10 +102,10 @@ const ZERO_COUNTS: IntakeCounts = {
  * Loads one uploaded file: a campaign's call list into contacts, or a DNC file into DNC entries.
  *
  * Safe under at-least-once, unordered delivery: the list id is derived from the object version, the LIST item says
- * whether it is loading, done or failed, and every contact write is conditional. Contacts wait in the list's pending
- * partitions until the whole file is in, then move to the due index; a file that fails leaves nothing dialable (its
- * pending contacts are deleted and the claims it made given back, found from the numbers the store recorded before
- * claiming them).
+ * whether it is loading, done or failed, and every contact write is conditional. Contacts wait outside the due index,
+ * marked pending, until the whole file is in, then get their due keys; a file that fails leaves nothing dialable (its
+ * pending contacts are deleted and the claims it made given back, found from the numbers the store recorded with
+ * them).
  *
  * Near the end of the invocation's time the work stops at a batch boundary, a checkpoint is saved on the LIST item
  * and a continuation message is queued; the next invocation resumes from it (a ranged GET for CSV).
@@ -194,8 +191,6 @@ function resolveOptions(options: IngestOptions = {}): ResolvedOptions {
     dncRegion: options.dncRegion ?? 'CN',
     dncTimeZone: options.dncTimeZone ?? 'Asia/Shanghai',
     dncReportTo: options.dncReportTo ?? [],
-    releaseSettleMs: options.releaseSettleMs ?? 250,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
 }
 
@@ -463,25 +458,25 @@ async function judge(
   return { status: { inCampaign: false, dnc, allocatedTo } };
 }
 
-/** Moves the pending contacts to the due index; returns a result only when it had to stop early. */
+/**
+ * Gives the pending contacts their due keys, from where a previous run stopped; returns a result only when it had to
+ * stop early. One pass is enough: the store reads what to release consistently, and releases each contact once (one
+ * erased or made DNC meanwhile, or released by a duplicate run, is skipped), so `released` may end below `accepted`.
+ */
 async function release(ctx: RunContext, checkpoint: ListCheckpoint): Promise<IngestResult | undefined> {
   const { deps, o, request } = ctx;
-  const target = intakeTarget(ctx);
-  let released = checkpoint.released;
-  let quietPasses = 0;
   const shouldStop = () => request.remainingMs() < o.safetyMarginMs;
-  // Released counts each contact once (only one conditional update can move it); it matches `accepted` exactly
-  // unless a duplicate run released some, so quiet passes after a settle pause end the wait in that case too.
-  while (released < checkpoint.counts.accepted && quietPasses < 5) {
-    const pass = await deps.contacts.releaseList(target, shouldStop);
-    released += pass.released;
-    if (!pass.drained) {
-      await deps.lists.saveCheckpoint(ctx.ref, { ...checkpoint, released });
-      await continueLater(ctx);
-      return { outcome: 'continued', listId: ctx.record.listId, row: checkpoint.row };
-    }
-    quietPasses = pass.released === 0 ? quietPasses + 1 : 0;
-    if (released < checkpoint.counts.accepted) await o.sleep(o.releaseSettleMs * (quietPasses + 1));
+  const pass = await deps.contacts.releaseList(intakeTarget(ctx), shouldStop, checkpoint.releasedAfterRow);
+  const released = checkpoint.released + pass.released;
+  if (!pass.drained) {
+    const { releasedAfterRow: _, ...rest } = checkpoint;
+    await deps.lists.saveCheckpoint(ctx.ref, {
+      ...rest,
+      released,
+      ...(pass.afterRow !== undefined ? { releasedAfterRow: pass.afterRow } : {}),
+    });
+    await continueLater(ctx);
+    return { outcome: 'continued', listId: ctx.record.listId, row: checkpoint.row };
   }
   checkpoint.released = released;
   return undefined;

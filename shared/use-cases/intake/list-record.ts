@@ -36,7 +36,10 @@ export const listCheckpointSchema = z.object({
   durationMs: z.number().min(0),
   /** Reject parts written and committed so far (parts are numbered from 0). */
   rejectParts: z.number().int().min(0),
+  /** Releasing: contacts given their due keys so far. */
   released: z.number().int().min(0).default(0),
+  /** Releasing: the release went through the records up to the one written from this row (where it goes on after). */
+  releasedAfterRow: z.number().int().min(0).optional(),
 });
 export type ListCheckpoint = z.infer<typeof listCheckpointSchema>;
 

@@ -25,8 +25,9 @@ import { mobile, useIntakeWorld } from '#test/integration/helpers/intake';
  * List intake under faults: the real SQS handler and ingest use case on DynamoDB Local, s3rver and the SES stand-in.
  * Each delivery runs as a fresh function process (its own SDK clients); a delivery that fails is delivered again, as
  * SQS redelivers a record reported in batchItemFailures. Faults are SDK middleware on those clients: the function
- * killed at its N-th DynamoDB write of one kind (before it is sent, or after DynamoDB applied it: a claims record, a
- * number's claim, a contact's put, a contact's release), and SES throttling the planners' notification mail.
+ * killed at its N-th DynamoDB transaction of one kind (before it is sent, or after DynamoDB committed it: the
+ * contacts' transaction with their claims and record, the release's), and SES throttling the planners' notification
+ * mail.
  *
  * Measured against a fault-free load of the same file into another campaign: a contact of the clean run missing (or
  * left pending, never dialable) is lost; a contact written twice is a duplicate; a summary figure that differs from the
@@ -47,16 +48,16 @@ function listFile(count: number, from: number): string {
   return text;
 }
 
-/** The intake writes a kill can target (single conditional writes, told apart by the key they write). */
-type WriteKind = 'record' | 'claim' | 'put' | 'release';
+/** The intake transactions a kill can target, told apart by their first action. */
+type WriteKind = 'write' | 'release';
 
 function writeKind(command: string, input: unknown): WriteKind | undefined {
-  const { Key, Item } = (input ?? {}) as { Key?: { pk?: unknown; sk?: unknown }; Item?: { sk?: unknown } };
-  if (/^Put(Item)?Command$/.test(command)) return String(Item?.sk).startsWith('CONTACT#') ? 'put' : undefined;
-  if (!/^Update(Item)?Command$/.test(command)) return undefined;
-  if (String(Key?.pk).startsWith('CLAIMS#')) return 'record';
-  if (Key?.sk === 'STATUS') return 'claim';
-  return String(Key?.sk).startsWith('CONTACT#') ? 'release' : undefined;
+  if (!/^TransactWrite(Items)?Command$/.test(command)) return undefined;
+  const [first] =
+    ((input ?? {}) as { TransactItems?: { Put?: { Item?: { sk?: unknown } }; Update?: { Key?: { sk?: unknown } } }[] })
+      .TransactItems ?? [];
+  if (String(first?.Put?.Item?.sk).startsWith('CONTACT#')) return 'write';
+  return String(first?.Update?.Key?.sk).startsWith('CONTACT#') ? 'release' : undefined;
 }
 
 /** Ingest deps of one fresh function process whose clients `invocations` can kill and `ses` faults may throttle. */
@@ -153,16 +154,18 @@ describe('fault injection: list intake on DynamoDB Local, s3rver and the SES sta
     const reference = await loaded(clean.campaign, clean.key, clean.note);
     await finish(clean.campaign);
 
-    // Delivery k dies at its kills[k].at-th write of that kind; later deliveries run to the end. Batches are 100 rows
-    // and checkpoints every 200, so: the 2nd batch's claims record; a claim applied whose contact is not put (the run
-    // after it finds the claim its own); a put never sent past the first checkpoint; a release move applied, and the
-    // next release's move never sent.
+    // Delivery k dies at its kills[k].at-th transaction of that kind; later deliveries run to the end. Batches are
+    // 100 rows (two contact transactions each) and checkpoints every 200: a contact transaction committed in the
+    // second batch, before any checkpoint (the next run finds its contacts as its own); one never sent past the first
+    // checkpoint. Then, the file being in, the release (7 transactions of 100, 4 at a time): killed after its second
+    // committed (those sent with it, four or five, commit too); the next run's first never sent; and the next run's
+    // sixth, sent after the chunks released already were cancelled, committed.
     const kills: { kind: WriteKind; at: number; phase: KillPhase }[] = [
-      { kind: 'record', at: 2, phase: 'before' },
-      { kind: 'claim', at: 150, phase: 'after' },
-      { kind: 'put', at: 300, phase: 'before' },
-      { kind: 'release', at: 200, phase: 'after' },
-      { kind: 'release', at: 50, phase: 'before' },
+      { kind: 'write', at: 3, phase: 'after' },
+      { kind: 'write', at: 6, phase: 'before' },
+      { kind: 'release', at: 2, phase: 'after' },
+      { kind: 'release', at: 1, phase: 'before' },
+      { kind: 'release', at: 6, phase: 'after' },
     ];
     const invocations = new Invocations();
     const seen = new Map<number, number>();
@@ -182,7 +185,7 @@ describe('fault injection: list intake on DynamoDB Local, s3rver and the SES sta
     const crashed = await loadWithFaults(file, 'crashed', invocations);
     const got = await loaded(crashed.campaign, crashed.key, crashed.note);
     const row = compareLoads(
-      'intake killed at its N-th claims record, claim, contact put or release, redelivered (5 kills)',
+      'intake killed at its N-th contact or release transaction, before or after it commits, redelivered (5 kills)',
       reference,
       got,
       invocations.kills,

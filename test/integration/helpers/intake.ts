@@ -11,7 +11,7 @@ import type { StoredEmail } from '#infra/local/ses-local';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
 import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
-import { listKey } from '#shared/adapters/dynamodb/keys';
+import { listClaimsPk, listKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -57,6 +57,8 @@ export interface IntakeWorld {
   listId(key: string, body: string): string;
   contactsOf(campaignId: string): Promise<Record<string, unknown>[]>;
   statusItems(): Promise<Record<string, unknown>[]>;
+  /** The records (`CLAIMS#<campaign>#<list>` items) of a list, in row order. */
+  records(campaignId: string, listId: string): Promise<Record<string, unknown>[]>;
   listItem(campaignId: string, key: string, notification: string): Promise<Record<string, unknown> | undefined>;
   readText(key: string): Promise<string>;
   emailsTo(address: string): Promise<StoredEmail[]>;
@@ -106,7 +108,7 @@ export function useIntakeWorld(prefix: string): IntakeWorld {
     clock: world.clock,
     phoneKeySecret: PHONE_KEY_SECRET,
     ...overrides,
-    options: { safetyMarginMs: 1000, releaseSettleMs: 20, ...overrides.options },
+    options: { safetyMarginMs: 1000, ...overrides.options },
   });
 
   world.newCampaign = async (overrides = {}) => {
@@ -191,6 +193,18 @@ export function useIntakeWorld(prefix: string): IntakeWorld {
   };
 
   world.statusItems = async () => (await scanAll(tables)).filter((i) => i.sk === 'STATUS');
+
+  world.records = async (campaignId, listId) => {
+    const out = await tables.client.send(
+      new QueryCommand({
+        TableName: tables.names.main,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': listClaimsPk(campaignId, listId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Items ?? [];
+  };
 
   world.listItem = async (campaignId, key, notification) => {
     const out = await tables.client.send(
