@@ -279,7 +279,7 @@ export interface DialingDiagnosticsReads {
   countInFlight(campaignId: string, maxContacts: number): Promise<{ byZone: Record<string, number>; exact: boolean }>;
   /** Index entries of one due partition with `fromSk <= dueSk <= toSk` (a COUNT query: keys are read, not returned). */
   countDue(campaignId: string, zone: string, shard: number, fromSk: string, toSk: string): Promise<number>;
-  /** Lists still loading and how many of their contacts wait in the pending partitions. */
+  /** Lists still loading and how many of their contacts wait for the release (at least, as of their checkpoints). */
   loadingLists(campaignId: string): Promise<{ listId: string; pendingContacts: number }[]>;
   /** Contacts accepted by all finished lists of the campaign. */
   acceptedContacts(campaignId: string): Promise<number>;

@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { DynamoDbContactStore, recordedContacts } from '#shared/adapters/dynamodb/contact-store';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { contactKey, dueShard, listClaimsKey, pendingIndexKey, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import type { Campaign } from '#shared/domain/campaign';
@@ -233,10 +234,21 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
     const pending = await world.contactsOf(crashed.id);
     expect(pending.length).toBeGreaterThan(0);
     expect(pending.every((c) => c.duePk === undefined && c.pendingRelease === true)).toBe(true);
+    // Campaign diagnostics count them from the checkpoint: the contacts of the rows it covers.
+    const dialing = new DynamoDbDialingStore({ client: world.tables.client, tableName: world.tables.names.main });
+    const checkpoint = (await world.listItem(crashed.id, key, note))?.checkpoint as { row: number };
+    expect(await dialing.loadingLists(crashed.id)).toEqual([
+      {
+        listId: world.listId(key, note),
+        pendingContacts: pending.filter((c) => Number(c.row) <= checkpoint.row).length,
+      },
+    ]);
+    expect(pending.filter((c) => Number(c.row) <= checkpoint.row).length).toBeGreaterThan(0);
 
     await world.deliver(note, base);
     const done = await world.listItem(crashed.id, key, note);
     expect(done?.status).toBe('ready');
+    expect(await dialing.loadingLists(crashed.id)).toEqual([]);
     expect(summaryOf(done)).toEqual(summaryOf(await world.listItem(clean.id, cleanKey, cleanNote)));
     expect(done?.summary).toMatchObject({ encoding: 'gb18030' });
     const cleanContacts = snapshot(await world.contactsOf(clean.id));

@@ -40,7 +40,7 @@ export interface DiagnosticsDeps {
  * - closed zones' due contacts are held by the window (or the holiday) as a whole;
  * - per-contact reasons (caps, DNC) from a bounded read of the due-now head in open zones (≤ `headSample` contacts,
  *   one BatchGetItem per 50), extrapolated to the rest when the head does not cover everything due;
- * - lists still loading from their LIST items and a COUNT of their pending partitions.
+ * - lists still loading from their LIST items, their contacts waiting for the release from the checkpoints.
  * Before a launch, contacts are judged as if the campaign were dialing, so the report answers "X of Y will be
  * skipped, and why".
  */
