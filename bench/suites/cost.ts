@@ -26,7 +26,7 @@
 import '../lib/quiet-metrics.ts';
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { FUNCTION_MEMORY_MB } from '#infra/constructs/function-memory';
 import { startConnectSim } from '#infra/local/connect-sim/server';
@@ -50,7 +50,9 @@ import { resumableSheetReader } from '#shared/adapters/s3/resumable-sheet-reader
 import type { Campaign } from '#shared/domain/campaign';
 import type { CounterStreamRecord } from '#shared/domain/outcomes/counter-stream';
 import type { ObjectStore } from '#shared/ports/object-store';
+import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
+import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
 import { ingestList } from '#shared/use-cases/intake/ingest-list';
 import { applyCounterStream } from '#shared/use-cases/outcomes/apply-counter-stream';
 import { dynamoWorld } from '#test/integration/helpers/outcome-world';
@@ -155,6 +157,7 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
       await dialedContact(client, names.main),
       dynamo.endpoint,
     );
+    const reconciler = await dial.reconcile();
     base.destroy();
     images.destroy();
 
@@ -182,10 +185,14 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
     };
     const lambdaGbSeconds = Object.values(lambdaParts).reduce((a, b) => a + b, 0);
 
-    const wru = { intake: CONTACTS * intake.wru, dialing: attempts * dial.wru, outcomes: attempts * outcome.wru };
+    const wru = {
+      intake: CONTACTS * intake.wru,
+      dialing: attempts * (dial.wru + reconciler.wru),
+      outcomes: attempts * outcome.wru,
+    };
     const rru = {
       intake: CONTACTS * intake.rru,
-      dialing: attempts * dial.rru,
+      dialing: attempts * (dial.rru + reconciler.rru),
       outcomes: attempts * outcome.rru,
       reports: REPORT_READ_UNITS_PER_1K,
     };
@@ -229,6 +236,8 @@ export default async function run(ctx: SuiteContext): Promise<SuiteResult> {
       'cost.intakeRruPerContact': round(intake.rru),
       'cost.dialWruPerAttempt': round(dial.wru),
       'cost.dialRruPerAttempt': round(dial.rru),
+      'cost.reconcilerWruPerDial': round(reconciler.wru),
+      'cost.reconcilerRruPerDial': round(reconciler.rru),
       'cost.outcomeWruPerAttempt': round(outcome.wru),
       'cost.outcomeRruPerAttempt': round(outcome.rru),
     };
@@ -293,47 +302,100 @@ async function measureDialing(
   table: string,
   campaign: Campaign,
   sim: Awaited<ReturnType<typeof startConnectSim>>,
-): Promise<Units> {
+): Promise<Units & { reconcile: () => Promise<Units> }> {
   sim.addCampaign(campaign.connect.connectCampaignId ?? '', 'Running');
   const repository = new DynamoDbCampaignRepository({ client, tableName: table });
   await repository.create(campaign);
   let now = Date.parse('2027-03-01T02:00:00.000Z');
   const store = new DynamoDbDialingStore({ client, tableName: table });
   await store.addCampaignZones(campaign.id, ['Asia/Shanghai']);
+  const deps: DialingDeps = {
+    campaigns: repository,
+    store,
+    connect: new ConnectCampaignsAdapter({
+      client: new ConnectCampaignsV2Client({
+        endpoint: sim.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    }),
+    limiter: new DynamoDbRateLimiter({
+      client,
+      tableName: table,
+      name: 'connect-put-batch',
+      perSecond: 10,
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    }),
+    clock: { now: () => new Date(now) },
+  };
   meter.reset();
   meter.counting = true;
-  const report = await dispatchCampaign(
-    {
-      campaigns: repository,
-      store,
-      connect: new ConnectCampaignsAdapter({
-        client: new ConnectCampaignsV2Client({
-          endpoint: sim.endpoint,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }),
-      }),
-      limiter: new DynamoDbRateLimiter({
-        client,
-        tableName: table,
-        name: 'connect-put-batch',
-        perSecond: 10,
-        now: () => now,
-        sleep: async (ms) => {
-          now += ms;
-        },
-      }),
-      clock: { now: () => new Date(now) },
-    },
-    campaign,
-  );
+  const report = await dispatchCampaign(deps, campaign);
   meter.counting = false;
   if (report.dialed !== DIALS) throw new Error(`expected ${DIALS} dials, got ${report.dialed}`);
   const units = perUnit(meter, report.dialed);
   ctx.log(
     `dialing: ${report.dialed} dials; ${units.wru.toFixed(2)} WRU and ${units.rru.toFixed(2)} RRU per dial ${breakdown(meter, report.dialed)}`,
   );
-  return units;
+  /**
+   * The stale-dial reconciler's share: it reads every dial batch once its deadline has passed, and the batch's
+   * contacts, whether or not their outcomes came. Here every outcome came (the contacts are moved on, uncounted, as the
+   * outcome path would), so it reads and forgets the batches and writes no contact.
+   */
+  const reconcile = async (): Promise<Units> => {
+    const dialing = await scanContacts(client, table, 'dialing');
+    for (const item of dialing) {
+      await client.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET #state = :done REMOVE dialing',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':done': 'doneRefused' },
+        }),
+      );
+    }
+    now += 40 * 60_000;
+    meter.reset();
+    meter.counting = true;
+    const reconciled = await reconcileCampaign(deps, campaign);
+    meter.counting = false;
+    const batches = reconciled.batches ?? { read: 0, settled: 0 };
+    if (batches.read === 0) throw new Error('the reconciler read no dial batch: the measurement is broken');
+    const perDial = perUnit(meter, report.dialed);
+    ctx.log(
+      `reconciler: ${batches.read} batches read, ${batches.settled} forgotten; ` +
+        `${perDial.wru.toFixed(2)} WRU and ${perDial.rru.toFixed(2)} RRU per dial ${breakdown(meter, report.dialed)}`,
+    );
+    return perDial;
+  };
+  return { ...units, reconcile };
+}
+
+async function scanContacts(
+  client: DynamoDBDocumentClient,
+  table: string,
+  state: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(sk, :contact) AND #state = :state',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':contact': 'CONTACT#', ':state': state },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 /**
@@ -341,21 +403,7 @@ async function measureDialing(
  * entry): the median-sized of those the measured tick placed. Its size decides the write units of every contact move.
  */
 async function dialedContact(client: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'begins_with(sk, :contact) AND #state = :dialing',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':contact': 'CONTACT#', ':dialing': 'dialing' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await scanContacts(client, table, 'dialing');
   const sorted = items.sort((a, b) => itemSize(a) - itemSize(b));
   const median = sorted[Math.floor(sorted.length / 2)];
   if (!median) throw new Error('no dialed contact to model the outcome contacts on');
