@@ -24,7 +24,6 @@
  */
 // First: the test worlds drain the stream through the counters handler, whose metrics would print on every drain.
 import '../lib/quiet-metrics.ts';
-import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -33,16 +32,12 @@ import { startConnectSim } from '#infra/local/connect-sim/server';
 import { LocalStreamPoller } from '#infra/local/counter-stream';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { createTables } from '#infra/local/tables';
-import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
 import { counterStreamRecords } from '#shared/adapters/dynamodb/attempt-stream';
-import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
 import { DynamoDbCounterLedger } from '#shared/adapters/dynamodb/counter-ledger';
-import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
 import { contactKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
-import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -50,11 +45,11 @@ import { resumableSheetReader } from '#shared/adapters/s3/resumable-sheet-reader
 import type { Campaign } from '#shared/domain/campaign';
 import type { CounterStreamRecord } from '#shared/domain/outcomes/counter-stream';
 import type { ObjectStore } from '#shared/ports/object-store';
-import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
 import { ingestList } from '#shared/use-cases/intake/ingest-list';
 import { applyCounterStream } from '#shared/use-cases/outcomes/apply-counter-stream';
+import { localDialing } from '#test/integration/helpers/dialing-deps';
 import { dynamoWorld } from '#test/integration/helpers/outcome-world';
 import { replay } from '#test/unit/outcomes/replay';
 import { CAMPAIGN_ID, PHONE_KEY, SCENARIOS, type Scenario } from '#test/unit/outcomes/scenarios';
@@ -304,33 +299,10 @@ async function measureDialing(
   sim: Awaited<ReturnType<typeof startConnectSim>>,
 ): Promise<Units & { reconcile: () => Promise<Units> }> {
   sim.addCampaign(campaign.connect.connectCampaignId ?? '', 'Running');
-  const repository = new DynamoDbCampaignRepository({ client, tableName: table });
+  const clock = new ManualClock('2027-03-01T02:00:00.000Z');
+  const { deps, repository, store } = localDialing({ client, tableName: table, connectEndpoint: sim.endpoint, clock });
   await repository.create(campaign);
-  let now = Date.parse('2027-03-01T02:00:00.000Z');
-  const store = new DynamoDbDialingStore({ client, tableName: table });
   await store.addCampaignZones(campaign.id, ['Asia/Shanghai']);
-  const deps: DialingDeps = {
-    campaigns: repository,
-    store,
-    connect: new ConnectCampaignsAdapter({
-      client: new ConnectCampaignsV2Client({
-        endpoint: sim.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    }),
-    limiter: new DynamoDbRateLimiter({
-      client,
-      tableName: table,
-      name: 'connect-put-batch',
-      perSecond: 10,
-      now: () => now,
-      sleep: async (ms) => {
-        now += ms;
-      },
-    }),
-    clock: { now: () => new Date(now) },
-  };
   meter.reset();
   meter.counting = true;
   const report = await dispatchCampaign(deps, campaign);
@@ -358,7 +330,7 @@ async function measureDialing(
         }),
       );
     }
-    now += 40 * 60_000;
+    clock.advance(40 * 60_000);
     meter.reset();
     meter.counting = true;
     const reconciled = await reconcileCampaign(deps, campaign);
