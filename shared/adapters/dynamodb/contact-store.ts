@@ -269,14 +269,7 @@ export class DynamoDbContactStore implements ContactStore {
       const items = page.Items ?? [];
       const moves = items.flatMap(recordedContacts);
       const updates = moves.map((m) => this.#releaseUpdate(target, m));
-      const chunks: UpdateAction[][] = [];
-      for (let i = 0; i < updates.length; i += RELEASES_PER_TRANSACTION) {
-        chunks.push(updates.slice(i, i + RELEASES_PER_TRANSACTION));
-      }
-      await inParallel(chunks, this.#concurrency, async (chunk) => {
-        const applied = await this.#updateAll(chunk);
-        released += applied;
-      });
+      released += await this.#releaseAll(updates);
       const row = recordRow(items.at(-1));
       if (row !== undefined) lastRow = row;
       // Checked only after real work, so every invocation releases some contacts and a resumed run gets further.
@@ -352,14 +345,7 @@ export class DynamoDbContactStore implements ContactStore {
             };
           });
           found += updates.length;
-          const chunks: UpdateAction[][] = [];
-          for (let i = 0; i < updates.length; i += RELEASES_PER_TRANSACTION) {
-            chunks.push(updates.slice(i, i + RELEASES_PER_TRANSACTION));
-          }
-          await inParallel(chunks, this.#concurrency, async (chunk) => {
-            const applied = await this.#updateAll(chunk);
-            released += applied;
-          });
+          released += await this.#releaseAll(updates);
           if (updates.length > 0 && shouldStop()) return { released, drained: false };
         } while (startKey);
       }
@@ -468,6 +454,21 @@ export class DynamoDbContactStore implements ContactStore {
    * Applies ≤ 100 conditional Updates in one transaction; when it is cancelled, the Updates whose condition failed
    * (nothing to do for those) are left out and the others go again. Returns how many were applied.
    */
+  /** Applies release updates in transactions of {@link RELEASES_PER_TRANSACTION}, several at once; how many applied. */
+  async #releaseAll(updates: readonly UpdateAction[]): Promise<number> {
+    const chunks: UpdateAction[][] = [];
+    for (let i = 0; i < updates.length; i += RELEASES_PER_TRANSACTION) {
+      chunks.push(updates.slice(i, i + RELEASES_PER_TRANSACTION));
+    }
+    let applied = 0;
+    // Each chunk adds its own count once it is done (no read-modify-write of the total across an await).
+    await inParallel(chunks, this.#concurrency, async (chunk) => {
+      const n = await this.#updateAll(chunk);
+      applied += n;
+    });
+    return applied;
+  }
+
   async #updateAll(updates: readonly UpdateAction[]): Promise<number> {
     let pending = updates;
     for (let attempt = 0; pending.length > 0; attempt++) {
