@@ -1,6 +1,5 @@
 import { type Campaign, campaignSchema } from '#shared/domain/campaign';
-
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
+import { allDayWindows } from '#test/fixtures/calling-windows';
 
 /**
  * An active campaign that may call around the clock in Shanghai, for suites that measure dialing, outcomes and
@@ -16,15 +15,7 @@ export function allDayBenchCampaign(id: string, overrides: Record<string, unknow
     defaultRegion: 'CN',
     callingRules: {
       timeZone: 'Asia/Shanghai',
-      windows: {
-        monday: ALL_DAY,
-        tuesday: ALL_DAY,
-        wednesday: ALL_DAY,
-        thursday: ALL_DAY,
-        friday: ALL_DAY,
-        saturday: ALL_DAY,
-        sunday: ALL_DAY,
-      },
+      windows: allDayWindows(),
     },
     deadline: '2027-12-31T00:00:00Z',
     connect: {

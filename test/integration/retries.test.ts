@@ -20,7 +20,6 @@ let store: DynamoDbDialingStore;
 let deps: DialingDeps;
 let repository: DynamoDbCampaignRepository;
 
-const _ALL_DAY = [{ start: '00:00', end: '24:00' }];
 const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai, Sunday 21:00 in New York
 
 beforeAll(async () => {

@@ -18,9 +18,7 @@ let store: DynamoDbDialingStore;
 let deps: DialingDeps;
 let repository: DynamoDbCampaignRepository;
 
-const _ALL_DAY = [{ start: '00:00', end: '24:00' }];
 const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai
-const _WEEK = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
 beforeAll(async () => {
   sim = await startConnectSim();

@@ -15,6 +15,7 @@ import type { OutcomeLookup } from '#shared/ports/contact-dialing';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
+import { allDayWindows } from '#test/fixtures/calling-windows';
 import {
   type ConnectFaultPlan,
   type FaultCounters,
@@ -49,7 +50,6 @@ const START = '2027-03-01T02:00:00.000Z';
 const TICK_MS = 3 * 60_000;
 const MAX_TICKS = 80;
 const MAX_KILLS = 4;
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
 
 beforeAll(async () => {
   sim = await startConnectSim();
@@ -181,15 +181,7 @@ async function newPilot(): Promise<Campaign> {
     pacing: { ...base.pacing, dialsPerMinute: 50 },
     callingRules: {
       timeZone: 'Asia/Shanghai',
-      windows: {
-        monday: ALL_DAY,
-        tuesday: ALL_DAY,
-        wednesday: ALL_DAY,
-        thursday: ALL_DAY,
-        friday: ALL_DAY,
-        saturday: ALL_DAY,
-        sunday: ALL_DAY,
-      },
+      windows: allDayWindows(),
       restrictedPeriods: [],
     },
     connect: { ...base.connect, connectCampaignId: connectId },

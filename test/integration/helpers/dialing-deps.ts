@@ -9,6 +9,7 @@ import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import type { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
+import { allDayWindows } from '#test/fixtures/calling-windows';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
 import { type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
 
@@ -51,9 +52,6 @@ export function localDialing(options: {
   return { repository, store, deps: { campaigns: repository, store, connect, limiter, clock } };
 }
 
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
-const WEEK = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-
 /**
  * Stores an active campaign calling around the clock in Shanghai (except on `closedDays`), with its Connect campaign
  * running in the simulator, its zone registered and `contacts` seeded as intake releases them.
@@ -81,9 +79,7 @@ export async function createDialingCampaign(
     ...base,
     callingRules: {
       timeZone: 'Asia/Shanghai',
-      windows: Object.fromEntries(
-        WEEK.map((d) => [d, closed.includes(d) ? [] : ALL_DAY]),
-      ) as Campaign['callingRules']['windows'],
+      windows: allDayWindows(closed),
       restrictedPeriods: [],
     },
     ...(options.minMinutesBetweenAttempts === undefined

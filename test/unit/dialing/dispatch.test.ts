@@ -21,11 +21,11 @@ import type {
 } from '#shared/ports/contact-dialing';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign, nextStreak } from '#shared/use-cases/dialing/dispatch';
+import { allDayWindows } from '#test/fixtures/calling-windows';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
 
 const START = '2027-03-01T02:00:00.000Z';
 const ZONE = 'Asia/Shanghai';
-const ALL_DAY = [{ start: '00:00', end: '24:00' }];
 const minutes = (n: number) => n * 60_000;
 
 interface Entry {
@@ -224,15 +224,7 @@ function setup(options: { state?: 'active' | 'pilot'; contacts?: number } = {}) 
     pacing: { ...base.pacing, dialsPerMinute: 30 },
     callingRules: {
       timeZone: ZONE,
-      windows: {
-        monday: ALL_DAY,
-        tuesday: ALL_DAY,
-        wednesday: ALL_DAY,
-        thursday: ALL_DAY,
-        friday: ALL_DAY,
-        saturday: ALL_DAY,
-        sunday: ALL_DAY,
-      },
+      windows: allDayWindows(),
       restrictedPeriods: [],
     },
     connect: { ...base.connect, connectCampaignId: 'cc-unit' },
