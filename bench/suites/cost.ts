@@ -33,21 +33,14 @@ import { LocalStreamPoller } from '#infra/local/counter-stream';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { createTables } from '#infra/local/tables';
 import { counterStreamRecords } from '#shared/adapters/dynamodb/attempt-stream';
-import { DynamoDbContactStore } from '#shared/adapters/dynamodb/contact-store';
 import { DynamoDbCounterLedger } from '#shared/adapters/dynamodb/counter-ledger';
-import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
 import { contactKey } from '#shared/adapters/dynamodb/keys';
-import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
 import { MAIN_TABLE } from '#shared/adapters/dynamodb/table-schema';
 import { ManualClock } from '#shared/adapters/memory/clock';
-import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
-import { resumableSheetReader } from '#shared/adapters/s3/resumable-sheet-reader';
 import type { Campaign } from '#shared/domain/campaign';
 import type { CounterStreamRecord } from '#shared/domain/outcomes/counter-stream';
-import type { ObjectStore } from '#shared/ports/object-store';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
-import { ingestList } from '#shared/use-cases/intake/ingest-list';
 import { applyCounterStream } from '#shared/use-cases/outcomes/apply-counter-stream';
 import { localDialing } from '#test/integration/helpers/dialing-deps';
 import { dynamoWorld } from '#test/integration/helpers/outcome-world';
@@ -56,6 +49,7 @@ import { CAMPAIGN_ID, PHONE_KEY, SCENARIOS, type Scenario } from '#test/unit/out
 import { allDayBenchCampaign } from '../lib/campaigns.ts';
 import { type CapacityMeter, itemSize, meterCapacity } from '../lib/ddb-capacity.ts';
 import { ensureList } from '../lib/generate-list.ts';
+import { ingestFileForBench } from '../lib/intake-run.ts';
 import { gbSeconds } from '../lib/lambda-cost.ts';
 import { costUsd, loadPrices } from '../lib/prices.ts';
 import type { Goals, SuiteContext, SuiteResult } from '../lib/suite.ts';
@@ -249,36 +243,11 @@ async function measureIntake(
   table: string,
   campaign: Campaign,
 ): Promise<Units> {
-  const { createReadStream } = await import('node:fs');
   const { join } = await import('node:path');
   const file = await ensureList(join(ctx.workDir, `intake-${INTAKE_ROWS}.csv`), INTAKE_ROWS);
-  const objects: ObjectStore = {
-    read: async (_ref, options) => createReadStream(file, { start: options?.from ?? 0, highWaterMark: 256 * 1024 }),
-    put: async () => {},
-    putStream: async (_ref, body) => {
-      for await (const _ of body);
-    },
-    delete: async () => {},
-  };
   meter.reset();
   meter.counting = true;
-  const result = await ingestList(
-    {
-      objects,
-      lists: new DynamoDbListRepository({ client, tableName: table }),
-      contacts: new DynamoDbContactStore({ client, tableName: table }),
-      dnc: new DynamoDbDncStore({ client, tableName: table }),
-      campaigns: { get: async (id) => (id === campaign.id ? campaign : undefined) },
-      events: new InMemoryEventPublisher(),
-      mailer: { send: async () => {} },
-      continuations: { send: async () => {} },
-      openSheet: (o) => resumableSheetReader(o),
-      clock: new ManualClock('2027-03-01T01:00:00.000Z'),
-      phoneKeySecret: 'bench-phone-key-secret-0123456789',
-      options: { maxBytes: 1024 * 1024 * 1024 },
-    },
-    { bucket: 'bench', key: `lists/${campaign.id}/cost.csv`, sequencer: '01', size: 0, remainingMs: () => 900_000 },
-  );
+  const result = await ingestFileForBench({ client, tableName: table, campaign, file, at: '2027-03-01T01:00:00.000Z' });
   meter.counting = false;
   if (result.outcome !== 'ready') throw new Error(`intake did not finish: ${result.outcome}`);
   const accepted = result.summary.accepted;
