@@ -154,33 +154,30 @@ describe('fault injection: list intake on DynamoDB Local, s3rver and the SES sta
     const reference = await loaded(clean.campaign, clean.key, clean.note);
     await finish(clean.campaign);
 
-    // Delivery k dies at its kills[k].at-th transaction of that kind; later deliveries run to the end. Batches are
-    // 100 rows (two contact transactions each) and checkpoints every 200: a contact transaction committed in the
-    // second batch, before any checkpoint (the next run finds its contacts as its own); one never sent past the first
-    // checkpoint. Then, the file being in, the release (7 transactions of 100, 4 at a time): killed after its second
-    // committed (those sent with it, four or five, commit too); the next run's first never sent; and the next run's
-    // sixth, sent after the chunks released already were cancelled, committed.
+    // Delivery k dies at its kills[k].at-th transaction of that kind: before it is sent (counting sends), or once
+    // DynamoDB has committed it (counting commits, so the kill lands on the answer that makes the count whatever order
+    // concurrent answers come back in; a cancelled transaction commits nothing and is not counted). Later deliveries
+    // run to the end. Batches are 100 rows (two contact transactions each) and checkpoints every 200: a contact
+    // transaction committed in the second batch, before any checkpoint (the next run finds its contacts as its own);
+    // one never sent past the first checkpoint. Then, the file being in, the release (7 transactions of 100, 4 at a
+    // time): killed at its second commit, when the first commit's worker has sent the fifth (the three in flight
+    // commit too: 5 of 7 released); the next run's first never sent; the next run's first commit, after the five
+    // released already were cancelled (the other one in flight commits too); the last run releases nothing new.
     const kills: { kind: WriteKind; at: number; phase: KillPhase }[] = [
       { kind: 'write', at: 3, phase: 'after' },
       { kind: 'write', at: 6, phase: 'before' },
       { kind: 'release', at: 2, phase: 'after' },
       { kind: 'release', at: 1, phase: 'before' },
-      { kind: 'release', at: 6, phase: 'after' },
+      { kind: 'release', at: 1, phase: 'after' },
     ];
     const invocations = new Invocations();
-    const seen = new Map<number, number>();
-    let target: unknown;
+    const seen = new Map<string, number>();
     invocations.die = (command, input, phase, run) => {
       const kill = kills[run];
-      if (!kill || writeKind(command, input) !== kill.kind) return false;
-      if (phase === 'before') {
-        seen.set(run, (seen.get(run) ?? 0) + 1);
-        if (seen.get(run) !== kill.at) return false;
-        if (kill.phase === 'before') return true;
-        target = input;
-        return false;
-      }
-      return input === target;
+      if (!kill || kill.phase !== phase || writeKind(command, input) !== kill.kind) return false;
+      const key = `${run}:${phase}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      return seen.get(key) === kill.at;
     };
     const crashed = await loadWithFaults(file, 'crashed', invocations);
     const got = await loaded(crashed.campaign, crashed.key, crashed.note);
