@@ -36,9 +36,14 @@ export interface SubjectStore {
   /** Every record under the number's key: its status, contacts, attempts, and the orders its sales created. */
   find(phoneKey: string): Promise<SubjectRecord[]>;
   /**
-   * Deletes the contact and attempt items (and so their due-index entries), blanks the personal fields of the orders,
-   * releases the allocation, and keeps only the STATUS item with a DNC entry (an existing entry is kept as it is).
-   * Safe to repeat.
+   * Puts the number on the do-not-call list (an existing entry is kept as it is), marks it erased and releases its
+   * allocation, before anything about it is read: from then on no list intake can claim the number (its claim is
+   * refused for a DNC number), so the read that follows sees every contact there will ever be. Safe to repeat.
    */
-  erase(phoneKey: string, records: readonly SubjectRecord[], dnc: DncEvidence): Promise<ErasureCounts>;
+  suppress(phoneKey: string, dnc: DncEvidence): Promise<void>;
+  /**
+   * Deletes the contact and attempt items (and so their due-index entries) and blanks the personal fields of the
+   * orders (stamped `erasedAt = at`); the STATUS item stays. Safe to repeat.
+   */
+  erase(phoneKey: string, records: readonly SubjectRecord[], at: string): Promise<ErasureCounts>;
 }

@@ -10,7 +10,9 @@ import type { Campaign } from '#shared/domain/campaign';
 import { phoneKey } from '#shared/domain/phone-key';
 import type { ContactStore } from '#shared/ports/contact-store';
 import type { ListRepository } from '#shared/ports/list-repository';
+import type { SubjectStore } from '#shared/ports/subject-store';
 import type { ListCheckpoint } from '#shared/use-cases/intake/list-record';
+import { eraseSubject } from '#shared/use-cases/privacy/subjects';
 import { crashingAfter, mobile, PHONE_KEY_SECRET, useIntakeWorld } from '#test/integration/helpers/intake';
 
 const world = useIntakeWorld('intake');
@@ -502,12 +504,13 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
 
     const subject = phoneKey(`+86${mobile(41_003)}`, PHONE_KEY_SECRET);
     const subjects = new DynamoDbSubjectStore({ client: world.tables.client, tableName: world.tables.names.main });
+    const at = world.clock.now().toISOString();
+    await subjects.suppress(subject, { source: 'erasure', at, by: 'admin-1', how: 'test' });
     const found = await subjects.find(subject);
     expect(found.filter((r) => r.kind === 'contact')).toEqual([
       expect.objectContaining({ campaignId: campaign.id, data: expect.objectContaining({ state: 'new' }) }),
     ]);
-    const at = world.clock.now().toISOString();
-    await subjects.erase(subject, found, { source: 'erasure', at, by: 'admin-1', how: 'test' });
+    await subjects.erase(subject, found, at);
 
     // 41_005 asks not to be called on a call of another campaign: the outcome store writes the DNC entry and makes
     // the number's pending contacts final in the same transaction (outcome-store.ts, `write` with `dnc`).
@@ -558,6 +561,42 @@ describe('list intake on DynamoDB Local, s3rver and the SES stand-in', () => {
       expect(String(c.duePk)).toMatch(new RegExp(`^DUE#${campaign.id}#`));
       expect(c.pendingRelease).toBeUndefined();
     }
+  });
+
+  it('an erasure whose read a list intake follows at once: the number is DNC before the read, so intake cannot claim it', async () => {
+    const campaign = await world.newCampaign();
+    const key = `lists/${campaign.id}/erasure-race.csv`;
+    let body = header;
+    for (let i = 45_000; i < 45_010; i++) body += row(i);
+    const note = await world.upload(key, body);
+    const subject = phoneKey(`+86${mobile(45_004)}`, PHONE_KEY_SECRET);
+    const store = new DynamoDbSubjectStore({ client: world.tables.client, tableName: world.tables.names.main });
+    // The list is delivered and loaded in full between the erasure's read and its deletes: erasing in the order
+    // read → delete would leave this contact behind, with the person's name and number in it.
+    let intakeRan = false;
+    const racing: SubjectStore = {
+      suppress: (k, dnc) => store.suppress(k, dnc),
+      erase: (k, records, at) => store.erase(k, records, at),
+      find: async (k) => {
+        const records = await store.find(k);
+        await world.deliver(note, world.deps());
+        intakeRan = true;
+        return records;
+      },
+    };
+    const deps = { store: racing, clock: world.clock, phoneKeySecret: PHONE_KEY_SECRET };
+    const erasure = await eraseSubject(deps, { id: 'admin-1', roles: ['admin'] }, `+86${mobile(45_004)}`);
+    expect(intakeRan).toBe(true);
+
+    expect(erasure).toMatchObject({ phoneKey: subject, kept: { dnc: { source: 'erasure', by: 'admin-1' } } });
+    expect(await world.listItem(campaign.id, key, note)).toMatchObject({
+      status: 'ready',
+      summary: { accepted: 9, suppressed: 1, reasons: { do_not_call: 1 } },
+    });
+    const contacts = await world.contactsOf(campaign.id);
+    expect(contacts).toHaveLength(9);
+    expect(contacts.map((c) => c.phoneKey)).not.toContain(subject);
+    expect((await store.find(subject)).map((r) => r.kind)).toEqual(['status']);
   });
 
   it('releases a list loading across the deploy: what the code before wrote in the pending partitions, and the rest', async () => {

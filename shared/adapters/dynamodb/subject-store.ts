@@ -76,7 +76,18 @@ export class DynamoDbSubjectStore implements SubjectStore {
     return records;
   }
 
-  async erase(phoneKey: string, records: readonly SubjectRecord[], dnc: DncEvidence): Promise<ErasureCounts> {
+  async suppress(phoneKey: string, dnc: DncEvidence): Promise<void> {
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: phoneStatusKey(phoneKey),
+        UpdateExpression: 'SET dnc = if_not_exists(dnc, :dnc), erasedAt = :at REMOVE allocCampaignId, allocUntil',
+        ExpressionAttributeValues: { ':dnc': dnc, ':at': dnc.at },
+      }),
+    );
+  }
+
+  async erase(phoneKey: string, records: readonly SubjectRecord[], at: string): Promise<ErasureCounts> {
     const deletes: Array<{ pk: string; sk: string }> = [];
     let contacts = 0;
     let attempts = 0;
@@ -94,15 +105,6 @@ export class DynamoDbSubjectStore implements SubjectStore {
         if (typeof r.data.connectContactId === 'string') deletes.push(connectContactKey(r.data.connectContactId));
       }
     }
-    // DNC first: should the deletes fail half-way, the number is already never called again.
-    await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: phoneStatusKey(phoneKey),
-        UpdateExpression: 'SET dnc = if_not_exists(dnc, :dnc), erasedAt = :at REMOVE allocCampaignId, allocUntil',
-        ExpressionAttributeValues: { ':dnc': dnc, ':at': dnc.at },
-      }),
-    );
     await this.#deleteAll(deletes);
     let orders = 0;
     for (const r of records) {
@@ -113,7 +115,7 @@ export class DynamoDbSubjectStore implements SubjectStore {
           TableName: this.#table,
           Key: orderKey(orderId),
           UpdateExpression: 'SET customer = :none, erasedAt = :at REMOVE deliveryAddress, deliveryWindow',
-          ExpressionAttributeValues: { ':none': {}, ':at': dnc.at },
+          ExpressionAttributeValues: { ':none': {}, ':at': at },
         }),
       );
       // The stored order form is the e-mail sent to the store, with the customer's name and address in it.

@@ -59,10 +59,14 @@ export async function exportSubject(deps: SubjectDeps, rawPhone: string): Promis
  */
 export async function eraseSubject(deps: SubjectDeps, actor: SubjectActor, rawPhone: string): Promise<SubjectErasure> {
   const key = subjectKey(deps, rawPhone);
-  const records = await deps.store.find(key);
   const at = deps.clock.now().toISOString();
   const evidence = { source: 'erasure' as const, at, by: actor.id, how: 'api:DELETE /subjects/{phone}' };
-  const erased = await deps.store.erase(key, records, evidence);
+  // DNC before the read: a list intake committing a contact of this number after the read would otherwise keep it
+  // (its claim is refused once the number is DNC); one committed before is in the read. Should the deletes then fail
+  // half-way, the number is already never called again.
+  await deps.store.suppress(key, evidence);
+  const records = await deps.store.find(key);
+  const erased = await deps.store.erase(key, records, at);
   const existing = records.find((r) => r.kind === 'status')?.data.dnc;
   const dnc = existing !== null && typeof existing === 'object' ? (existing as Record<string, unknown>) : evidence;
   return { phoneKey: key, erased, kept: { status: true, dnc }, erasedAt: at };

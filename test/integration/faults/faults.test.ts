@@ -248,7 +248,7 @@ describe('fault injection: erasure under UnprocessedItems and throttling', () =>
     const store = new DynamoDbSubjectStore({ client, tableName: tables.names.main, sleep: async () => {} });
     const records = await store.find(key);
     active.on = true;
-    const erased = await store.erase(key, records, { source: 'erasure', at: 'now', by: 'admin', how: 'test' });
+    const erased = await store.erase(key, records, 'now');
     active.on = false;
     const left = await client.send(
       new QueryCommand({
