@@ -101,6 +101,8 @@ const AGENT_REFUSALS = {
   forbidden: 'this call was not connected to you; only its agent can record its disposition',
 } as const;
 
+const ERASED_MESSAGE = 'the customer’s data was erased at their request: nothing about this call is kept';
+
 /**
  * The disposition Lambda of the "Disconnect flow for agent UI". Answers the flow with `status` (`recorded`,
  * `unchanged`, `invalid`, `notOutcall`) and, when the code is not in the campaign's catalog, `unknownCode=true`, so
@@ -137,6 +139,8 @@ export function createDispositionHandler(deps: OutcomeHandlerDeps) {
     if (result.status === 'notYetConnected' || result.status === 'forbidden') {
       return { status: result.status, error: result.status, message: AGENT_REFUSALS[result.status] };
     }
+    // Nothing to resubmit: the flow ends the agent's work on the call (docs/connect-disposition.md).
+    if (result.status === 'erased') return { status: 'erased', message: ERASED_MESSAGE };
     if (result.callbackRefused) {
       const { reason, zone, suggestions } = result.callbackRefused;
       return {

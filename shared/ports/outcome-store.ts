@@ -35,6 +35,8 @@ export interface OutcomeSnapshot {
   campaign?: Campaign | undefined;
   /** Only when asked for: the agent's team, `null` when the agent has no profile or no team. */
   agentTeam?: string | null | undefined;
+  /** Only when asked for: whether the number's person was erased (`DELETE /subjects/{phone}`). */
+  erased?: boolean | undefined;
 }
 
 /** Fields of the attempt item that indexes and readers (QA, reports) use; derived, rewritten on every write. */
@@ -97,12 +99,18 @@ export interface OutcomeStore {
   /** The attempt a Connect contact id was linked to by a write ({@link OutcomeWrite.linkConnectContactId}). */
   findByConnectContactId(connectContactId: string): Promise<AttemptId | undefined>;
   /**
-   * Reads the attempt and its contact, plus the campaign and the agent's team when asked; consistently unless
+   * Reads the attempt and its contact, plus the campaign, the agent's team and the erasure mark when asked; consistently unless
    * `consistent` is false (an eventually consistent read may miss the latest writes, at half the read units).
    */
   read(
     id: AttemptId,
-    options: { campaign: boolean; agentId?: string | undefined; consistent?: boolean | undefined },
+    options: {
+      campaign: boolean;
+      agentId?: string | undefined;
+      consistent?: boolean | undefined;
+      /** Also read whether the number's person was erased (its STATUS item). */
+      erasure?: boolean | undefined;
+    },
   ): Promise<OutcomeSnapshot>;
   /** Contacts of the number in every campaign (one Query of its partition). */
   phoneContacts(phoneKey: string): Promise<PhoneContact[]>;

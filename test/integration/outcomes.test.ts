@@ -8,6 +8,7 @@ import {
 } from '#functions/outcomes/handlers';
 import { attemptKey, counterKey, phonePartition } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
+import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import type { OutcomeInput } from '#shared/use-cases/outcomes/inputs';
@@ -272,5 +273,62 @@ describe('an attempt item written before issue 11, on DynamoDB Local', () => {
     const observed = (await world.observe()) as { counters: Record<string, Record<string, number>> };
     expect(observed.counters[`CAMPAIGN#${CAMPAIGN_ID}#${day}`]).toMatchObject({ dials: 1, firstDials: 1, connects: 1 });
     expect(observed.counters[`AGENT#${AGENT_ID}#${day}`]).toMatchObject({ dials: 1, firstDials: 1, connects: 1 });
+  });
+});
+
+describe('a call in flight when its person is erased, on DynamoDB Local', () => {
+  it('writes nothing about the person afterwards: no attempt reappears, the agent is told, nothing more is counted', async () => {
+    const world = dynamoWorld();
+    const scenario = SCENARIOS[0] as Scenario;
+    await world.seed(scenario);
+    const clock = new ManualClock('2027-03-02T02:10:00Z');
+    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
+    const deps = { recorder, clock };
+    const call = callInputs({
+      attempt: 1,
+      contactId: 'erased-in-flight',
+      start: '2027-03-02T02:00:00.000Z',
+      answered: 'agent',
+      talkSeconds: 90,
+      disposition: { code: 'NOT_INTERESTED' },
+    });
+    const raw = (kind: RawInput['kind'], eventType?: string) =>
+      call.find((i) => i.kind === kind && (!eventType || JSON.stringify(i.payload).includes(eventType))) as RawInput;
+    const partitionItems = async () =>
+      (
+        await tables.client.send(
+          new QueryCommand({
+            TableName: tables.names.main,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': phonePartition(PHONE_KEY) },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+
+    // The call starts and reaches the agent; then an admin erases the person.
+    expect(await createCallStartHandler(deps)(raw('callStart').payload)).toMatchObject({ status: 'recorded' });
+    await createContactEventsHandler(deps)(raw('event', 'CONNECTED_TO_AGENT').payload);
+    const counted = await world.observe();
+    const subjects = new DynamoDbSubjectStore({ client: tables.client, tableName: tables.names.main });
+    const at = clock.now().toISOString();
+    await subjects.suppress(PHONE_KEY, { source: 'erasure', at, by: 'admin-1', how: 'test' });
+    await subjects.erase(PHONE_KEY, await subjects.find(PHONE_KEY), at);
+    expect((await partitionItems()).map((i) => i.sk)).toEqual(['STATUS']);
+
+    // The rest of the call arrives: the disconnect, the agent's disposition, the contact record (twice).
+    await createContactEventsHandler(deps)(raw('event', 'DISCONNECTED').payload);
+    expect(await createDispositionHandler(deps)(raw('disposition').payload)).toEqual({
+      status: 'erased',
+      message: 'the customer’s data was erased at their request: nothing about this call is kept',
+    });
+    const record = toOutcomeInput(raw('ctr')) as OutcomeInput;
+    expect(await recorder.record(record)).toMatchObject({ status: 'erased' });
+    expect(await recorder.record(record)).toMatchObject({ status: 'erased' });
+    expect((await partitionItems()).map((i) => i.sk)).toEqual(['STATUS']);
+    // Counting is at call end, so the call had counted nothing; the late contact record adds nothing either.
+    const after = (await world.observe()) as { counters: unknown; dnc: unknown };
+    expect(after.counters).toEqual((counted as { counters: unknown }).counters);
+    expect(after.dnc).toMatchObject({ source: 'erasure', by: 'admin-1' });
   });
 });

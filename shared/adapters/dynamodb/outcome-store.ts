@@ -84,7 +84,12 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
 
   async read(
     id: AttemptId,
-    options: { campaign: boolean; agentId?: string | undefined; consistent?: boolean | undefined },
+    options: {
+      campaign: boolean;
+      agentId?: string | undefined;
+      consistent?: boolean | undefined;
+      erasure?: boolean | undefined;
+    },
   ): Promise<OutcomeSnapshot> {
     const keys: Record<string, string>[] = [
       attemptKey(id.campaignId, id.phoneKey, id.attempt),
@@ -92,6 +97,7 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     ];
     if (options.campaign) keys.push(campaignKey(id.campaignId));
     if (options.agentId) keys.push(agentKey(options.agentId));
+    if (options.erasure) keys.push(phoneStatusKey(id.phoneKey));
     const found = await batchGetAll(this.#client, this.#table, keys, {
       // Eventually consistent when the recorder asks for it (half the read units): it does so for an input's first
       // read only, and checks what a stale read could hide (record-outcome.ts, `#staleRisk`).
@@ -114,6 +120,7 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
       const profile = get(agentKey(options.agentId));
       snap.agentTeam = typeof profile?.teamId === 'string' ? profile.teamId : null;
     }
+    if (options.erasure) snap.erased = typeof get(phoneStatusKey(id.phoneKey))?.erasedAt === 'string';
     return snap;
   }
 

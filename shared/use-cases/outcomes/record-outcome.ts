@@ -59,7 +59,12 @@ export type RecordStatus =
    * A disposition for an attempt whose agent Amazon Connect has not reported yet: nothing written. The same
    * disposition is accepted once the agent is known, so the caller asks the agent to try again in a moment.
    */
-  | 'notYetConnected';
+  | 'notYetConnected'
+  /**
+   * The number's person was erased (`DELETE /subjects/{phone}`) and their contact is gone: an input of a call that was
+   * in flight then writes nothing, so no attempt about them reappears. What the call had counted before stays.
+   */
+  | 'erased';
 
 export interface RecordResult {
   status: RecordStatus;
@@ -128,9 +133,20 @@ export class OutcomeRecorder implements OutcomeLookup {
     let agentToRead = input.agentId;
     // An input's first read is eventually consistent (half the read units); every later one is consistent.
     let consistent = false;
+    // A contact missing from a read may have been erased with its person: the next read also asks (rarely paid for).
+    let askErasure = false;
     for (let i = 0; i < tries; i++) {
       const cached = this.#cachedCampaign(id.campaignId);
-      const snap = await this.#deps.store.read(id, { campaign: !cached, agentId: agentToRead, consistent });
+      const snap = await this.#deps.store.read(id, {
+        campaign: !cached,
+        agentId: agentToRead,
+        consistent,
+        ...(askErasure ? { erasure: true } : {}),
+      });
+      askErasure = !snap.contact;
+      // Only on a consistent read: the erasure deleted the contact before this read, and any later input finds the
+      // same, so none of the call's inputs writes an attempt again.
+      if (consistent && snap.erased && !snap.contact) return { status: 'erased', id };
       const campaign = snap.campaign ?? cached;
       if (!campaign) return { status: 'unknownCampaign', id };
       if (snap.campaign) this.#campaigns.set(id.campaignId, { campaign: snap.campaign, at: this.#now().getTime() });

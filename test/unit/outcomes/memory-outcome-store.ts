@@ -31,6 +31,8 @@ export class MemoryOutcomeStore implements OutcomeStore {
   readonly campaigns = new Map<string, Campaign>();
   readonly agentTeams = new Map<string, string>();
   readonly byConnectId = new Map<string, AttemptId>();
+  /** Phone keys whose person was erased (the STATUS item's `erasedAt`). */
+  readonly erased = new Set<string>();
   requests = 0;
   /** When set, the next write fails as if another writer had won, then this resets. */
   failNextWrite = false;
@@ -40,7 +42,10 @@ export class MemoryOutcomeStore implements OutcomeStore {
     return this.byConnectId.get(connectContactId);
   }
 
-  async read(id: AttemptId, options: { campaign: boolean; agentId?: string | undefined }): Promise<OutcomeSnapshot> {
+  async read(
+    id: AttemptId,
+    options: { campaign: boolean; agentId?: string | undefined; erasure?: boolean | undefined },
+  ): Promise<OutcomeSnapshot> {
     this.requests++;
     const snap: OutcomeSnapshot = {};
     const attempt = this.attempts.get(ref(id));
@@ -49,6 +54,7 @@ export class MemoryOutcomeStore implements OutcomeStore {
     if (contact) snap.contact = structuredClone(contact);
     if (options.campaign) snap.campaign = this.campaigns.get(id.campaignId);
     if (options.agentId) snap.agentTeam = this.agentTeams.get(options.agentId) ?? null;
+    if (options.erasure) snap.erased = this.erased.has(id.phoneKey);
     return snap;
   }
 

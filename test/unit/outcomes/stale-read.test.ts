@@ -14,6 +14,8 @@ import { CAMPAIGN_ID, callInputs, PHONE_KEY, type RawInput, toOutcomeInput } fro
 class LaggingStore extends MemoryOutcomeStore {
   frozen: { attempts: MemoryOutcomeStore['attempts']; contacts: MemoryOutcomeStore['contacts'] } | undefined;
   readonly reads: boolean[] = [];
+  /** Per read, whether it asked for the erasure mark. */
+  readonly erasureAsked: boolean[] = [];
 
   freeze(): void {
     this.frozen = { attempts: structuredClone(this.attempts), contacts: structuredClone(this.contacts) };
@@ -21,10 +23,16 @@ class LaggingStore extends MemoryOutcomeStore {
 
   override async read(
     id: AttemptId,
-    options: { campaign: boolean; agentId?: string | undefined; consistent?: boolean | undefined },
+    options: {
+      campaign: boolean;
+      agentId?: string | undefined;
+      consistent?: boolean | undefined;
+      erasure?: boolean | undefined;
+    },
   ): Promise<OutcomeSnapshot> {
     const consistent = options.consistent ?? true;
     this.reads.push(consistent);
+    this.erasureAsked.push(options.erasure === true);
     const live = await super.read(id, options);
     if (consistent || !this.frozen) return live;
     const attempt = this.frozen.attempts.get(`${id.campaignId}.${id.phoneKey}.${id.attempt}`);
@@ -109,5 +117,38 @@ describe('an eventually consistent first read', () => {
     expect(attempt?.facts.callStart).toBeDefined();
     expect(attempt?.facts.events?.types).toContain('CONNECTED_TO_AGENT');
     expect(attempt?.facts.ctr).toBeDefined();
+  });
+});
+
+describe('a contact gone when its call’s input arrives', () => {
+  it('of a person erased meanwhile: nothing is written, and the erasure mark is read only on the consistent re-read', async () => {
+    const { store, record } = await setUp(false);
+    const call = callInputs({ attempt: 1, contactId: 'erased', start: T0, answered: 'none' });
+    store.contacts.delete(`${CAMPAIGN_ID}|${PHONE_KEY}`);
+    store.erased.add(PHONE_KEY);
+    expect(await record(call.find((i) => i.kind === 'ctr'))).toEqual({
+      status: 'erased',
+      id: { campaignId: CAMPAIGN_ID, phoneKey: PHONE_KEY, attempt: 1 },
+    });
+    expect(store.reads).toEqual([false, true]);
+    expect(store.erasureAsked).toEqual([false, true]);
+    expect(store.attempts.size).toBe(0);
+  });
+
+  it('of a person not erased (the campaign’s data expired, say): the attempt is recorded as before', async () => {
+    const { store, record } = await setUp(false);
+    const call = callInputs({ attempt: 1, contactId: 'expired', start: T0, answered: 'none' });
+    store.contacts.delete(`${CAMPAIGN_ID}|${PHONE_KEY}`);
+    expect((await record(call.find((i) => i.kind === 'ctr'))).status).toBe('recorded');
+    expect(store.erasureAsked).toEqual([false, true]);
+    expect(store.attempts.size).toBe(1);
+  });
+
+  it('a contact present costs no erasure read', async () => {
+    const { store, record } = await setUp(false);
+    store.erased.add(PHONE_KEY); // marked, the contact not deleted yet: the recorder does not look
+    const call = callInputs({ attempt: 1, contactId: 'present', start: T0, answered: 'none' });
+    expect((await record(call.find((i) => i.kind === 'ctr'))).status).toBe('recorded');
+    expect(store.erasureAsked).toEqual([false]);
   });
 });
