@@ -118,4 +118,9 @@ export interface OutcomeStore {
   write(write: OutcomeWrite): Promise<boolean>;
   /** Marks the attempt's order as published. */
   markOrderPublished(id: AttemptId): Promise<void>;
+  /**
+   * Deletes an attempt and the link from a Connect contact id to it: what a write racing the erasure of the person
+   * (between the erasure's read and its deletes) left. What the attempt had counted stays counted.
+   */
+  forget(id: AttemptId, connectContactId: string): Promise<void>;
 }

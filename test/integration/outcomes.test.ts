@@ -332,3 +332,52 @@ describe('a call in flight when its person is erased, on DynamoDB Local', () => 
     expect(after.dnc).toMatchObject({ source: 'erasure', by: 'admin-1' });
   });
 });
+
+describe('an input racing the erasure of its person, on DynamoDB Local', () => {
+  it('an attempt written between the erasure’s read and its deletes is taken away by the next input of the call', async () => {
+    const world = dynamoWorld();
+    const scenario = SCENARIOS[0] as Scenario;
+    await world.seed(scenario);
+    const clock = new ManualClock('2027-03-02T02:10:00Z');
+    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
+    const deps = { recorder, clock };
+    const call = callInputs({
+      attempt: 1,
+      contactId: 'erasure-race',
+      start: '2027-03-02T02:00:00.000Z',
+      answered: 'agent',
+      talkSeconds: 30,
+    });
+    const raw = (kind: RawInput['kind'], eventType?: string) =>
+      call.find((i) => i.kind === kind && (!eventType || JSON.stringify(i.payload).includes(eventType))) as RawInput;
+    const sortKeys = async () =>
+      (
+        (
+          await tables.client.send(
+            new QueryCommand({
+              TableName: tables.names.main,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': phonePartition(PHONE_KEY) },
+              ConsistentRead: true,
+            }),
+          )
+        ).Items ?? []
+      ).map((i) => i.sk);
+
+    const subjects = new DynamoDbSubjectStore({ client: tables.client, tableName: tables.names.main });
+    const at = clock.now().toISOString();
+    await subjects.suppress(PHONE_KEY, { source: 'erasure', at, by: 'admin-1', how: 'test' });
+    const found = await subjects.find(PHONE_KEY);
+    // The call start lands after the erasure's read (which found no attempt) and before its deletes.
+    expect(await createCallStartHandler(deps)(raw('callStart').payload)).toMatchObject({ status: 'recorded' });
+    await subjects.erase(PHONE_KEY, found, at);
+    expect(await sortKeys()).toEqual([`CONTACT#${CAMPAIGN_ID}#ATTEMPT#001`, 'STATUS']);
+
+    // The agent's connection finds the attempt by its contact id, its contact gone and the number erased.
+    await createContactEventsHandler(deps)(raw('event', 'CONNECTED_TO_AGENT').payload);
+    expect(await sortKeys()).toEqual(['STATUS']);
+    expect(await world.store.findByConnectContactId('erasure-race')).toBeUndefined();
+    expect(await recorder.record(toOutcomeInput(raw('ctr')) as OutcomeInput)).toMatchObject({ status: 'erased' });
+    expect(await sortKeys()).toEqual(['STATUS']);
+  });
+});

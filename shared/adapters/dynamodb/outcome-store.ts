@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -239,6 +240,15 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
         UpdateExpression: 'SET orderPublished = :t',
         ExpressionAttributeValues: { ':t': true },
       }),
+    );
+  }
+
+  async forget(id: AttemptId, connectContactId: string): Promise<void> {
+    // Deletes (REMOVE stream records) count nothing: the counters keep what the attempt had counted.
+    await Promise.all(
+      [attemptKey(id.campaignId, id.phoneKey, id.attempt), connectContactKey(connectContactId)].map((Key) =>
+        this.#client.send(new DeleteCommand({ TableName: this.#table, Key })),
+      ),
     );
   }
 

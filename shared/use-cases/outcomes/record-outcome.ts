@@ -145,8 +145,12 @@ export class OutcomeRecorder implements OutcomeLookup {
       });
       askErasure = !snap.contact;
       // Only on a consistent read: the erasure deleted the contact before this read, and any later input finds the
-      // same, so none of the call's inputs writes an attempt again.
-      if (consistent && snap.erased && !snap.contact) return { status: 'erased', id };
+      // same, so none of the call's inputs writes an attempt again. An attempt still there was written by an input
+      // racing the erasure (its contact read before the erasure's deletes, its write after the erasure's read).
+      if (consistent && snap.erased && !snap.contact) {
+        if (snap.attempt) await this.#deps.store.forget(id, input.connectContactId);
+        return { status: 'erased', id };
+      }
       const campaign = snap.campaign ?? cached;
       if (!campaign) return { status: 'unknownCampaign', id };
       if (snap.campaign) this.#campaigns.set(id.campaignId, { campaign: snap.campaign, at: this.#now().getTime() });

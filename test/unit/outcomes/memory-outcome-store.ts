@@ -58,6 +58,12 @@ export class MemoryOutcomeStore implements OutcomeStore {
     return snap;
   }
 
+  async forget(id: AttemptId, connectContactId: string): Promise<void> {
+    this.requests++;
+    this.attempts.delete(ref(id));
+    this.byConnectId.delete(connectContactId);
+  }
+
   async phoneContacts(phoneKey: string): Promise<PhoneContact[]> {
     this.requests++;
     return [...this.contacts.values()]

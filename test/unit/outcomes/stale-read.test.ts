@@ -135,6 +135,21 @@ describe('a contact gone when its call’s input arrives', () => {
     expect(store.attempts.size).toBe(0);
   });
 
+  it('of a person erased while an input wrote its attempt: that attempt and its link are deleted, nothing written', async () => {
+    const { store, record } = await setUp(false);
+    const call = callInputs({ attempt: 1, contactId: 'raced', start: T0, answered: 'agent', talkSeconds: 30 });
+    await record(call.find((i) => i.kind === 'callStart'));
+    expect(store.byConnectId.has('raced')).toBe(true);
+    store.contacts.delete(`${CAMPAIGN_ID}|${PHONE_KEY}`);
+    store.erased.add(PHONE_KEY);
+    store.reads.length = 0;
+    const connected = call.find((i) => i.kind === 'event' && JSON.stringify(i.payload).includes('CONNECTED_TO_AGENT'));
+    expect((await record(connected)).status).toBe('erased');
+    expect(store.attempts.size).toBe(0);
+    expect(store.byConnectId.has('raced')).toBe(false);
+    expect(store.reads).toEqual([false, true]);
+  });
+
   it('of a person not erased (the campaign’s data expired, say): the attempt is recorded as before', async () => {
     const { store, record } = await setUp(false);
     const call = callInputs({ attempt: 1, contactId: 'expired', start: T0, answered: 'none' });
