@@ -23,7 +23,7 @@ const phoneParam = {
 export const SUBJECT_OPERATIONS = {
   'GET /subjects/{phone}': {
     operationId: 'exportSubject',
-    summary: 'Everything held about the person with this number: contacts, attempts, orders, DNC evidence',
+    summary: 'Everything held about the person with this number: contacts, attempts, orders, QA calls, DNC evidence',
     parameters: [phoneParam],
     responses: {
       200: { description: 'The export', content: { 'application/json': { schema: {} } } },

@@ -5,8 +5,8 @@
 
 /** One stored record about the subject, as stored (minus keys). */
 export interface SubjectRecord {
-  kind: 'status' | 'contact' | 'attempt' | 'order';
-  /** The campaign of a contact, attempt or order. */
+  kind: 'status' | 'contact' | 'attempt' | 'order' | 'qa';
+  /** The campaign of a contact, attempt, order or QA item. */
   campaignId?: string;
   /** The attempt number of an attempt or of the sale an order came from. */
   attempt?: number;
@@ -29,11 +29,16 @@ export interface ErasureCounts {
   attempts: number;
   /** Orders whose customer name, number and address were blanked (the order itself is bookkeeping). */
   orders: number;
+  /** Sampled calls in the QA queue that lost their recording location and Connect contact id (the scores stay). */
+  qaCalls: number;
 }
 
 /** Storage of everything held about one number. */
 export interface SubjectStore {
-  /** Every record under the number's key: its status, contacts, attempts, and the orders its sales created. */
+  /**
+   * Every record under the number's key: its status, contacts, attempts, the orders its sales created and the QA
+   * items of its sampled calls.
+   */
   find(phoneKey: string): Promise<SubjectRecord[]>;
   /**
    * Puts the number on the do-not-call list (an existing entry is kept as it is), marks it erased and releases its
@@ -42,8 +47,9 @@ export interface SubjectStore {
    */
   suppress(phoneKey: string, dnc: DncEvidence): Promise<void>;
   /**
-   * Deletes the contact and attempt items (and so their due-index entries) and blanks the personal fields of the
-   * orders (stamped `erasedAt = at`); the STATUS item stays. Safe to repeat.
+   * Deletes the contact and attempt items (and so their due-index entries), blanks the personal fields of the orders
+   * (stamped `erasedAt = at`) and takes the recording location and Connect contact id off the QA items (stamped
+   * `customerErasedAt = at`); the STATUS item stays. Safe to repeat.
    */
   erase(phoneKey: string, records: readonly SubjectRecord[], at: string): Promise<ErasureCounts>;
 }

@@ -10,6 +10,8 @@ import {
   orderFormKey,
   orderKey,
   phoneStatusKey,
+  qaEvaluationKey,
+  qaItemKey,
 } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
@@ -60,6 +62,23 @@ async function seed(e164: string) {
     });
     await put({ ...orderFormKey(orderId), text: `张三 ${e164} 上海市徐汇区文化路26号` });
   }
+  // The first campaign's call was sampled for QA and scored.
+  const ref = `${CAMPAIGNS[0]}.${key}.1`;
+  await put({
+    ...qaItemKey(ref),
+    attemptRef: ref,
+    campaignId: CAMPAIGNS[0],
+    agentId: 'agent-1',
+    teamId: 'team-1',
+    day: '2027-03-01',
+    connectContactId: `ct-${CAMPAIGNS[0]}-${key}`,
+    recording: { bucket: 'connect-recordings', key: `2027/03/01/ct-${key}.wav` },
+    reasons: ['random'],
+    state: 'scored',
+    evaluationCount: 1,
+    current: { n: 1, score: 86 },
+  });
+  await put({ ...qaEvaluationKey(ref, 1), attemptRef: ref, n: 1, score: 86, evaluatorId: 'qa-1' });
   return key;
 }
 
@@ -111,11 +130,17 @@ describe('data-subject requests on DynamoDB Local', () => {
     expect(reply.body.contacts).toHaveLength(2);
     expect(reply.body.attempts).toHaveLength(2);
     expect(reply.body.orders).toHaveLength(2);
+    expect(reply.body.qa).toEqual([
+      expect.objectContaining({
+        campaignId: CAMPAIGNS[0],
+        recording: expect.objectContaining({ key: expect.any(String) }),
+      }),
+    ]);
     expect(reply.body.status).toMatchObject({ allocCampaignId: CAMPAIGNS[0] });
     expect(JSON.stringify(reply.body.contacts)).toContain('张三');
   });
 
-  it('erases contacts, attempts, their Connect links, due entries and order details; keeps only STATUS with a DNC entry; repeats safely', async () => {
+  it('erases contacts, attempts, their Connect links, due entries, order details and QA recording links; keeps only STATUS with a DNC entry; repeats safely', async () => {
     const key = await seed(SUBJECT);
     const otherKey = await seed(OTHER);
     const call = api();
@@ -124,7 +149,9 @@ describe('data-subject requests on DynamoDB Local', () => {
 
     const reply = await call('DELETE', SUBJECT);
     expect(reply.statusCode).toBe(200);
-    expect(reply.body.erased).toEqual({ contacts: 2, attempts: 2, orders: 2 });
+    expect(reply.body.erased).toEqual({ contacts: 2, attempts: 2, orders: 2, qaCalls: 1 });
+    // What Amazon Connect still holds of the person (contact records, recordings), for the admin to delete there.
+    expect(reply.body.connectContactIds).toEqual(CAMPAIGNS.map((c) => `ct-${c}-${key}`).sort());
 
     const left = await partition(key);
     expect(left.map((i) => i.sk)).toEqual(['STATUS']);
@@ -158,12 +185,29 @@ describe('data-subject requests on DynamoDB Local', () => {
       expect((await link(key, campaignId)).Item).toBeUndefined();
       expect((await link(otherKey, campaignId)).Item).toMatchObject({ phoneKey: otherKey });
     }
+    // The sampled call keeps its scores, not the way to the customer's voice or Connect's record of the call.
+    const qa = async (k: string) =>
+      (
+        await tables.client.send(
+          new GetCommand({ TableName: tables.names.main, Key: qaItemKey(`${CAMPAIGNS[0]}.${k}.1`) }),
+        )
+      ).Item;
+    const sampled = await qa(key);
+    expect(sampled).toMatchObject({ state: 'scored', current: { score: 86 }, customerErasedAt: expect.any(String) });
+    expect(sampled?.recording).toBeUndefined();
+    expect(sampled?.connectContactId).toBeUndefined();
+    const evaluation = await tables.client.send(
+      new GetCommand({ TableName: tables.names.main, Key: qaEvaluationKey(`${CAMPAIGNS[0]}.${key}.1`, 1) }),
+    );
+    expect(evaluation.Item).toMatchObject({ score: 86 });
     // The other person is untouched.
     expect(await partition(otherKey)).toHaveLength(5);
+    expect(await qa(otherKey)).toMatchObject({ recording: expect.any(Object), connectContactId: expect.any(String) });
 
     const again = await call('DELETE', SUBJECT);
-    expect(again.body.erased).toEqual({ contacts: 0, attempts: 0, orders: 0 });
+    expect(again.body.erased).toEqual({ contacts: 0, attempts: 0, orders: 0, qaCalls: 0 });
     expect(again.body.kept).toEqual(reply.body.kept);
+    expect(again.body.connectContactIds).toEqual([]);
     expect(JSON.stringify((await call('GET', SUBJECT)).body)).not.toContain('张三');
   });
 

@@ -13,6 +13,7 @@ import {
   orderKey,
   phonePartition,
   phoneStatusKey,
+  qaItemKey,
 } from '#shared/adapters/dynamodb/keys';
 import type { DncEvidence, ErasureCounts, SubjectRecord, SubjectStore } from '#shared/ports/subject-store';
 
@@ -30,7 +31,7 @@ const MAX_TRIES = 10;
 
 /**
  * The subject's records in the single table: one Query of `PHONE#<phoneKey>` (docs/data-model.md access pattern 27),
- * plus the orders its sales created, found by id (an order id is the sale attempt's ref).
+ * plus the orders its sales created and the QA items of its sampled calls, found by the attempts' refs.
  */
 export class DynamoDbSubjectStore implements SubjectStore {
   readonly #client: DynamoDBDocumentClient;
@@ -62,10 +63,22 @@ export class DynamoDbSubjectStore implements SubjectStore {
       }
       start = page.LastEvaluatedKey;
     } while (start);
-    const orderIds = records
+    const refs = records
       .filter((r) => r.kind === 'attempt')
       .map((r) => attemptRef(r.campaignId ?? '', phoneKey, r.attempt ?? 0));
-    for (const order of await this.#getOrders(orderIds)) {
+    // A sale's order id and a sampled call's QA item are both named by the attempt's ref.
+    const [orderItems, qaItems] = await Promise.all([
+      this.#getByRef(refs, orderKey, 'orders'),
+      this.#getByRef(refs, qaItemKey, 'QA calls'),
+    ]);
+    for (const qa of qaItems) {
+      records.push({
+        kind: 'qa',
+        campaignId: String(qa.campaignId ?? ''),
+        data: stripKeys(qa),
+      });
+    }
+    for (const order of orderItems) {
       records.push({
         kind: 'order',
         campaignId: String(order.campaignId ?? ''),
@@ -122,19 +135,42 @@ export class DynamoDbSubjectStore implements SubjectStore {
       await this.#client.send(new DeleteCommand({ TableName: this.#table, Key: orderFormKey(orderId) }));
       orders++;
     }
-    return { contacts, attempts, orders };
+    let qaCalls = 0;
+    for (const r of records) {
+      if (r.kind !== 'qa') continue;
+      // The scores stay (they are about the agent); what leads to the customer's voice and Connect's record goes.
+      try {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: qaItemKey(String(r.data.attemptRef ?? '')),
+            UpdateExpression: 'SET customerErasedAt = :at REMOVE recording, connectContactId',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      }
+      qaCalls++;
+    }
+    return { contacts, attempts, orders, qaCalls };
   }
 
-  async #getOrders(orderIds: readonly string[]): Promise<Array<Record<string, unknown>>> {
+  async #getByRef(
+    refs: readonly string[],
+    key: (ref: string) => { pk: string; sk: string },
+    what: string,
+  ): Promise<Array<Record<string, unknown>>> {
     return batchGetAll(
       this.#client,
       this.#table,
-      orderIds.map((id) => orderKey(id)),
+      refs.map((ref) => key(ref)),
       {
         consistentRead: true,
         maxTries: MAX_TRIES,
         sleep: this.#sleep,
-        exhausted: () => new Error('reading the subject’s orders kept being throttled'),
+        exhausted: () => new Error(`reading the subject’s ${what} kept being throttled`),
       },
     );
   }

@@ -27,6 +27,8 @@ export interface SubjectExport {
   contacts: Array<Record<string, unknown> & { campaignId: string }>;
   attempts: Array<Record<string, unknown> & { campaignId: string; attempt: number }>;
   orders: Array<Record<string, unknown>>;
+  /** Sampled calls in the QA queue (scores, evaluators; the recording's location until erased). */
+  qa: Array<Record<string, unknown> & { campaignId: string }>;
 }
 
 /** What an erasure did. */
@@ -35,6 +37,11 @@ export interface SubjectErasure {
   erased: ErasureCounts;
   /** Kept on purpose: the STATUS item holds no number and its DNC entry keeps the person from being called again. */
   kept: { status: true; dnc: Record<string, unknown> };
+  /**
+   * The person's calls by Amazon Connect contact id: Connect still holds their contact records and recordings (in
+   * the instance's own storage, which outcall does not manage); delete them there.
+   */
+  connectContactIds: string[];
   erasedAt: string;
 }
 
@@ -69,16 +76,25 @@ export async function eraseSubject(deps: SubjectDeps, actor: SubjectActor, rawPh
   const erased = await deps.store.erase(key, records, at);
   const existing = records.find((r) => r.kind === 'status')?.data.dnc;
   const dnc = existing !== null && typeof existing === 'object' ? (existing as Record<string, unknown>) : evidence;
-  return { phoneKey: key, erased, kept: { status: true, dnc }, erasedAt: at };
+  const connectContactIds = [
+    ...new Set(
+      records
+        .filter((r) => r.kind === 'attempt' || r.kind === 'qa')
+        .map((r) => r.data.connectContactId)
+        .filter((id): id is string => typeof id === 'string' && id.length > 0),
+    ),
+  ].sort();
+  return { phoneKey: key, erased, kept: { status: true, dnc }, connectContactIds, erasedAt: at };
 }
 
 function toExport(key: string, records: readonly SubjectRecord[]): SubjectExport {
-  const out: SubjectExport = { phoneKey: key, status: null, contacts: [], attempts: [], orders: [] };
+  const out: SubjectExport = { phoneKey: key, status: null, contacts: [], attempts: [], orders: [], qa: [] };
   for (const r of records) {
     if (r.kind === 'status') out.status = r.data;
     else if (r.kind === 'contact') out.contacts.push({ ...r.data, campaignId: r.campaignId ?? '' });
     else if (r.kind === 'attempt')
       out.attempts.push({ ...r.data, campaignId: r.campaignId ?? '', attempt: r.attempt ?? 0 });
+    else if (r.kind === 'qa') out.qa.push({ ...r.data, campaignId: r.campaignId ?? '' });
     else out.orders.push(r.data);
   }
   return out;

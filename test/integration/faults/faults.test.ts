@@ -265,7 +265,7 @@ describe('fault injection: erasure under UnprocessedItems and throttling', () =>
       faultsInjected: counters.injected,
     });
     expect(counters.injected).toBeGreaterThan(0);
-    expect(erased).toEqual({ contacts: 12, attempts: 36, orders: 0 });
+    expect(erased).toEqual({ contacts: 12, attempts: 36, orders: 0, qaCalls: 0 });
     expect((left.Items ?? []).map((i) => i.sk)).toEqual(['STATUS']);
   });
 });
