@@ -288,8 +288,11 @@ export interface DialingDiagnosticsReads {
 /** What the outcomes side knows about an attempt whose outcome never reached the contact. */
 export type LostOutcome =
   | { kind: 'unknown' }
-  /** The call is still going on (e.g. a long conversation): leave it in flight until `until`. */
-  | { kind: 'inProgress'; until: string }
+  /**
+   * The call was placed and its outcome is not known yet (a long conversation, or its contact record still on the
+   * way): the reconciler leaves it in flight, up to a limit from the dial (reconcile.ts).
+   */
+  | { kind: 'inProgress' }
   /** The outcome exists; it was applied to the contact by the lookup. */
   | { kind: 'applied' };
 

@@ -6,7 +6,8 @@ import {
   createContactEventsHandler,
   createDispositionHandler,
 } from '#functions/outcomes/handlers';
-import { attemptKey, counterKey, phonePartition } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { attemptKey, contactKey, counterKey, dueShard, phonePartition } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
 import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import { ManualClock } from '#shared/adapters/memory/clock';
@@ -33,6 +34,12 @@ const tables = useTestTables('outcomes', { streams: true });
 
 /** The replay world on this file's tables (test/integration/helpers/outcome-world.ts). */
 const dynamoWorld = () => sharedDynamoWorld(tables.client, tables.names.main, { endpoint: tables.endpoint });
+const contactItem = async () =>
+  (
+    await tables.client.send(
+      new GetCommand({ TableName: tables.names.main, Key: contactKey(CAMPAIGN_ID, PHONE_KEY), ConsistentRead: true }),
+    )
+  ).Item as Record<string, unknown>;
 
 describe('outcomes on DynamoDB Local', () => {
   for (const scenario of SCENARIOS) {
@@ -379,5 +386,103 @@ describe('an input racing the erasure of its person, on DynamoDB Local', () => {
     expect(await world.store.findByConnectContactId('erasure-race')).toBeUndefined();
     expect(await recorder.record(toOutcomeInput(raw('ctr')) as OutcomeInput)).toMatchObject({ status: 'erased' });
     expect(await sortKeys()).toEqual(['STATUS']);
+  });
+});
+
+describe('a late input of attempt n-1 after the reconciler settled attempt n, on DynamoDB Local', () => {
+  it('does not move the contact the reconciler made exhausted (attempt 2 expired) back to a retry', async () => {
+    const world = dynamoWorld();
+    await world.seed(SCENARIOS[0] as Scenario);
+    const clock = new ManualClock('2027-03-02T03:00:00Z');
+    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
+    // Attempt 1: no answer -> retryWait, outcomeAttempt 1.
+    const call1 = callInputs({ attempt: 1, contactId: 'r-a1', start: '2027-03-02T02:00:00.000Z', answered: 'none' });
+    const ctr1 = toOutcomeInput(call1.find((i) => i.kind === 'ctr') as RawInput) as OutcomeInput;
+    expect(await recorder.record(ctr1)).toMatchObject({ status: 'recorded', contactState: 'retryWait' });
+    // The dispatcher dials attempt 2 (its mark leaves outcomeAttempt/outcomeVersion alone).
+    await world.markDialing(2);
+    // Nothing comes back for attempt 2: the reconciler settles it as expired; here the expired class is used up,
+    // so it ends the contact (the move reconcile.ts builds: kind final, state exhausted).
+    const dialing = new DynamoDbDialingStore({ client: tables.client, tableName: tables.names.main });
+    const ref = {
+      campaignId: CAMPAIGN_ID,
+      phoneKey: PHONE_KEY,
+      zone: 'Asia/Shanghai',
+      shard: dueShard(PHONE_KEY),
+      priority: 0,
+      dueAt: '2027-03-02T03:30:00.000Z',
+      dueSk: '',
+    };
+    const moved = await dialing.move(
+      [
+        {
+          ref,
+          from: { attempt: 2 },
+          to: {
+            kind: 'final',
+            state: 'exhausted',
+            reason: 'expired: policy allows no more',
+            attemptsByClass: { noAnswer: 1, expired: 1 },
+          },
+        },
+      ],
+      '2027-03-02T04:00:00.000Z',
+    );
+    expect(moved).toBe(1);
+    const settled = await contactItem();
+    expect(settled).toMatchObject({ state: 'exhausted' });
+    // No attempt owns the contact once the dialer has taken it further.
+    expect(settled.outcomeAttempt).toBeUndefined();
+
+    // Attempt 1's contact record again (Kinesis redelivery / replay of ContactRecordFailures / a later CTR version).
+    clock.set('2027-03-02T05:00:00Z');
+    const again = await recorder.record(ctr1);
+    const after = await contactItem();
+    // An earlier attempt never moves the contact backwards.
+    expect({ status: again.status, state: after.state, duePk: after.duePk }).toEqual({
+      status: 'unchanged',
+      state: 'exhausted',
+      duePk: undefined,
+    });
+  });
+});
+
+describe('a callback time outside the customer window, on DynamoDB Local', () => {
+  it('is refused also when the same time was first sent with a code that books no callback', async () => {
+    const world = dynamoWorld();
+    await world.seed(SCENARIOS[0] as Scenario);
+    const clock = new ManualClock('2027-03-02T02:10:00Z');
+    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
+    const deps = { recorder, clock };
+    // 23:30 in Shanghai: outside the 09:00-21:00 window.
+    const outside = '2027-03-02T23:30:00+08:00';
+    const base = {
+      attempt: 1,
+      contactId: 'r-cb',
+      start: '2027-03-02T02:00:00.000Z',
+      answered: 'agent' as const,
+      talkSeconds: 90,
+    };
+    const first = callInputs({ ...base, disposition: { code: 'DEVELOPABLE', callbackAt: outside } });
+    const second = callInputs({ ...base, disposition: { code: 'CALLBACK', callbackAt: outside } });
+    const pick = (c: RawInput[], kind: RawInput['kind'], t?: string) =>
+      c.find((i) => i.kind === kind && (!t || JSON.stringify(i.payload).includes(t))) as RawInput;
+    await recorder.record(toOutcomeInput(pick(first, 'callStart')) as OutcomeInput);
+    await recorder.record(toOutcomeInput(pick(first, 'event', 'CONNECTED_TO_AGENT')) as OutcomeInput);
+    const dispose = createDispositionHandler(deps);
+    // Sent alone, the callback is refused.
+    const direct = await dispose(pick(second, 'disposition').payload);
+    expect(direct).toMatchObject({ status: 'callbackRefused' });
+    // The agent first picks DEVELOPABLE (the time is kept unchecked), then corrects the code to CALLBACK.
+    expect(await dispose(pick(first, 'disposition').payload)).toMatchObject({ status: 'recorded' });
+    clock.advance(60_000);
+    const corrected = await dispose(pick(second, 'disposition').payload);
+    const contact = await contactItem();
+    // The time was stored unchecked with DEVELOPABLE; as a callback it is checked, and refused.
+    expect({ status: corrected.status, state: contact.state, dueAt: contact.dueAt }).toEqual({
+      status: 'callbackRefused',
+      state: 'retryWait',
+      dueAt: expect.any(String),
+    });
   });
 });

@@ -654,6 +654,9 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     } else {
       remove = ['duePk', 'dueSk', 'dueAt', 'dialing', 'prevState', 'dialFromSk'];
     }
+    // The dialer took the contact further than any attempt's outcome had: no earlier attempt owns it any more
+    // (ownsContact), so its late or repeated input cannot move it back.
+    remove.push('outcomeAttempt');
     if (to.reason !== undefined) {
       values[':reason'] = to.reason;
       set.push('reason = :reason');

@@ -13,6 +13,11 @@ import {
 } from '#shared/ports/contact-dialing';
 import { type DialingDeps, silentLog } from '#shared/use-cases/dialing/deps';
 
+/**
+ * How long after its dial request a placed call may stay without an outcome before the reconciler settles it as
+ * expired: far beyond any telemarketing call and its after-call work, within the contact-record stream's retention.
+ */
+export const IN_PROGRESS_LIMIT_MS = 6 * 60 * 60_000;
 /** Most legacy stale dials (priority-0 due entries) one run handles per campaign; the rest wait for the next run. */
 export const RECONCILE_LIMIT = 500;
 /** Dial batches read per page (≤ 25 dials each, so ≤ 2,500 contacts read per page). */
@@ -35,9 +40,27 @@ export interface ReconcileReport {
   resolved: number;
   /** Dial batches past their deadline read, and those forgotten because none of their dials is in flight any more. */
   batches?: { read: number; settled: number };
+  /** The error's name when this campaign could not be reconciled (the run then fails, after the other campaigns). */
+  failed?: string;
 }
 
-/** Reconciles every campaign that may still have dials in flight (all but finished ones). */
+/** Some campaigns could not be reconciled this run (the others were); the run fails so that it is seen and retried. */
+export class ReconcileFailedError extends Error {
+  override readonly name = 'ReconcileFailedError';
+  readonly reports: readonly ReconcileReport[];
+  constructor(reports: readonly ReconcileReport[]) {
+    const failed = reports.filter((r) => r.failed !== undefined);
+    super(
+      `reconciling failed for ${failed.length} campaign(s): ${failed.map((r) => `${r.campaignId} (${r.failed})`).join(', ')}`,
+    );
+    this.reports = reports;
+  }
+}
+
+/**
+ * Reconciles every campaign that may still have dials in flight (all but finished ones). One campaign failing does
+ * not keep the others' stale dials from being settled: every campaign is tried, then the run fails if any did.
+ */
 export async function reconcileTick(deps: DialingDeps): Promise<ReconcileReport[]> {
   const reports: ReconcileReport[] = [];
   for (const state of ['pilot', 'active', 'paused', 'review'] as const) {
@@ -45,12 +68,24 @@ export async function reconcileTick(deps: DialingDeps): Promise<ReconcileReport[
     do {
       const page = await deps.campaigns.list({ state, limit: 100, ...(cursor ? { cursor } : {}) });
       for (const campaign of page.items) {
-        if (!FINISHED_STATES.includes(campaign.state)) reports.push(await reconcileCampaign(deps, campaign));
+        if (FINISHED_STATES.includes(campaign.state)) continue;
+        try {
+          reports.push(await reconcileCampaign(deps, campaign));
+        } catch (error) {
+          const name = error instanceof Error ? error.name : 'Error';
+          (deps.log ?? silentLog).warn('reconciling failed for a campaign', { campaignId: campaign.id, error: name });
+          reports.push({ ...emptyReconcileReport(campaign.id), failed: name });
+        }
       }
       cursor = page.cursor;
     } while (cursor);
   }
+  if (reports.some((r) => r.failed !== undefined)) throw new ReconcileFailedError(reports);
   return reports;
+}
+
+function emptyReconcileReport(campaignId: string): ReconcileReport {
+  return { campaignId, stale: 0, resent: 0, expired: 0, exhausted: 0, resolved: 0, batches: { read: 0, settled: 0 } };
 }
 
 /** A dial in flight as the reconciler handles it, however it was found. */
@@ -76,15 +111,7 @@ type InFlightDial = Pick<DialingContact, 'ref' | 'contact' | 'inFlight'>;
 export async function reconcileCampaign(deps: DialingDeps, campaign: Campaign): Promise<ReconcileReport> {
   const now = deps.clock.now();
   const nowIso = now.toISOString();
-  const report: ReconcileReport = {
-    campaignId: campaign.id,
-    stale: 0,
-    resent: 0,
-    expired: 0,
-    exhausted: 0,
-    resolved: 0,
-    batches: { read: 0, settled: 0 },
-  };
+  const report = emptyReconcileReport(campaign.id);
   await deps.store.closeAbandonedBatches(campaign.id, nowIso);
 
   // Marks from before dials left the index.
@@ -151,11 +178,13 @@ async function settleDials<D extends InFlightDial>(
       continue;
     }
     const known = await outcomes.lookup(campaign.id, ref.phoneKey, attempt);
-    if (known.kind !== 'unknown') {
+    const placedFor = now.getTime() - Date.parse(contact.dialing.requestedAt);
+    if (known.kind === 'applied' || (known.kind === 'inProgress' && !(placedFor > IN_PROGRESS_LIMIT_MS))) {
       report.resolved++;
       if (known.kind === 'inProgress') inFlight.add(dial);
       continue;
     }
+    // Unknown, or still without an outcome long after any call ends (its contact record lost, say): the dial expired.
     const expiredSoFar = (contact.attemptsByClass.expired ?? 0) + 1;
     const attemptsByClass = { ...contact.attemptsByClass, expired: expiredSoFar };
     const placement = placeRetry(campaign, { ...contact, attempts: attempt }, 'expired', expiredSoFar, now);

@@ -84,8 +84,6 @@ export interface RecordResult {
   connectsCounted?: number;
 }
 
-/** Call in flight for the reconciler: a reached call without a verdict is given this long before being revisited. */
-const IN_PROGRESS_GRACE_MS = 30 * 60_000;
 const PENDING_STATES = new Set(['new', 'queued', 'dialing', 'retryWait', 'callback']);
 
 /**
@@ -287,7 +285,7 @@ export class OutcomeRecorder implements OutcomeLookup {
     if (result.status === 'unknownCampaign') return { kind: 'unknown' };
     const contact = (await this.#deps.store.read(id, { campaign: false })).contact;
     if (contact?.state !== 'dialing' || contact.dialing?.attempt !== attempt) return { kind: 'applied' };
-    return { kind: 'inProgress', until: new Date(this.#now().getTime() + IN_PROGRESS_GRACE_MS).toISOString() };
+    return { kind: 'inProgress' };
   }
 
   /**
@@ -302,9 +300,14 @@ export class OutcomeRecorder implements OutcomeLookup {
     contactZone: string | undefined,
   ): RecordResult['callbackRefused'] {
     const given = input.facts.disposition;
-    if (!given?.callbackAt || old.facts.disposition?.callbackAt === given.callbackAt) return undefined;
+    if (!given?.callbackAt) return undefined;
     const catalog = campaign.dispositions.length > 0 ? campaign.dispositions : DEFAULT_DISPOSITIONS;
-    if (!catalog.find((d) => d.code === given.code)?.callback) return undefined;
+    const isCallback = (code: string | undefined) => catalog.find((d) => d.code === code)?.callback === true;
+    if (!isCallback(given.code)) return undefined;
+    // Only a time accepted as a callback was checked: the same time sent before with a code that books no callback
+    // (and so was stored unchecked) is checked now.
+    const accepted = old.facts.disposition;
+    if (accepted?.callbackAt === given.callbackAt && isCallback(accepted.code)) return undefined;
     const requested = new Date(given.callbackAt);
     if (Number.isNaN(requested.getTime())) return undefined;
     const zone = contactZone || campaign.callingRules.timeZone;

@@ -67,7 +67,7 @@ function placedCallsInProgress(campaign: () => Campaign, clock: ManualClock): Ou
           d.campaignId === campaign().connect.connectCampaignId &&
           d.clientToken === `${campaignId}.${phoneKey}.${attempt}`,
       )
-        ? { kind: 'inProgress', until: new Date(clock.now().getTime() + 3_600_000).toISOString() }
+        ? { kind: 'inProgress' }
         : { kind: 'unknown' },
   };
 }

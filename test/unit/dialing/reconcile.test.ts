@@ -13,7 +13,12 @@ import type {
   StatsDelta,
 } from '#shared/ports/contact-dialing';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
-import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
+import {
+  IN_PROGRESS_LIMIT_MS,
+  ReconcileFailedError,
+  reconcileCampaign,
+  reconcileTick,
+} from '#shared/use-cases/dialing/reconcile';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
 
 const NOW = '2027-03-01T03:00:00.000Z';
@@ -220,8 +225,7 @@ describe('reconciling from dial batches', () => {
       stale('talking', { confirmed: true, counted: true, prevState: 'new' }, other),
     ]);
     const outcomes: OutcomeLookup = {
-      lookup: async (_c, phoneKey) =>
-        phoneKey === 'talking' ? { kind: 'inProgress', until: '2027-03-01T04:00:00.000Z' } : { kind: 'unknown' },
+      lookup: async (_c, phoneKey) => (phoneKey === 'talking' ? { kind: 'inProgress' } : { kind: 'unknown' }),
     };
 
     const report = await reconcileCampaign(depsWith(store, outcomes), campaign);
@@ -293,5 +297,59 @@ describe('reconciling marks made before dials left the due index', () => {
 
     expect(await reconcileCampaign(depsWith(store), campaign)).toMatchObject({ stale: 0 });
     expect(calls.unmarks).toEqual([]);
+  });
+});
+
+describe('a placed call whose outcome never comes', () => {
+  const talking = () => stale('talking', { confirmed: true, counted: true, prevState: 'new' });
+  const stillTalking: OutcomeLookup = { lookup: async () => ({ kind: 'inProgress' }) };
+
+  it('stays in flight while the outcomes side says it goes on, up to the limit from its dial', async () => {
+    const { store, calls } = fakeStore([talking()]);
+    const deps = { ...depsWith(store, stillTalking), clock: new ManualClock(REQUESTED) };
+    (deps.clock as ManualClock).advance(IN_PROGRESS_LIMIT_MS);
+
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 1, resolved: 1, expired: 0 });
+    expect(calls.moves).toEqual([]);
+  });
+
+  it('expires once the limit has passed (its contact record lost, say), instead of staying dialing for ever', async () => {
+    const { store, calls } = fakeStore([talking()]);
+    const deps = { ...depsWith(store, stillTalking), clock: new ManualClock(REQUESTED) };
+    (deps.clock as ManualClock).advance(IN_PROGRESS_LIMIT_MS + 60_000);
+
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 1, resolved: 0, expired: 1 });
+    expect(calls.moves.map((m) => [m.ref.phoneKey, m.to.state])).toEqual([['talking', 'retryWait']]);
+    expect(calls.settled).toEqual([BATCH]);
+  });
+});
+
+describe('a reconciler run over several campaigns', () => {
+  it('settles the others when one fails, then fails itself naming it', async () => {
+    const broken = storedCampaign('c-broken00001', { state: 'active' });
+    const healthy = storedCampaign('c-reconcile1', { state: 'active' });
+    const { store, calls } = fakeStore([stale('expired', { confirmed: true, counted: true, prevState: 'new' })]);
+    const staleDials = store.staleDials.bind(store);
+    store.staleDials = async (campaignId, ...rest) => {
+      if (campaignId === broken.id) throw Object.assign(new Error('unreadable'), { name: 'StoredItemInvalidError' });
+      return staleDials(campaignId, ...rest);
+    };
+    const deps: DialingDeps = {
+      ...depsWith(store),
+      campaigns: {
+        get: async () => undefined,
+        list: async ({ state }) => ({ items: state === 'active' ? [broken, healthy] : [] }),
+      },
+    };
+
+    const run = reconcileTick(deps);
+    await expect(run).rejects.toBeInstanceOf(ReconcileFailedError);
+    const error = (await run.catch((e: unknown) => e)) as ReconcileFailedError;
+    expect(error.message).toBe('reconciling failed for 1 campaign(s): c-broken00001 (StoredItemInvalidError)');
+    expect(error.reports.map((r) => [r.campaignId, r.failed, r.expired])).toEqual([
+      ['c-broken00001', 'StoredItemInvalidError', 0],
+      ['c-reconcile1', undefined, 1],
+    ]);
+    expect(calls.moves).toHaveLength(1);
   });
 });
