@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -9,6 +10,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   batchDialRef,
@@ -315,11 +317,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     );
     // One conditional write per contact (1 WRU, where a transaction of the batch cost 2 per contact): a contact whose
     // index entry moved since it was selected (an outcome, a concurrent tick) is not ours to dial and is left out.
-    const written = await settleAll(marks, MARK_CONCURRENCY, (m) =>
-      this.#conditional(() =>
-        this.#client.send(new UpdateCommand(this.#markUpdate(m, batchId, nowIso, options.pilot))),
-      ),
-    );
+    const written = await settleAll(marks, MARK_CONCURRENCY, (m) => this.#mark(m, batchId, nowIso, options.pilot));
     const marked = marks.filter((_, k) => written[k] === true);
     if (marked.length === 0) {
       // Nothing of it was marked: nothing for the reconciler to find.
@@ -347,6 +345,29 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
   }
 
   /**
+   * Marks one contact; whether it is now this batch's. A mark whose answer was lost (a 500 or a reset after DynamoDB
+   * applied it) fails its condition when retried, as it took the contact out of the index: the item as it is then
+   * (returned with the failure, no extra read) tells a mark of ours, to be counted and sent, from someone else's move.
+   */
+  async #mark(m: DialMark, batchId: string, nowIso: string, pilot: boolean): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#client.send(new UpdateCommand(this.#markUpdate(m, batchId, nowIso, pilot)));
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') {
+          const raw = (error as { Item?: Record<string, AttributeValue> }).Item;
+          const item = raw ? unmarshall(raw) : {};
+          const dialing = item.dialing as { batch?: unknown; attempt?: unknown } | undefined;
+          return item.state === 'dialing' && dialing?.batch === batchId && dialing.attempt === m.attempt;
+        }
+        if (!isRetryable(error) || attempt >= MAX_TRIES) throw error;
+        await this.#sleep(backoffMs(attempt + 1));
+      }
+    }
+  }
+
+  /**
    * A mark takes the contact out of the due index (1 index write, where moving its key to a priority-0 entry cost 2,
    * and the outcome's move back or out 2 or 1 more): its batch item is what finds it if no outcome comes.
    */
@@ -358,6 +379,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
         'SET #state = :dialing, attempts = :attempt, recentAttempts = :recent, dialing = :d, updatedAt = :now, ' +
         'prevState = :prev, dialFromSk = :from REMOVE duePk, dueSk, dueAt',
       ConditionExpression: 'dueSk = :from AND #state = :prev',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
         ':dialing': 'dialing',

@@ -1,0 +1,125 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
+import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { createDocumentClient } from '#shared/adapters/dynamodb/client';
+import { dialBatchesPk } from '#shared/adapters/dynamodb/dialing-keys';
+import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { contactKey } from '#shared/adapters/dynamodb/keys';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import type { Campaign } from '#shared/domain/campaign';
+import type { DialingDeps } from '#shared/use-cases/dialing/deps';
+import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
+import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
+import { createDialingCampaign, localDialing } from '#test/integration/helpers/dialing-deps';
+import { phoneKeyOf, type SeedContact } from '#test/integration/helpers/dialing-seed';
+import { useTestTables } from '#test/integration/helpers/tables';
+
+const tables = useTestTables('dial-edges');
+let sim: ConnectSim;
+let clock: ManualClock;
+let store: DynamoDbDialingStore;
+let deps: DialingDeps;
+let repository: DynamoDbCampaignRepository;
+
+const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai
+const minutes = (n: number) => n * 60_000;
+
+beforeAll(async () => {
+  sim = await startConnectSim();
+  clock = new ManualClock(START);
+  ({ repository, store, deps } = localDialing({
+    client: tables.client,
+    tableName: tables.names.main,
+    connectEndpoint: sim.endpoint,
+    clock,
+  }));
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+const newCampaign = (overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> =>
+  createDialingCampaign(
+    { sim, dialing: { repository, store }, client: tables.client, tableName: tables.names.main },
+    { overrides, contacts, minMinutesBetweenAttempts: 1 },
+  );
+const placedFor = (campaign: Campaign) => sim.placed.filter((d) => d.campaignId === campaign.connect.connectCampaignId);
+async function contactOf(campaign: Campaign, n: number) {
+  const out = await tables.client.send(
+    new GetCommand({ TableName: tables.names.main, Key: contactKey(campaign.id, phoneKeyOf(n)), ConsistentRead: true }),
+  );
+  return out.Item ?? {};
+}
+async function batchItems(campaign: Campaign) {
+  const out = await tables.client.send(
+    new QueryCommand({
+      TableName: tables.names.main,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': dialBatchesPk(campaign.id) },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Items ?? [];
+}
+
+/**
+ * A dialing store whose first mark UpdateItem reaches the table and then answers with a retryable 500 (the answer is
+ * lost: DynamoDB may return InternalServerError after applying a write, or the SDK retries after a socket reset).
+ */
+function storeLosingFirstMarkAnswer(): DynamoDbDialingStore {
+  const client = createDocumentClient({
+    endpoint: tables.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let done = false;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const update = String((args.input as { UpdateExpression?: string }).UpdateExpression ?? '');
+      const result = await next(args);
+      if (!done && update.startsWith('SET #state = :dialing')) {
+        done = true;
+        throw Object.assign(new Error('injected: answer lost'), {
+          name: 'InternalServerError',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 500 },
+        });
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'loseFirstMarkAnswer' },
+  );
+  return new DynamoDbDialingStore({ client, tableName: tables.names.main, sleep: async () => {} });
+}
+
+/**
+ * Dialing at its edges on DynamoDB Local and the Connect simulator: a mark whose answer DynamoDB lost after applying
+ * it, and a dial request near the end of the customer's calling window.
+ */
+describe('a mark whose answer is lost, then retried into its own condition', () => {
+  it('is counted and sent as the batch’s own when the contact is alone in its batch', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 1 }]);
+    const report = await dispatchCampaign({ ...deps, store: storeLosingFirstMarkAnswer() }, campaign);
+    expect(report.dialed).toBe(1);
+    expect(placedFor(campaign)).toHaveLength(1);
+    expect(await contactOf(campaign, 1)).toMatchObject({ state: 'dialing', attempts: 1 });
+    expect(await batchItems(campaign)).toHaveLength(1);
+  });
+
+  it('is counted and sent with the rest of its batch, so no attempt is charged for a call never placed', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 11 }, { n: 12 }]);
+    const report = await dispatchCampaign({ ...deps, store: storeLosingFirstMarkAnswer() }, campaign);
+    expect(report.dialed).toBe(2);
+    expect(
+      placedFor(campaign)
+        .map((d) => d.attributes.phoneKey)
+        .sort(),
+    ).toEqual([phoneKeyOf(11), phoneKeyOf(12)].sort());
+    // No outcome comes for either: both expire as placed dials, once each.
+    clock.advance(minutes(36));
+    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 2, resent: 0, expired: 2 });
+  });
+});
