@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { isOpenAt } from '#shared/domain/calling-window';
+import { isOpenAt, nextWindows } from '#shared/domain/calling-window';
 import type { CallingRules, Campaign, RetryClass } from '#shared/domain/campaign';
 import type { Contact } from '#shared/domain/contact';
 import { FINAL_CONTACT_STATES } from '#shared/domain/contact';
@@ -122,7 +122,15 @@ export function campaignHold(campaign: Campaign, context: CampaignDialContext, n
 }
 
 export type ContactDecision =
-  | { dialable: true; attempt: number }
+  | {
+      dialable: true;
+      attempt: number;
+      /**
+       * When the contact's open calling interval ends (in its zone), or the campaign's deadline if sooner: the dial
+       * request must expire by then, so Connect cannot place the call after the window has closed.
+       */
+      closesAt: Date;
+    }
   | {
       dialable: false;
       reason: ContactHoldReason;
@@ -179,8 +187,18 @@ export function decideContact(campaign: Campaign, candidate: DialCandidate, now:
       : 'outsideCallingWindow';
     return held(reason, campaign, contact, now);
   }
-  return { dialable: true, attempt: contact.attempts + 1 };
+  // Open now: the interval returned is the one holding `now`.
+  const intervalEnd = nextWindows(campaign.callingRules, now, 1, contact.zone)[0]?.end.getTime() ?? now.getTime();
+  const closesAt = Math.min(intervalEnd, Date.parse(campaign.deadline));
+  // Too little of the window left for Connect to place the call: it waits for the next one rather than being sent,
+  // expiring unplaced and costing the contact an attempt.
+  if (closesAt - now.getTime() < MIN_DIAL_WINDOW_MS)
+    return held('outsideCallingWindow', campaign, contact, new Date(closesAt));
+  return { dialable: true, attempt: contact.attempts + 1, closesAt: new Date(closesAt) };
 }
+
+/** The least time left in the customer's calling window (or before the deadline) for a dial request to be sent. */
+export const MIN_DIAL_WINDOW_MS = 60_000;
 
 function held(
   reason: ContactHoldReason,

@@ -178,7 +178,7 @@ export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): P
     }
     const decision = decideContact(campaign, candidate, now);
     if (decision.dialable) {
-      marks.push(markFor(campaign, candidate, decision.attempt, now, settings));
+      marks.push(markFor(campaign, candidate, decision, now, settings));
       continue;
     }
     report.held[decision.reason] = (report.held[decision.reason] ?? 0) + 1;
@@ -306,15 +306,19 @@ function recomputeRetry(campaign: Campaign, candidate: DialingContact, now: Date
 function markFor(
   campaign: Campaign,
   candidate: DialingContact,
-  attempt: number,
+  decision: { attempt: number; closesAt: Date },
   now: Date,
   settings: DialSettings,
 ): DialMark {
-  const expiresAt = new Date(now.getTime() + settings.requestTtlMinutes * 60_000);
+  // Never past the end of the customer's calling window (or the deadline): Connect may hold a request until it
+  // expires, and the window is checked here, once, when the request is sent.
+  const expiresAt = new Date(
+    Math.min(now.getTime() + settings.requestTtlMinutes * 60_000, decision.closesAt.getTime()),
+  );
   return {
     ref: candidate.ref,
     contact: candidate.contact,
-    attempt,
+    attempt: decision.attempt,
     requestedAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
     deadline: new Date(expiresAt.getTime() + settings.outcomeGraceMinutes * 60_000).toISOString(),

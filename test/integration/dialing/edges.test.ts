@@ -123,3 +123,42 @@ describe('a mark whose answer is lost, then retried into its own condition', () 
     expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 2, resent: 0, expired: 2 });
   });
 });
+
+describe('a dial request near the end of the customer’s calling window', () => {
+  const mondayUntil9pm = (): Partial<Campaign> => {
+    const none: never[] = [];
+    return {
+      callingRules: {
+        timeZone: 'Asia/Shanghai',
+        windows: {
+          monday: [{ start: '09:00', end: '21:00' }],
+          tuesday: none,
+          wednesday: none,
+          thursday: none,
+          friday: none,
+          saturday: none,
+          sunday: none,
+        },
+        restrictedPeriods: [],
+      },
+    };
+  };
+
+  it('expires when the window closes, so Connect cannot place the call after 21:00 local', async () => {
+    clock.set('2027-03-01T12:57:30.000Z'); // Monday 20:57:30 in Shanghai
+    const campaign = await newCampaign(mondayUntil9pm(), [{ n: 21 }]);
+    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(1);
+    expect(placedFor(campaign).map((d) => d.expiresAt.toISOString())).toEqual(['2027-03-01T13:00:00.000Z']);
+  });
+
+  it('is not sent with less than a minute of the window left: the contact waits for the next opening', async () => {
+    clock.set('2027-03-01T12:59:30.000Z'); // Monday 20:59:30 in Shanghai
+    const campaign = await newCampaign(mondayUntil9pm(), [{ n: 22 }]);
+    const report = await dispatchCampaign(deps, campaign);
+    expect(report.dialed).toBe(0);
+    expect(report.held).toMatchObject({ outsideCallingWindow: 1 });
+    expect(placedFor(campaign)).toEqual([]);
+    // Held until next Monday 09:00 local.
+    expect(await contactOf(campaign, 22)).toMatchObject({ state: 'new', dueAt: '2027-03-08T01:00:00.000Z' });
+  });
+});

@@ -6,6 +6,7 @@ import {
   type DialCandidate,
   decideContact,
   duePriority,
+  MIN_DIAL_WINDOW_MS,
   nextEligibleAt,
   placeRetry,
 } from '#shared/domain/dialing/eligibility';
@@ -47,6 +48,8 @@ const candidate = (c: Partial<DialCandidate['contact']> = {}, doNotCall = false)
 
 // 2027-03-01 is a Monday; 10:00 in Shanghai.
 const MON_10 = new Date('2027-03-01T02:00:00Z');
+/** Monday 12:00 in Shanghai, when the morning window closes. */
+const NOON = new Date('2027-03-01T04:00:00Z');
 
 describe('campaign holds', () => {
   const ctx = { pilotDialed: 0, connectRunning: true };
@@ -118,14 +121,36 @@ describe('campaign holds', () => {
 
 describe('contact eligibility at dial time', () => {
   it('dials a new contact inside its window as attempt 1, and a retried one as its next attempt', () => {
-    expect(decideContact(campaign(), candidate(), MON_10)).toEqual({ dialable: true, attempt: 1 });
+    expect(decideContact(campaign(), candidate(), MON_10)).toEqual({ dialable: true, attempt: 1, closesAt: NOON });
     expect(
       decideContact(
         campaign(),
         candidate({ state: 'retryWait', attempts: 2, recentAttempts: ['2027-02-25T02:00:00Z'] }),
         MON_10,
       ),
-    ).toEqual({ dialable: true, attempt: 3 });
+    ).toEqual({ dialable: true, attempt: 3, closesAt: NOON });
+  });
+
+  it('lets the dial request live no later than the end of the window, or the deadline if sooner', () => {
+    const at1130 = new Date('2027-03-01T03:30:00Z');
+    expect(decideContact(campaign(), candidate(), at1130)).toMatchObject({ dialable: true, closesAt: NOON });
+    const c = campaign({ deadline: '2027-03-01T11:45:00+08:00' });
+    expect(decideContact(c, candidate(), at1130)).toMatchObject({
+      dialable: true,
+      closesAt: new Date('2027-03-01T03:45:00Z'),
+    });
+  });
+
+  it('holds a contact when less than a minute of its window is left, until the next opening', () => {
+    const lastSeconds = new Date(NOON.getTime() - MIN_DIAL_WINDOW_MS + 1);
+    expect(decideContact(campaign(), candidate(), lastSeconds)).toMatchObject({
+      dialable: false,
+      reason: 'outsideCallingWindow',
+      nextEligibleAt: new Date('2027-03-01T06:00:00Z'),
+      final: false,
+    });
+    const oneMinute = new Date(NOON.getTime() - MIN_DIAL_WINDOW_MS);
+    expect(decideContact(campaign(), candidate(), oneMinute)).toMatchObject({ dialable: true, closesAt: NOON });
   });
 
   it('holds outside the window with the next opening as next eligible time', () => {
@@ -224,6 +249,7 @@ describe('contact eligibility at dial time', () => {
     expect(decideContact(c, candidate({ attempts: 2, recentAttempts: recent }), MON_10)).toEqual({
       dialable: true,
       attempt: 3,
+      closesAt: NOON,
     });
     const recent2 = ['2027-02-27T02:00:00Z', '2027-02-28T02:00:00Z'];
     // Both in Feb 27..Mar 1; the Feb 27 one leaves on Mar 2.
