@@ -263,6 +263,14 @@ export interface ContactDialing {
    */
   unmarkDialing(campaignId: string, moves: readonly DialUnmark[], nowIso: string, stats?: StatsDelta): Promise<number>;
   stats(campaignId: string): Promise<DialingStats>;
+  /**
+   * Claims the campaign's dispatcher tick for `owner` until `untilIso`: false while another tick's claim holds (two
+   * ticks of one campaign at once would both spend the pacing budget and the pilot's room). An expired claim (its
+   * tick died) is taken over.
+   */
+  claimTick(campaignId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean>;
+  /** Gives `owner`'s claim back (a claim someone else holds by now is left alone). */
+  releaseTick(campaignId: string, owner: string): Promise<void>;
   addStats(campaignId: string, delta: StatsDelta): Promise<void>;
   setConnectError(campaignId: string, error: DialingStats['connectError'] | undefined): Promise<void>;
   /** Records (or, with undefined, clears) the campaign's streak of transient Connect failures. */

@@ -701,6 +701,34 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
     };
   }
 
+  async claimTick(campaignId: string, owner: string, nowIso: string, untilIso: string): Promise<boolean> {
+    return this.#conditional(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: dialingStatsKey(campaignId),
+          UpdateExpression: 'SET tickOwner = :owner, tickUntil = :until',
+          ConditionExpression: 'attribute_not_exists(tickUntil) OR tickUntil <= :now OR tickOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner, ':until': untilIso, ':now': nowIso },
+        }),
+      ),
+    );
+  }
+
+  async releaseTick(campaignId: string, owner: string): Promise<void> {
+    await this.#conditional(() =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: dialingStatsKey(campaignId),
+          UpdateExpression: 'REMOVE tickOwner, tickUntil',
+          ConditionExpression: 'tickOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      ),
+    );
+  }
+
   async stats(campaignId: string): Promise<DialingStats> {
     const out = await this.#client.send(
       new GetCommand({ TableName: this.#table, Key: dialingStatsKey(campaignId), ConsistentRead: true }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { attemptRef, DUE_PRIORITIES, DUE_SHARDS } from '#shared/adapters/dynamodb/keys';
 import { isOpenAt } from '#shared/domain/calling-window';
 import type { Campaign, CampaignState } from '#shared/domain/campaign';
@@ -57,6 +58,11 @@ export interface CampaignTickReport {
    * due, so an active campaign whose tick failed inside its window counts as idle too.
    */
   idle: boolean;
+  /**
+   * Another tick of this campaign was still running (an invocation retried, a schedule delivered twice): this one did
+   * nothing, so the two cannot both spend the pacing budget or the pilot's room.
+   */
+  skipped?: 'anotherTickRunning';
   /** The tick for this campaign threw (the error's name); the next tick tries again. */
   failed?: string;
   /**
@@ -130,6 +136,26 @@ async function campaignsIn(deps: DialingDeps, state: CampaignState): Promise<Cam
  * index with its attempt number unchanged, so its next send carries the same client token.
  */
 export async function dispatchCampaign(deps: DialingDeps, campaign: Campaign): Promise<CampaignTickReport> {
+  const now = deps.clock.now();
+  const owner = randomUUID();
+  const until = new Date(now.getTime() + TICK_CLAIM_MS).toISOString();
+  if (!(await deps.store.claimTick(campaign.id, owner, now.toISOString(), until))) {
+    return { ...emptyReport(campaign.id), skipped: 'anotherTickRunning' };
+  }
+  try {
+    return await dispatchClaimed(deps, campaign);
+  } finally {
+    await deps.store.releaseTick(campaign.id, owner);
+  }
+}
+
+/**
+ * How long a tick's claim on its campaign holds: past the dispatcher's timeout (55 s), so a tick that runs long is
+ * never overlapped, and one that died is taken over by the tick a minute later.
+ */
+export const TICK_CLAIM_MS = 60_000;
+
+async function dispatchClaimed(deps: DialingDeps, campaign: Campaign): Promise<CampaignTickReport> {
   const settings: DialSettings = { ...DEFAULT_DIAL_SETTINGS, ...deps.settings };
   const log = deps.log ?? silentLog;
   const now = deps.clock.now();

@@ -8,6 +8,7 @@ import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { contactKey } from '#shared/adapters/dynamodb/keys';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
+import type { ContactDialing } from '#shared/ports/contact-dialing';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
@@ -160,5 +161,51 @@ describe('a dial request near the end of the customer’s calling window', () =>
     expect(placedFor(campaign)).toEqual([]);
     // Held until next Monday 09:00 local.
     expect(await contactOf(campaign, 22)).toMatchObject({ state: 'new', dueAt: '2027-03-08T01:00:00.000Z' });
+  });
+});
+
+describe('two ticks of one pilot at once (an invocation retried, a schedule delivered twice)', () => {
+  it('the later one skips while the first holds the campaign, so the pilot stops at its size', async () => {
+    clock.set(START);
+    const campaign = await newCampaign(
+      { state: 'pilot', pilot: { size: 10 }, pacing: { dialsPerMinute: 10 } },
+      Array.from({ length: 30 }, (_, i) => ({ n: 100 + i })),
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let statsRead!: () => void;
+    const read = new Promise<void>((r) => {
+      statsRead = r;
+    });
+    // The first tick has read the DIALING item (pilotDials 0) and waits when the second one starts.
+    const slow = new Proxy(store, {
+      get(target, p) {
+        if (p === 'stats') {
+          return async (id: string) => {
+            const s = await target.stats(id);
+            statsRead();
+            await gate;
+            return s;
+          };
+        }
+        const v = Reflect.get(target, p, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    }) as ContactDialing;
+    const first = dispatchCampaign({ ...deps, store: slow }, campaign);
+    await read;
+    const second = await dispatchCampaign(deps, campaign);
+    release();
+    expect(second).toMatchObject({ skipped: 'anotherTickRunning', dialed: 0 });
+    expect(await first).toMatchObject({ dialed: 10 });
+    expect(placedFor(campaign)).toHaveLength(10);
+
+    // The claim was given back: the next minute's tick runs (and finds the pilot's room used up).
+    clock.advance(minutes(1));
+    const next = await dispatchCampaign(deps, campaign);
+    expect(next.skipped).toBeUndefined();
+    expect(next).toMatchObject({ dialed: 0, hold: 'pilotSizeReached' });
   });
 });

@@ -60,6 +60,8 @@ class FakeStore {
   };
   readonly unmarks: { unmarks: DialUnmark[]; stats: StatsDelta | undefined }[] = [];
   readonly statWrites: StatsDelta[] = [];
+  /** The dispatcher tick holding the campaign, as the DIALING item keeps it. */
+  tick: { owner: string; until: string } | undefined;
   readonly moves: unknown[] = [];
   readonly batches = new Map<string, Batch>();
   /** Every write the store was asked for, in order, by kind (`mark`, `close`, `unmark`, `move`). */
@@ -179,6 +181,14 @@ class FakeStore {
       return moved;
     },
     stats: async () => structuredClone(this.figures),
+    claimTick: async (_c, owner, nowIso, untilIso) => {
+      if (this.tick && this.tick.until > nowIso && this.tick.owner !== owner) return false;
+      this.tick = { owner, until: untilIso };
+      return true;
+    },
+    releaseTick: async (_c, owner) => {
+      if (this.tick?.owner === owner) this.tick = undefined;
+    },
     addStats: async (_c, delta) => {
       this.statWrites.push(delta);
       this.#add(delta);
@@ -477,5 +487,29 @@ describe('dispatcher: transient Connect failures', () => {
     expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2, requeued: 0 });
     expect(connect.sent[2]).toEqual(connect.sent[0]);
     expect(store.figures.dials).toBe(2);
+  });
+});
+
+describe('dispatcher: one tick of a campaign at a time', () => {
+  it('skips a tick while another holds the campaign, and takes over a claim its tick left when it died', async () => {
+    const { campaign, store, connect, clock, deps } = setup({ contacts: 3 });
+    store.tick = { owner: 'the other tick', until: new Date(clock.now().getTime() + 30_000).toISOString() };
+
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ skipped: 'anotherTickRunning', dialed: 0 });
+    expect(connect.sent).toEqual([]);
+    expect(store.writes).toEqual([]);
+
+    clock.advance(30_000); // the other tick died holding it: its claim has run out
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 3 });
+    expect(store.tick).toBeUndefined();
+  });
+
+  it('gives the claim back also when the tick fails', async () => {
+    const { campaign, store, deps } = setup({ contacts: 3 });
+    store.port.stats = async () => {
+      throw new Error('stats unreadable');
+    };
+    await expect(dispatchCampaign(deps, campaign)).rejects.toThrow('stats unreadable');
+    expect(store.tick).toBeUndefined();
   });
 });
