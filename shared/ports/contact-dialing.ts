@@ -97,6 +97,11 @@ export interface DialUnmark {
   ref: DueRef;
   /** The attempt the contact must still be dialing. */
   attempt: number;
+  /**
+   * The dial batch the contact must still be in, when known: a contact put back and marked again (same attempt, same
+   * client token) in a later batch meanwhile is that batch's, not this undo's.
+   */
+  batch?: string;
   /** The dial is in `dials` (its batch was counted): the undo takes it off. */
   counted: boolean;
   /** The dial is in `pilotDials` too (counted, and a pilot dial). */
@@ -251,7 +256,7 @@ export interface ContactDialing {
    * moved on meanwhile (an outcome arrived) is left alone. Returns how many moved.
    */
   move(
-    moves: readonly { ref: DueRef; from: { attempt: number } | { dueSk: string }; to: ContactMove }[],
+    moves: readonly { ref: DueRef; from: { attempt: number; batch?: string } | { dueSk: string }; to: ContactMove }[],
     nowIso: string,
   ): Promise<number>;
   /**

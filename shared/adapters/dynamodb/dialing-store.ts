@@ -584,7 +584,7 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
   }
 
   async move(
-    moves: readonly { ref: DueRef; from: { attempt: number } | { dueSk: string }; to: ContactMove }[],
+    moves: readonly { ref: DueRef; from: { attempt: number; batch?: string } | { dueSk: string }; to: ContactMove }[],
     nowIso: string,
   ): Promise<number> {
     let moved = 0;
@@ -612,7 +612,12 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= MAX_TRIES) throw new DialingStoreError('undoing dial marks kept failing after retries');
         const actions: TransactItem[] = pending.map((m) => ({
-          Update: this.#moveUpdate(m.ref, { attempt: m.attempt }, m.to, nowIso),
+          Update: this.#moveUpdate(
+            m.ref,
+            { attempt: m.attempt, ...(m.batch !== undefined ? { batch: m.batch } : {}) },
+            m.to,
+            nowIso,
+          ),
         }));
         const delta: StatsDelta = {
           ...extra,
@@ -642,7 +647,12 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
   }
 
   /** The conditional update that moves one contact out of `dialing` or out of its due position. */
-  #moveUpdate(ref: DueRef, from: { attempt: number } | { dueSk: string }, to: ContactMove, nowIso: string) {
+  #moveUpdate(
+    ref: DueRef,
+    from: { attempt: number; batch?: string } | { dueSk: string },
+    to: ContactMove,
+    nowIso: string,
+  ) {
     const names: Record<string, string> = { '#state': 'state' };
     const values: Record<string, unknown> = { ':state': to.state, ':now': nowIso };
     let condition: string;
@@ -650,6 +660,12 @@ export class DynamoDbDialingStore implements ContactDialing, DialingDiagnosticsR
       values[':dialing'] = 'dialing';
       values[':a'] = from.attempt;
       condition = '#state = :dialing AND dialing.attempt = :a';
+      if (from.batch !== undefined) {
+        // `batch` is one of DynamoDB's reserved words.
+        names['#batch'] = 'batch';
+        values[':batch'] = from.batch;
+        condition += ' AND dialing.#batch = :batch';
+      }
     } else {
       values[':from'] = from.dueSk;
       condition = 'dueSk = :from';

@@ -449,7 +449,14 @@ async function sendBatch(
     deps.store.unmarkDialing(
       campaign.id,
       marks.map(
-        (m): DialUnmark => ({ ref: m.ref, attempt: m.attempt, counted: true, pilot, to: revertMove(m, later) }),
+        (m): DialUnmark => ({
+          ref: m.ref,
+          attempt: m.attempt,
+          batch: batch.batchId,
+          counted: true,
+          pilot,
+          to: revertMove(m, later),
+        }),
       ),
       nowIso,
       stats,

@@ -163,7 +163,7 @@ async function settleDials<D extends InFlightDial>(
 ): Promise<Set<D>> {
   const nowIso = now.toISOString();
   const outcomes = deps.outcomes ?? noOutcomeLookup;
-  const moves: { ref: DueRef; from: { attempt: number }; to: ContactMove }[] = [];
+  const moves: { ref: DueRef; from: { attempt: number; batch?: string }; to: ContactMove }[] = [];
   const unmarks: DialUnmark[] = [];
   const inFlight = new Set<D>();
   let expired = 0;
@@ -173,8 +173,12 @@ async function settleDials<D extends InFlightDial>(
     if (contact.state !== 'dialing' || !contact.dialing) continue;
     report.stale++;
     const attempt = contact.dialing.attempt;
+    // The batch the dial was found in: a second reconciler run may have put the contact back meanwhile, and a tick
+    // marked it again in another batch with the same attempt; that dial is not this run's to settle.
+    const batch = 'batchId' in dial && typeof dial.batchId === 'string' ? dial.batchId : undefined;
     if (dial.inFlight?.confirmed !== true) {
-      unmarks.push(unmarkOf(ref, contact, contact.dialing.requestedAt, attempt, dial.inFlight, nowIso));
+      const unmark = unmarkOf(ref, contact, contact.dialing.requestedAt, attempt, dial.inFlight, nowIso);
+      unmarks.push(batch !== undefined ? { ...unmark, batch } : unmark);
       continue;
     }
     const known = await outcomes.lookup(campaign.id, ref.phoneKey, attempt);
@@ -191,7 +195,7 @@ async function settleDials<D extends InFlightDial>(
     if (placement.kind === 'retry') {
       moves.push({
         ref,
-        from: { attempt },
+        from: { attempt, ...(batch !== undefined ? { batch } : {}) },
         to: {
           kind: 'due',
           priority: 4,
@@ -208,7 +212,7 @@ async function settleDials<D extends InFlightDial>(
     } else {
       moves.push({
         ref,
-        from: { attempt },
+        from: { attempt, ...(batch !== undefined ? { batch } : {}) },
         to: { kind: 'final', state: 'exhausted', reason: placement.reason, attemptsByClass },
       });
       exhausted++;

@@ -5,7 +5,7 @@ import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campa
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { dialBatchesPk } from '#shared/adapters/dynamodb/dialing-keys';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
-import { contactKey } from '#shared/adapters/dynamodb/keys';
+import { contactKey, dueShard } from '#shared/adapters/dynamodb/keys';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
 import type { ContactDialing } from '#shared/ports/contact-dialing';
@@ -207,5 +207,38 @@ describe('two ticks of one pilot at once (an invocation retried, a schedule deli
     const next = await dispatchCampaign(deps, campaign);
     expect(next.skipped).toBeUndefined();
     expect(next).toMatchObject({ dialed: 0, hold: 'pilotSizeReached' });
+  });
+});
+
+describe('undoing a dial mark', () => {
+  it('leaves a contact alone that is dialing the same attempt in another batch (marked again meanwhile)', async () => {
+    clock.set(START);
+    const campaign = await newCampaign({}, [{ n: 41 }]);
+    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(1);
+    const [batch] = await batchItems(campaign);
+    const batchId = String(batch?.sk);
+    const contact = await contactOf(campaign, 41);
+    expect(contact).toMatchObject({ state: 'dialing', dialing: { attempt: 1, batch: batchId } });
+    const undo = (from: string) => ({
+      ref: {
+        campaignId: campaign.id,
+        phoneKey: phoneKeyOf(41),
+        zone: 'Asia/Shanghai',
+        shard: dueShard(phoneKeyOf(41)),
+        priority: 0,
+        dueAt: START,
+        dueSk: '',
+      },
+      attempt: 1,
+      batch: from,
+      counted: true,
+      pilot: false,
+      to: { kind: 'due' as const, priority: 2, dueAt: START, state: 'new' as const, attempts: 0, recentAttempts: [] },
+    });
+
+    expect(await store.unmarkDialing(campaign.id, [undo('2027-03-01T02:35:00.000Z#an-older-batch')], START)).toBe(0);
+    expect(await contactOf(campaign, 41)).toMatchObject({ state: 'dialing', dialing: { batch: batchId } });
+    expect(await store.unmarkDialing(campaign.id, [undo(batchId)], START)).toBe(1);
+    expect(await contactOf(campaign, 41)).toMatchObject({ state: 'new', attempts: 0 });
   });
 });
