@@ -193,13 +193,11 @@ async function dispatchClaimed(deps: DialingDeps, campaign: Campaign): Promise<C
 
   const marks: DialMark[] = [];
   const holds: { ref: DueRef; from: { dueSk: string }; to: ContactMove }[] = [];
-  const finals = { dnc: 0, exhausted: 0 };
   for (const candidate of loaded) {
     const recomputed = recomputeRetry(campaign, candidate, now);
     if (recomputed) {
       report.held.waitingForRetry = (report.held.waitingForRetry ?? 0) + 1;
       holds.push({ ref: candidate.ref, from: { dueSk: candidate.ref.dueSk }, to: recomputed });
-      if (recomputed.kind === 'final') finals.exhausted++;
       continue;
     }
     const decision = decideContact(campaign, candidate, now);
@@ -210,12 +208,20 @@ async function dispatchClaimed(deps: DialingDeps, campaign: Campaign): Promise<C
     report.held[decision.reason] = (report.held[decision.reason] ?? 0) + 1;
     const move = holdMove(candidate, decision);
     if (move) holds.push({ ref: candidate.ref, from: { dueSk: candidate.ref.dueSk }, to: move });
-    if (move?.kind === 'final' && move.state === 'dnc') finals.dnc++;
-    if (move?.kind === 'final' && move.state === 'exhausted') finals.exhausted++;
   }
   if (holds.length > 0) {
-    await deps.store.move(holds, nowIso);
-    if (finals.dnc + finals.exhausted > 0) await deps.store.addStats(campaign.id, finals);
+    // The final ones moved apart, so that only those that did move are counted (one whose index entry moved since it
+    // was selected, by an outcome or a DNC request of another campaign, fails its condition).
+    const finalAs = (state: string) => holds.filter((h) => h.to.kind === 'final' && h.to.state === state);
+    const dncs = finalAs('dnc');
+    const exhausted = finalAs('exhausted');
+    const others = holds.filter((h) => !dncs.includes(h) && !exhausted.includes(h));
+    const [dnc, ended] = await Promise.all([
+      dncs.length > 0 ? deps.store.move(dncs, nowIso) : 0,
+      exhausted.length > 0 ? deps.store.move(exhausted, nowIso) : 0,
+      others.length > 0 ? deps.store.move(others, nowIso) : 0,
+    ]);
+    if (dnc + ended > 0) await deps.store.addStats(campaign.id, { dnc, exhausted: ended });
   }
 
   const pilot = campaign.state === 'pilot';

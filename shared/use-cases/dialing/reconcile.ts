@@ -163,11 +163,10 @@ async function settleDials<D extends InFlightDial>(
 ): Promise<Set<D>> {
   const nowIso = now.toISOString();
   const outcomes = deps.outcomes ?? noOutcomeLookup;
-  const moves: { ref: DueRef; from: { attempt: number; batch?: string }; to: ContactMove }[] = [];
+  const retries: DialMove[] = [];
+  const ended: DialMove[] = [];
   const unmarks: DialUnmark[] = [];
   const inFlight = new Set<D>();
-  let expired = 0;
-  let exhausted = 0;
   for (const dial of dials) {
     const { ref, contact } = dial;
     if (contact.state !== 'dialing' || !contact.dialing) continue;
@@ -193,7 +192,7 @@ async function settleDials<D extends InFlightDial>(
     const attemptsByClass = { ...contact.attemptsByClass, expired: expiredSoFar };
     const placement = placeRetry(campaign, { ...contact, attempts: attempt }, 'expired', expiredSoFar, now);
     if (placement.kind === 'retry') {
-      moves.push({
+      retries.push({
         ref,
         from: { attempt, ...(batch !== undefined ? { batch } : {}) },
         to: {
@@ -208,18 +207,18 @@ async function settleDials<D extends InFlightDial>(
           retryBasis: { retryClass: 'expired', from: nowIso, attemptsInClass: expiredSoFar },
         },
       });
-      expired++;
     } else {
-      moves.push({
+      ended.push({
         ref,
         from: { attempt, ...(batch !== undefined ? { batch } : {}) },
         to: { kind: 'final', state: 'exhausted', reason: placement.reason, attemptsByClass },
       });
-      exhausted++;
     }
   }
   if (unmarks.length > 0) report.resent += await deps.store.unmarkDialing(campaign.id, unmarks, nowIso);
-  if (moves.length > 0) await deps.store.move(moves, nowIso);
+  // Only what moved counts: a dial an outcome or another run settled meanwhile fails its condition.
+  const expired = retries.length > 0 ? await deps.store.move(retries, nowIso) : 0;
+  const exhausted = ended.length > 0 ? await deps.store.move(ended, nowIso) : 0;
   if (expired + exhausted > 0) {
     await deps.store.addStats(campaign.id, { expired: expired + exhausted, exhausted, lastExpiredAt: nowIso });
   }
@@ -227,6 +226,8 @@ async function settleDials<D extends InFlightDial>(
   report.exhausted += exhausted;
   return inFlight;
 }
+
+type DialMove = { ref: DueRef; from: { attempt: number; batch?: string }; to: ContactMove };
 
 /** Back to where the contact was selected from, attempt unchanged (the resend carries the same client token). */
 function unmarkOf(

@@ -120,7 +120,12 @@ export async function rekeyRetries(
           : { zone: cursor.zone + 1, shard: 0 };
     else cursor = { ...cursor, after: last ?? cursor.after };
   }
-  if (moves.length > 0) await deps.store.move(moves, nowIso);
+  const ended = moves.filter((m) => m.to.kind === 'final');
+  const earlier = moves.filter((m) => m.to.kind !== 'final');
+  if (earlier.length > 0) await deps.store.move(earlier, nowIso);
+  // Counted like the dispatcher's exhausted contacts, and only those that did move (a repeated pass moves none again).
+  const exhausted = ended.length > 0 ? await deps.store.move(ended, nowIso) : 0;
+  if (exhausted > 0) await deps.store.addStats(campaign.id, { exhausted });
   report.done = cursor.zone >= zones.length;
   await deps.store.setRetryRules(campaign.id, report.done ? { fingerprint } : { fingerprint, cursor: encode(cursor) });
   (deps.log ?? silentLog).info('retries re-keyed after a rules change', { campaignId: campaign.id, ...report });

@@ -513,3 +513,19 @@ describe('dispatcher: one tick of a campaign at a time', () => {
     expect(store.tick).toBeUndefined();
   });
 });
+
+describe('dispatcher: final holds count what moved', () => {
+  it('counts a DNC number it made final, not one whose entry moved before its write landed', async () => {
+    const { campaign, store, deps } = setup({ contacts: 2 });
+    const load = store.port.load;
+    store.port.load = async (refs, nowIso) => (await load(refs, nowIso)).map((c) => ({ ...c, doNotCall: true }));
+    const keys = [...store.entries.keys()];
+    // The second one's entry moved meanwhile (another campaign's DNC transaction made it final): its move fails.
+    store.port.move = async (moves) => moves.filter((m) => m.ref.phoneKey !== keys[1]).length;
+
+    const report = await dispatchCampaign(deps, campaign);
+
+    expect(report.held).toMatchObject({ doNotCall: 2 });
+    expect(store.statWrites).toEqual([{ dnc: 1, exhausted: 0 }]);
+  });
+});

@@ -353,3 +353,21 @@ describe('a reconciler run over several campaigns', () => {
     expect(calls.moves).toHaveLength(1);
   });
 });
+
+describe('a dial settled by someone else meanwhile', () => {
+  it('is not counted as expired: only the moves that landed count', async () => {
+    const { store, calls } = fakeStore([
+      stale('expired', { confirmed: true, counted: true, prevState: 'new' }),
+      stale('settledMeanwhile', { confirmed: true, counted: true, prevState: 'new' }),
+    ]);
+    const move = store.move.bind(store);
+    // An outcome (or another reconciler run) moved the second contact after this run read it: its condition fails.
+    store.move = async (moves, nowIso) =>
+      (await move(moves, nowIso)) - moves.filter((m) => m.ref.phoneKey === 'settledMeanwhile').length;
+
+    const report = await reconcileCampaign(depsWith(store), campaign);
+
+    expect(report).toMatchObject({ stale: 2, expired: 1 });
+    expect(calls.stats).toEqual([expect.objectContaining({ expired: 1, exhausted: 0 })]);
+  });
+});
