@@ -59,6 +59,7 @@ export const METRIC_SOURCES: Readonly<Partial<Record<MetricName, readonly string
   [METRIC.remindersSent]: ['reminders'],
   [METRIC.reportsSent]: ['reports'],
   [METRIC.subjectsErased]: ['subjects-api'],
+  [METRIC.counterBatchesShrunk]: ['outcomes'],
   [METRIC.throttles]: ['intake', 'dispatcher', 'reconciler', 'reminders', 'reports', 'outcomes'],
 };
 
@@ -78,6 +79,7 @@ const MACHINERY = [
   METRIC.dispositionsRefused,
   METRIC.dialsFailed,
   METRIC.idleActiveCampaigns,
+  METRIC.counterBatchesShrunk,
 ] as const;
 
 /**
@@ -195,6 +197,19 @@ export class Operations extends Construct {
       }),
     );
 
+    // The counters' exactly-once argument assumes a retried batch starts at the same record with at least the same
+    // records; one that came back shorter may have counted what followed it twice. Never expected: any is an alarm.
+    watch(
+      new cloudwatch.Alarm(this, 'CounterBatchShrunkAlarm', {
+        alarmDescription:
+          'The counters aggregator saw a stream batch redelivered with fewer records: counts after it may be doubled; see docs/operations.md, "Counters behind"',
+        metric: outcallMetric(METRIC.counterBatchesShrunk, 'Sum', Duration.minutes(5)),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
     // A stream consumer that keeps failing is retried on the same batch (the counters' is, until its records expire
     // after 24 hours): the age of the records it reads grows, and counters stop moving. docs/operations.md says what to do.
     const iteratorAgeMinutes = props.iteratorAgeMinutes ?? 10;

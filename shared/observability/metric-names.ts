@@ -26,5 +26,10 @@ export const METRIC = {
   reportsSent: 'ReportsSent',
   /** Data-subject erasures carried out (DELETE /subjects/{phone}). */
   subjectsErased: 'SubjectsErased',
+  /**
+   * Stream batches the counters aggregator saw redelivered with fewer records than an earlier delivery it applied:
+   * the records beyond it may be counted twice (docs/operations.md, "Counters behind").
+   */
+  counterBatchesShrunk: 'CounterBatchesShrunk',
 } as const;
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -36,7 +36,12 @@ describe('Operations', () => {
     expect(descriptions.filter((d) => d.includes('of invocations failed')).length).toBeGreaterThanOrEqual(
       functions.length,
     );
-    for (const text of ['throttle', 'Dials without an outcome', 'dialed nothing for 15 minutes']) {
+    for (const text of [
+      'throttle',
+      'Dials without an outcome',
+      'dialed nothing for 15 minutes',
+      'stream batch redelivered with fewer records',
+    ]) {
       expect(
         descriptions.some((d) => d.includes(text)),
         text,

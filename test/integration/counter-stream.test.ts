@@ -12,6 +12,7 @@ import { ManualClock } from '#shared/adapters/memory/clock';
 import type { CounterContribution } from '#shared/domain/outcomes/derive';
 import { injectFaults, seededRandom } from '#test/integration/faults/inject';
 import { useTestTables } from '#test/integration/helpers/tables';
+import { captureEmf } from '#test/unit/functions/emf';
 
 const tables = useTestTables('counters', { streams: true });
 const DAY = '2027-03-02';
@@ -150,6 +151,20 @@ describe('the counters aggregator on DynamoDB Local', () => {
     // The call moved from agent-4 to agent-5 (a later contact record named another agent).
     expect(await counters('AGENT', 'agent-4')).toEqual({ dials: 0, connects: 0, talkSeconds: 0 });
     expect(await counters('AGENT', 'agent-5')).toEqual({ dials: 1, connects: 1, talkSeconds: 65, refusals: 1 });
+  });
+
+  it('a batch redelivered shorter than one applied (never expected) is reported in a metric its alarm reads', async () => {
+    await writeAttempt('R1', 1, counted(undefined, { dials: 1 }));
+    await writeAttempt('R2', 1, counted(undefined, { dials: 1 }));
+    const batch = await records();
+    const emf = captureEmf();
+    try {
+      await apply(tables.client, batch);
+      await apply(tables.client, batch.slice(0, 1));
+    } finally {
+      emf.stop();
+    }
+    expect(emf.documents.map((d) => emf.value(d, 'CounterBatchesShrunk'))).toEqual([0, 1]);
   });
 
   it('a function killed after its transaction committed: the redelivered batch counts nothing twice', async () => {
