@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 /** The outcomes side, as far as the reconciler asks it: a call Connect placed has its outcome on the way. */
-function placedCallsInProgress(campaign: () => Campaign, clock: ManualClock): OutcomeLookup {
+function placedCallsInProgress(campaign: () => Campaign): OutcomeLookup {
   return {
     lookup: async (campaignId, phoneKey, attempt) =>
       sim.placed.some(
@@ -364,7 +364,7 @@ describe('fault injection: dialing on DynamoDB Local and the Connect simulator',
           sleep: async (ms) => clock.advance(ms),
         }),
         clock,
-        outcomes: placedCallsInProgress(() => campaign, clock),
+        outcomes: placedCallsInProgress(() => campaign),
       };
 
       let failedRuns = 0;
