@@ -41,6 +41,32 @@ const contactItem = async () =>
     )
   ).Item as Record<string, unknown>;
 
+/** The first scenario's contact seeded, a recorder on it at `at`, and the flow handlers' deps. */
+async function recorderWorld(at = '2027-03-02T02:10:00Z') {
+  const world = dynamoWorld();
+  await world.seed(SCENARIOS[0] as Scenario);
+  const clock = new ManualClock(at);
+  const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
+  return { world, clock, recorder, deps: { recorder, clock } };
+}
+
+/** A call's input of `kind` (of a contact event, the first of `eventType`). */
+const pick = (call: RawInput[], kind: RawInput['kind'], eventType?: string) =>
+  call.find((i) => i.kind === kind && (!eventType || JSON.stringify(i.payload).includes(eventType))) as RawInput;
+
+/** The sort keys of the test number's partition, read consistently. */
+async function partitionSortKeys(): Promise<unknown[]> {
+  const out = await tables.client.send(
+    new QueryCommand({
+      TableName: tables.names.main,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': phonePartition(PHONE_KEY) },
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []).map((i) => i.sk);
+}
+
 describe('outcomes on DynamoDB Local', () => {
   for (const scenario of SCENARIOS) {
     it(`${scenario.name}: same end as the in-memory reference, in order and shuffled twice over`, async () => {
@@ -66,12 +92,7 @@ describe('outcomes on DynamoDB Local', () => {
 
 describe('a disposition before Amazon Connect has reported the agent, on DynamoDB Local', () => {
   it('is refused with a reason to try again and writes nothing; the same disposition is accepted once the agent is known', async () => {
-    const world = dynamoWorld();
-    const scenario = SCENARIOS[0] as Scenario;
-    await world.seed(scenario);
-    const clock = new ManualClock('2027-03-02T02:10:00Z');
-    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
-    const deps = { recorder, clock };
+    const { world, deps } = await recorderWorld();
     const call = callInputs({
       attempt: 1,
       contactId: 'early-dispo',
@@ -80,8 +101,7 @@ describe('a disposition before Amazon Connect has reported the agent, on DynamoD
       talkSeconds: 120,
       disposition: { code: 'NOT_INTERESTED' },
     });
-    const payload = (kind: string, eventType?: string) =>
-      call.find((i) => i.kind === kind && (!eventType || JSON.stringify(i.payload).includes(eventType)))?.payload;
+    const payload = (kind: RawInput['kind'], eventType?: string) => pick(call, kind, eventType).payload;
     const attemptItems = async () =>
       (
         await tables.client.send(
@@ -285,12 +305,7 @@ describe('an attempt item written before issue 11, on DynamoDB Local', () => {
 
 describe('a call in flight when its person is erased, on DynamoDB Local', () => {
   it('writes nothing about the person afterwards: no attempt reappears, the agent is told, nothing more is counted', async () => {
-    const world = dynamoWorld();
-    const scenario = SCENARIOS[0] as Scenario;
-    await world.seed(scenario);
-    const clock = new ManualClock('2027-03-02T02:10:00Z');
-    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
-    const deps = { recorder, clock };
+    const { world, clock, recorder, deps } = await recorderWorld();
     const call = callInputs({
       attempt: 1,
       contactId: 'erased-in-flight',
@@ -299,20 +314,7 @@ describe('a call in flight when its person is erased, on DynamoDB Local', () => 
       talkSeconds: 90,
       disposition: { code: 'NOT_INTERESTED' },
     });
-    const raw = (kind: RawInput['kind'], eventType?: string) =>
-      call.find((i) => i.kind === kind && (!eventType || JSON.stringify(i.payload).includes(eventType))) as RawInput;
-    const partitionItems = async () =>
-      (
-        await tables.client.send(
-          new QueryCommand({
-            TableName: tables.names.main,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': phonePartition(PHONE_KEY) },
-            ConsistentRead: true,
-          }),
-        )
-      ).Items ?? [];
-
+    const raw = (kind: RawInput['kind'], eventType?: string) => pick(call, kind, eventType);
     // The call starts and reaches the agent; then an admin erases the person.
     expect(await createCallStartHandler(deps)(raw('callStart').payload)).toMatchObject({ status: 'recorded' });
     await createContactEventsHandler(deps)(raw('event', 'CONNECTED_TO_AGENT').payload);
@@ -321,7 +323,7 @@ describe('a call in flight when its person is erased, on DynamoDB Local', () => 
     const at = clock.now().toISOString();
     await subjects.suppress(PHONE_KEY, { source: 'erasure', at, by: 'admin-1', how: 'test' });
     await subjects.erase(PHONE_KEY, await subjects.find(PHONE_KEY), at);
-    expect((await partitionItems()).map((i) => i.sk)).toEqual(['STATUS']);
+    expect(await partitionSortKeys()).toEqual(['STATUS']);
 
     // The rest of the call arrives: the disconnect, the agent's disposition, the contact record (twice).
     await createContactEventsHandler(deps)(raw('event', 'DISCONNECTED').payload);
@@ -332,7 +334,7 @@ describe('a call in flight when its person is erased, on DynamoDB Local', () => 
     const record = toOutcomeInput(raw('ctr')) as OutcomeInput;
     expect(await recorder.record(record)).toMatchObject({ status: 'erased' });
     expect(await recorder.record(record)).toMatchObject({ status: 'erased' });
-    expect((await partitionItems()).map((i) => i.sk)).toEqual(['STATUS']);
+    expect(await partitionSortKeys()).toEqual(['STATUS']);
     // Counting is at call end, so the call had counted nothing; the late contact record adds nothing either.
     const after = (await world.observe()) as { counters: unknown; dnc: unknown };
     expect(after.counters).toEqual((counted as { counters: unknown }).counters);
@@ -342,12 +344,7 @@ describe('a call in flight when its person is erased, on DynamoDB Local', () => 
 
 describe('an input racing the erasure of its person, on DynamoDB Local', () => {
   it('an attempt written between the erasure’s read and its deletes is taken away by the next input of the call', async () => {
-    const world = dynamoWorld();
-    const scenario = SCENARIOS[0] as Scenario;
-    await world.seed(scenario);
-    const clock = new ManualClock('2027-03-02T02:10:00Z');
-    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
-    const deps = { recorder, clock };
+    const { world, clock, recorder, deps } = await recorderWorld();
     const call = callInputs({
       attempt: 1,
       contactId: 'erasure-race',
@@ -355,22 +352,7 @@ describe('an input racing the erasure of its person, on DynamoDB Local', () => {
       answered: 'agent',
       talkSeconds: 30,
     });
-    const raw = (kind: RawInput['kind'], eventType?: string) =>
-      call.find((i) => i.kind === kind && (!eventType || JSON.stringify(i.payload).includes(eventType))) as RawInput;
-    const sortKeys = async () =>
-      (
-        (
-          await tables.client.send(
-            new QueryCommand({
-              TableName: tables.names.main,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': phonePartition(PHONE_KEY) },
-              ConsistentRead: true,
-            }),
-          )
-        ).Items ?? []
-      ).map((i) => i.sk);
-
+    const raw = (kind: RawInput['kind'], eventType?: string) => pick(call, kind, eventType);
     const subjects = new DynamoDbSubjectStore({ client: tables.client, tableName: tables.names.main });
     const at = clock.now().toISOString();
     await subjects.suppress(PHONE_KEY, { source: 'erasure', at, by: 'admin-1', how: 'test' });
@@ -378,23 +360,20 @@ describe('an input racing the erasure of its person, on DynamoDB Local', () => {
     // The call start lands after the erasure's read (which found no attempt) and before its deletes.
     expect(await createCallStartHandler(deps)(raw('callStart').payload)).toMatchObject({ status: 'recorded' });
     await subjects.erase(PHONE_KEY, found, at);
-    expect(await sortKeys()).toEqual([`CONTACT#${CAMPAIGN_ID}#ATTEMPT#001`, 'STATUS']);
+    expect(await partitionSortKeys()).toEqual([`CONTACT#${CAMPAIGN_ID}#ATTEMPT#001`, 'STATUS']);
 
     // The agent's connection finds the attempt by its contact id, its contact gone and the number erased.
     await createContactEventsHandler(deps)(raw('event', 'CONNECTED_TO_AGENT').payload);
-    expect(await sortKeys()).toEqual(['STATUS']);
+    expect(await partitionSortKeys()).toEqual(['STATUS']);
     expect(await world.store.findByConnectContactId('erasure-race')).toBeUndefined();
     expect(await recorder.record(toOutcomeInput(raw('ctr')) as OutcomeInput)).toMatchObject({ status: 'erased' });
-    expect(await sortKeys()).toEqual(['STATUS']);
+    expect(await partitionSortKeys()).toEqual(['STATUS']);
   });
 });
 
 describe('a late input of attempt n-1 after the reconciler settled attempt n, on DynamoDB Local', () => {
   it('does not move the contact the reconciler made exhausted (attempt 2 expired) back to a retry', async () => {
-    const world = dynamoWorld();
-    await world.seed(SCENARIOS[0] as Scenario);
-    const clock = new ManualClock('2027-03-02T03:00:00Z');
-    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
+    const { world, clock, recorder } = await recorderWorld('2027-03-02T03:00:00Z');
     // Attempt 1: no answer -> retryWait, outcomeAttempt 1.
     const call1 = callInputs({ attempt: 1, contactId: 'r-a1', start: '2027-03-02T02:00:00.000Z', answered: 'none' });
     const ctr1 = toOutcomeInput(call1.find((i) => i.kind === 'ctr') as RawInput) as OutcomeInput;
@@ -449,11 +428,7 @@ describe('a late input of attempt n-1 after the reconciler settled attempt n, on
 
 describe('a callback time outside the customer window, on DynamoDB Local', () => {
   it('is refused also when the same time was first sent with a code that books no callback', async () => {
-    const world = dynamoWorld();
-    await world.seed(SCENARIOS[0] as Scenario);
-    const clock = new ManualClock('2027-03-02T02:10:00Z');
-    const recorder = new OutcomeRecorder({ store: world.store, events: new InMemoryEventPublisher(), clock });
-    const deps = { recorder, clock };
+    const { clock, recorder, deps } = await recorderWorld();
     // 23:30 in Shanghai: outside the 09:00-21:00 window.
     const outside = '2027-03-02T23:30:00+08:00';
     const base = {
@@ -465,8 +440,6 @@ describe('a callback time outside the customer window, on DynamoDB Local', () =>
     };
     const first = callInputs({ ...base, disposition: { code: 'DEVELOPABLE', callbackAt: outside } });
     const second = callInputs({ ...base, disposition: { code: 'CALLBACK', callbackAt: outside } });
-    const pick = (c: RawInput[], kind: RawInput['kind'], t?: string) =>
-      c.find((i) => i.kind === kind && (!t || JSON.stringify(i.payload).includes(t))) as RawInput;
     await recorder.record(toOutcomeInput(pick(first, 'callStart')) as OutcomeInput);
     await recorder.record(toOutcomeInput(pick(first, 'event', 'CONNECTED_TO_AGENT')) as OutcomeInput);
     const dispose = createDispositionHandler(deps);
