@@ -1,7 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
-import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import {
   dialBatchKey,
@@ -12,62 +10,26 @@ import {
 } from '#shared/adapters/dynamodb/dialing-keys';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { contactKey, dueIndexKey, dueShard, phoneStatusKey } from '#shared/adapters/dynamodb/keys';
-import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
 import type { DialMark, DialUnmark } from '#shared/ports/contact-dialing';
-import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
-import { createDialingCampaign, localDialing } from '#test/integration/helpers/dialing-deps';
+import { useDialingWorld } from '#test/integration/helpers/dialing-deps';
 import { e164Of, phoneKeyOf, type SeedContact } from '#test/integration/helpers/dialing-seed';
-import { useTestTables } from '#test/integration/helpers/tables';
-
-const tables = useTestTables('dialing');
-let sim: ConnectSim;
-let clock: ManualClock;
-let store: DynamoDbDialingStore;
-let deps: DialingDeps;
-let repository: DynamoDbCampaignRepository;
 
 const ALL_DAY = [{ start: '00:00', end: '24:00' }];
 const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai, Sunday 21:00 in New York
+// newCampaign: an all-day active campaign (1 minute between attempts) with these contacts due.
+const world = useDialingWorld('dialing', START, { minMinutesBetweenAttempts: 1 });
+const { tables, newCampaign, placedFor, contactOf } = world;
 
-beforeAll(async () => {
-  sim = await startConnectSim();
-  clock = new ManualClock(START);
-  ({ repository, store, deps } = localDialing({
-    client: tables.client,
-    tableName: tables.names.main,
-    connectEndpoint: sim.endpoint,
-    clock,
-  }));
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-
-/** An all-day active campaign (1 minute between attempts) with these contacts due. */
-const newCampaign = (overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> =>
-  createDialingCampaign(
-    { sim, dialing: { repository, store }, client: tables.client, tableName: tables.names.main },
-    { overrides, contacts, minMinutesBetweenAttempts: 1 },
-  );
-
-async function contactOf(campaign: Campaign, n: number) {
-  const out = await tables.client.send(
-    new GetCommand({ TableName: tables.names.main, Key: contactKey(campaign.id, phoneKeyOf(n)) }),
-  );
-  return out.Item ?? {};
-}
-
-const placedFor = (campaign: Campaign) => sim.placed.filter((d) => d.campaignId === campaign.connect.connectCampaignId);
 const tokenOf = (campaign: Campaign, n: number, attempt: number) => `${campaign.id}.${phoneKeyOf(n)}.${attempt}`;
 const minutes = (n: number) => n * 60_000;
 
 describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
   it('dials callbacks first, then new mobiles, within the pacing budget, only in open zones and never a DNC number', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const t = (m: number) => new Date(Date.parse('2027-02-28T00:00:00Z') + minutes(m)).toISOString();
     const contacts: SeedContact[] = [
       ...Array.from({ length: 5 }, (_, i) => ({ n: i, priority: 1, state: 'callback', dueAt: t(i) })),
@@ -103,9 +65,9 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       },
       contacts,
     );
-    await store.addCampaignZones(campaign.id, ['America/New_York']);
+    await world.store.addCampaignZones(campaign.id, ['America/New_York']);
 
-    const report = await dispatchCampaign(deps, campaign);
+    const report = await dispatchCampaign(world.deps, campaign);
 
     expect(report).toMatchObject({ budget: 30, selected: 30, dialed: 29, invalid: 0, requeued: 0 });
     expect(report.held).toEqual({ doNotCall: 1 });
@@ -130,38 +92,38 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       customerName: '客户0',
       company: '乐源',
     });
-    expect((await store.stats(campaign.id)).dials).toBe(29);
+    expect((await world.store.stats(campaign.id)).dials).toBe(29);
   });
 
   it('loses nothing when Connect throttles the whole call or single requests, and resends the same tokens', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign(
       { pacing: { dialsPerMinute: 10 } },
       Array.from({ length: 10 }, (_, i) => ({ n: 1000 + i })),
     );
-    sim.throttleNextBatches(1);
-    const throttled = await dispatchCampaign(deps, campaign);
+    world.sim.throttleNextBatches(1);
+    const throttled = await dispatchCampaign(world.deps, campaign);
     expect(throttled).toMatchObject({ dialed: 0, requeued: 10 });
     expect(placedFor(campaign)).toHaveLength(0);
     expect(await contactOf(campaign, 1000)).toMatchObject({ state: 'new', attempts: 0 });
-    expect((await store.stats(campaign.id)).lastThrottledAt).toBe(START);
+    expect((await world.store.stats(campaign.id)).lastThrottledAt).toBe(START);
 
-    sim.setDialHandler((dial) => {
+    world.sim.setDialHandler((dial) => {
       if (dial.phoneNumber === e164Of(1001)) return { kind: 'fail', failureCode: 'InvalidInput' };
       if (dial.phoneNumber === e164Of(1002)) return { kind: 'fail', failureCode: 'RequestThrottled' };
       if (dial.phoneNumber === e164Of(1003)) return { kind: 'fail', failureCode: 'UnknownError' };
       return { kind: 'accept' };
     });
-    clock.advance(minutes(1));
-    const partial = await dispatchCampaign(deps, campaign);
-    sim.setDialHandler(() => ({ kind: 'accept' }));
+    world.clock.advance(minutes(1));
+    const partial = await dispatchCampaign(world.deps, campaign);
+    world.sim.setDialHandler(() => ({ kind: 'accept' }));
     expect(partial).toMatchObject({ dialed: 7, invalid: 1, requeued: 2 });
     expect(await contactOf(campaign, 1001)).toMatchObject({ state: 'invalid' });
     expect((await contactOf(campaign, 1001)).reason).toMatch(/invalid/);
     expect(await contactOf(campaign, 1002)).toMatchObject({ state: 'new', attempts: 0 });
 
-    clock.advance(minutes(1));
-    const again = await dispatchCampaign(deps, campaign);
+    world.clock.advance(minutes(1));
+    const again = await dispatchCampaign(world.deps, campaign);
     expect(again).toMatchObject({ dialed: 2 });
     const tokens = placedFor(campaign).map((d) => d.clientToken);
     expect(tokens).toContain(tokenOf(campaign, 1002, 1));
@@ -170,10 +132,10 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
   });
 
   it('after a crash between marking and sending, reconciles to the same client token, never a second one', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({}, [{ n: 2000 }]);
     // The tick's first half: selected and marked, then the process died before PutOutboundRequestBatch.
-    const [ref] = await store.queryDue(
+    const [ref] = await world.store.queryDue(
       campaign.id,
       'Asia/Shanghai',
       (await findShard(campaign, 2000)) ?? 0,
@@ -182,7 +144,7 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       5,
     );
     if (!ref) throw new Error('seeded contact not found in the due index');
-    const [loaded] = await store.load([ref], START);
+    const [loaded] = await world.store.load([ref], START);
     if (!loaded) throw new Error('seeded contact not loaded');
     const mark: DialMark = {
       ref,
@@ -193,41 +155,41 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       deadline: '2027-03-01T02:35:00.000Z',
       recentAttempts: [START],
     };
-    expect((await store.markDialing(campaign.id, [mark], { pilot: false }, START)).marks).toHaveLength(1);
+    expect((await world.store.markDialing(campaign.id, [mark], { pilot: false }, START)).marks).toHaveLength(1);
 
-    clock.advance(minutes(20));
-    expect((await reconcileCampaign(deps, campaign)).stale).toBe(0);
-    clock.advance(minutes(16));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 1, resent: 1 });
+    world.clock.advance(minutes(20));
+    expect((await reconcileCampaign(world.deps, campaign)).stale).toBe(0);
+    world.clock.advance(minutes(16));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 1, resent: 1 });
     expect(await contactOf(campaign, 2000)).toMatchObject({ state: 'new', attempts: 0 });
 
-    await dispatchCampaign(deps, campaign);
+    await dispatchCampaign(world.deps, campaign);
     expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([tokenOf(campaign, 2000, 1)]);
 
     // Accepted this time, but no outcome ever comes back: expired, retried with attempt 2 = a new token.
-    clock.advance(minutes(36));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 1, expired: 1 });
+    world.clock.advance(minutes(36));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 1, expired: 1 });
     const waiting = await contactOf(campaign, 2000);
     expect(waiting).toMatchObject({ state: 'retryWait', attempts: 1, attemptsByClass: { expired: 1 } });
     expect(String(waiting.dueSk)).toMatch(/^4#/);
-    clock.advance(minutes(10));
-    await dispatchCampaign(deps, campaign);
+    world.clock.advance(minutes(10));
+    await dispatchCampaign(world.deps, campaign);
     expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([
       tokenOf(campaign, 2000, 1),
       tokenOf(campaign, 2000, 2),
     ]);
-    expect((await store.stats(campaign.id)).expired).toBe(1);
+    expect((await world.store.stats(campaign.id)).expired).toBe(1);
   });
 
   it('undoes an unconfirmed mark with its counts in one write, and leaves a dial an outcome settled counted', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({ state: 'pilot', pilot: { size: 10 } }, [{ n: 6000 }, { n: 6001 }]);
     const refs = (
       await Promise.all(
-        Array.from({ length: 8 }, (_, shard) => store.queryDue(campaign.id, 'Asia/Shanghai', shard, 2, START, 5)),
+        Array.from({ length: 8 }, (_, shard) => world.store.queryDue(campaign.id, 'Asia/Shanghai', shard, 2, START, 5)),
       )
     ).flat();
-    const loaded = await store.load(refs, START);
+    const loaded = await world.store.load(refs, START);
     const marks: DialMark[] = loaded.map((l) => ({
       ref: l.ref,
       contact: l.contact,
@@ -237,16 +199,16 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       deadline: '2027-03-01T02:35:00.000Z',
       recentAttempts: [START],
     }));
-    expect((await store.markDialing(campaign.id, marks, { pilot: true }, START)).marks).toHaveLength(2);
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
+    expect((await world.store.markDialing(campaign.id, marks, { pilot: true }, START)).marks).toHaveLength(2);
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
     const [settled, unconfirmed] = marks as [DialMark, DialMark];
     // An outcome settles the first one: its dial happened and stays counted.
-    await store.move(
+    await world.store.move(
       [{ ref: settled.ref, from: { attempt: 1 }, to: { kind: 'final', state: 'doneSuccess', reason: 'sale' } }],
       START,
     );
 
-    const inFlight = await store.load(
+    const inFlight = await world.store.load(
       [{ ...unconfirmed.ref, priority: 0, dueSk: `0#2027-03-01T02:35:00.000Z#${unconfirmed.ref.phoneKey}` }],
       START,
     );
@@ -259,13 +221,13 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       attempts: 0,
       recentAttempts: [],
     };
-    const moved = await store.unmarkDialing(
+    const moved = await world.store.unmarkDialing(
       campaign.id,
       [settled, unconfirmed].map((m) => ({ ref: m.ref, attempt: 1, counted: true, pilot: true, to: back })),
       START,
     );
     expect(moved).toBe(1);
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 1, pilotDials: 1 });
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 1, pilotDials: 1 });
     const itemOf = (m: DialMark) => contactOf(campaign, m.ref.phoneKey === phoneKeyOf(6000) ? 6000 : 6001);
     expect(await itemOf(settled)).toMatchObject({ state: 'doneSuccess' });
     expect(await itemOf(unconfirmed)).toMatchObject({ state: 'new', attempts: 0 });
@@ -273,7 +235,7 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
   });
 
   it('keeps the pilot count exact when a crash left marks unconfirmed: the pilot still dials its whole size', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({ state: 'pilot', pilot: { size: 3 }, pacing: { dialsPerMinute: 3 } }, [
       { n: 6100 },
       { n: 6101 },
@@ -282,10 +244,10 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     // A tick that died right after marking: every dial counted, none sent.
     const refs = (
       await Promise.all(
-        Array.from({ length: 8 }, (_, shard) => store.queryDue(campaign.id, 'Asia/Shanghai', shard, 2, START, 5)),
+        Array.from({ length: 8 }, (_, shard) => world.store.queryDue(campaign.id, 'Asia/Shanghai', shard, 2, START, 5)),
       )
     ).flat();
-    const marks: DialMark[] = (await store.load(refs, START)).map((l) => ({
+    const marks: DialMark[] = (await world.store.load(refs, START)).map((l) => ({
       ref: l.ref,
       contact: l.contact,
       attempt: 1,
@@ -294,37 +256,37 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       deadline: '2027-03-01T02:35:00.000Z',
       recentAttempts: [START],
     }));
-    const { batchId } = await store.markDialing(campaign.id, marks, { pilot: true }, START);
-    expect((await store.stats(campaign.id)).pilotDials).toBe(3);
+    const { batchId } = await world.store.markDialing(campaign.id, marks, { pilot: true }, START);
+    expect((await world.store.stats(campaign.id)).pilotDials).toBe(3);
     expect(await dialingItem(campaign)).toHaveProperty(openBatchAttribute(batchId));
 
-    clock.advance(minutes(36));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 3, resent: 3 });
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
+    world.clock.advance(minutes(36));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 3, resent: 3 });
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
     // The batch left open is closed, unconfirmed (its dials counted, so they came off): the flag is off the
     // campaign's DIALING item, and with none of its dials in flight any more, the batch is forgotten.
     expect(await dialingItem(campaign)).not.toHaveProperty(openBatchAttribute(batchId));
     expect(await batchItem(campaign, batchId)).toBeUndefined();
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ budget: 3, dialed: 3 });
+    expect(await dispatchCampaign(world.deps, campaign)).toMatchObject({ budget: 3, dialed: 3 });
     expect(
       placedFor(campaign)
         .map((d) => d.clientToken)
         .sort(),
     ).toEqual([6100, 6101, 6102].map((n) => tokenOf(campaign, n, 1)).sort());
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 3, pilotDials: 3 });
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 3, pilotDials: 3 });
   });
 
   it("records Connect's answer once per batch: each contact names its batch, the batch lists what it accepted", async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign(
       { pacing: { dialsPerMinute: 30 } },
       Array.from({ length: 30 }, (_, i) => ({ n: 7000 + i })),
     );
-    sim.setDialHandler((dial) =>
+    world.sim.setDialHandler((dial) =>
       dial.phoneNumber === e164Of(7007) ? { kind: 'fail', failureCode: 'InvalidInput' } : { kind: 'accept' },
     );
-    const report = await dispatchCampaign(deps, campaign);
-    sim.setDialHandler(() => ({ kind: 'accept' }));
+    const report = await dispatchCampaign(world.deps, campaign);
+    world.sim.setDialHandler(() => ({ kind: 'accept' }));
     expect(report).toMatchObject({ dialed: 29, invalid: 1 });
 
     const contacts = await Promise.all(Array.from({ length: 30 }, (_, i) => contactOf(campaign, 7000 + i)));
@@ -347,11 +309,11 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     expect(marked).toEqual(new Set(contacts.map((c) => `${String(c.phoneKey)}.1`)));
     expect(unaccepted).toEqual(new Set([`${phoneKeyOf(7007)}.1`]));
     expect(Object.keys(await dialingItem(campaign)).filter((k) => k.startsWith(OPEN_BATCH_PREFIX))).toEqual([]);
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 30, invalid: 1 });
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 30, invalid: 1 });
 
     // Past their deadline, with no outcome: confirmed by their batch, so expired (a new token), never resent.
-    clock.advance(minutes(36));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({
+    world.clock.advance(minutes(36));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({
       stale: 29,
       resent: 0,
       expired: 29,
@@ -362,35 +324,35 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
   });
 
   it('after a crash between marking and counting, puts the marks back without uncounting them', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({ state: 'pilot', pilot: { size: 10 } }, [{ n: 7100 }, { n: 7101 }]);
     // The process dies as it sends the count: the marks are written, the batch neither counted nor sent.
     const { store: dying, client } = storeDyingAt((input) =>
       String((input as { UpdateExpression?: string }).UpdateExpression).includes('ADD dials'),
     );
-    await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
+    await expect(dispatchCampaign({ ...world.deps, store: dying }, campaign)).rejects.toThrow('killed');
     client.destroy();
     expect(await contactOf(campaign, 7100)).toMatchObject({ state: 'dialing', dialing: { attempt: 1 } });
     expect(placedFor(campaign)).toHaveLength(0);
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
 
-    clock.advance(minutes(36));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 2, resent: 2 });
+    world.clock.advance(minutes(36));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 2, resent: 2 });
     // Never counted, so nothing comes off: the counts stay at zero, not minus two.
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2 });
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 0, pilotDials: 0 });
+    expect(await dispatchCampaign(world.deps, campaign)).toMatchObject({ dialed: 2 });
     expect(
       placedFor(campaign)
         .map((d) => d.clientToken)
         .sort(),
     ).toEqual([tokenOf(campaign, 7100, 1), tokenOf(campaign, 7101, 1)].sort());
-    expect(await store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
+    expect(await world.store.stats(campaign.id)).toMatchObject({ dials: 2, pilotDials: 2 });
   });
 
   it('still reconciles marks made while dials kept a priority-0 due entry, whatever their record', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({}, [{ n: 7200 }, { n: 7201 }, { n: 7202 }, { n: 7203 }]);
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 4 });
+    expect(await dispatchCampaign(world.deps, campaign)).toMatchObject({ dialed: 4 });
     const deadline = '2027-03-01T02:35:00.000Z';
     // As earlier dispatchers left them: a priority-0 entry at the dial deadline, and on record Connect's request id on
     // the contact (before dial batches), nothing (a mark counted by its transaction), or a batch of the first kind (an
@@ -437,9 +399,9 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
       }),
     );
 
-    clock.advance(minutes(36));
+    world.clock.advance(minutes(36));
     // Placed (request id, or listed by its closed batch): expired; counted but not confirmed: resent.
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 4, expired: 2, resent: 2 });
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 4, expired: 2, resent: 2 });
     expect(await contactOf(campaign, 7200)).toMatchObject({ state: 'retryWait' });
     expect(await contactOf(campaign, 7202)).toMatchObject({ state: 'retryWait' });
     expect(await contactOf(campaign, 7201)).toMatchObject({ state: 'new', attempts: 0 });
@@ -450,26 +412,26 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     const closed = await tables.client.send(
       new GetCommand({ TableName: tables.names.main, Key: legacyDialBatchKey(campaign.id, 'legacyOpen1') }),
     );
-    expect(closed.Item).toMatchObject({ abandonedAt: clock.now().toISOString() });
-    expect((await store.stats(campaign.id)).dials).toBe(2);
+    expect(closed.Item).toMatchObject({ abandonedAt: world.clock.now().toISOString() });
+    expect((await world.store.stats(campaign.id)).dials).toBe(2);
     expect(await priorityZeroEntries(campaign)).toEqual([]);
     // Nothing left for a second run.
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 0, resent: 0, expired: 0 });
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 0, resent: 0, expired: 0 });
   });
 
   it('finds a stale dial from its batch alone: no due entry is written while it is in flight', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({}, [{ n: 7300 }, { n: 7301 }]);
-    sim.setDialHandler((dial) =>
+    world.sim.setDialHandler((dial) =>
       dial.phoneNumber === e164Of(7301) ? { kind: 'fail', failureCode: 'UnknownError' } : { kind: 'accept' },
     );
     // Connect leaves 7301 unanswered and the process dies before requeueing it: confirmed 7300, unconfirmed 7301.
     const { store: dying, client } = storeDyingAt(
       (input) => (input as { TransactItems?: unknown }).TransactItems !== undefined,
     );
-    await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
+    await expect(dispatchCampaign({ ...world.deps, store: dying }, campaign)).rejects.toThrow('killed');
     client.destroy();
-    sim.setDialHandler(() => ({ kind: 'accept' }));
+    world.sim.setDialHandler(() => ({ kind: 'accept' }));
     for (const n of [7300, 7301]) {
       const item = await contactOf(campaign, n);
       expect(item).toMatchObject({ state: 'dialing' });
@@ -477,10 +439,10 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     }
     expect(await priorityZeroEntries(campaign)).toEqual([]);
 
-    clock.advance(minutes(34));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 0, batches: { read: 0 } });
-    clock.advance(minutes(2));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({
+    world.clock.advance(minutes(34));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 0, batches: { read: 0 } });
+    world.clock.advance(minutes(2));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({
       stale: 2,
       expired: 1,
       resent: 1,
@@ -490,8 +452,8 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
     expect(String((await contactOf(campaign, 7300)).dueSk)).toMatch(/^4#/);
     expect(await contactOf(campaign, 7301)).toMatchObject({ state: 'new', attempts: 0 });
     expect(String((await contactOf(campaign, 7301)).duePk)).toMatch(/^DUE#/);
-    expect((await store.stats(campaign.id)).dials).toBe(1);
-    await dispatchCampaign(deps, campaign);
+    expect((await world.store.stats(campaign.id)).dials).toBe(1);
+    await dispatchCampaign(world.deps, campaign);
     expect(placedFor(campaign).map((d) => d.clientToken)).toEqual([
       tokenOf(campaign, 7300, 1),
       tokenOf(campaign, 7301, 1),
@@ -499,88 +461,88 @@ describe('dispatcher tick on DynamoDB Local and the Connect simulator', () => {
   });
 
   it('changes nothing when a batch is reconciled again (a run died before forgetting it, its schedule fired again)', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({ state: 'pilot', pilot: { size: 10 } }, [
       { n: 7400 },
       { n: 7401 },
       { n: 7402 },
     ]);
-    sim.setDialHandler((dial) =>
+    world.sim.setDialHandler((dial) =>
       dial.phoneNumber === e164Of(7402) ? { kind: 'fail', failureCode: 'UnknownError' } : { kind: 'accept' },
     );
     // 7402 unanswered and left marked (the process died before requeueing it), 7400 and 7401 placed.
     const { store: dying, client } = storeDyingAt(
       (input) => (input as { TransactItems?: unknown }).TransactItems !== undefined,
     );
-    await expect(dispatchCampaign({ ...deps, store: dying }, campaign)).rejects.toThrow('killed');
+    await expect(dispatchCampaign({ ...world.deps, store: dying }, campaign)).rejects.toThrow('killed');
     client.destroy();
-    sim.setDialHandler(() => ({ kind: 'accept' }));
+    world.sim.setDialHandler(() => ({ kind: 'accept' }));
 
-    clock.advance(minutes(36));
+    world.clock.advance(minutes(36));
     // The first run settles every dial, then dies before it forgets the batch.
     const forgetless = new (class extends DynamoDbDialingStore {
       override async settleBatches(): Promise<void> {
         throw Object.assign(new Error('killed'), { name: 'FunctionKilled' });
       }
     })({ client: tables.client, tableName: tables.names.main });
-    await expect(reconcileCampaign({ ...deps, store: forgetless }, campaign)).rejects.toThrow('killed');
+    await expect(reconcileCampaign({ ...world.deps, store: forgetless }, campaign)).rejects.toThrow('killed');
     const snapshot = async () => ({
       contacts: await Promise.all([7400, 7401, 7402].map((n) => contactOf(campaign, n))),
-      stats: await store.stats(campaign.id),
+      stats: await world.store.stats(campaign.id),
     });
     const after = await snapshot();
     expect(after.contacts.map((c) => c.state)).toEqual(['retryWait', 'retryWait', 'new']);
     expect(after.stats).toMatchObject({ dials: 2, pilotDials: 2, expired: 2 });
 
     // The same run again: the batch is read again, nothing of it is in flight, nothing moves; it is forgotten.
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({
       stale: 0,
       resent: 0,
       expired: 0,
       batches: { read: 1, settled: 1 },
     });
     expect(await snapshot()).toEqual(after);
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ batches: { read: 0, settled: 0 } });
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ batches: { read: 0, settled: 0 } });
   });
 
   it('stops a pilot at its size, in total over ticks', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign(
       { state: 'pilot', pilot: { size: 7 }, pacing: { dialsPerMinute: 5 } },
       Array.from({ length: 20 }, (_, i) => ({ n: 3000 + i })),
     );
-    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(5);
-    clock.advance(minutes(1));
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ budget: 2, dialed: 2 });
-    clock.advance(minutes(1));
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'pilotSizeReached', dialed: 0 });
+    expect((await dispatchCampaign(world.deps, campaign)).dialed).toBe(5);
+    world.clock.advance(minutes(1));
+    expect(await dispatchCampaign(world.deps, campaign)).toMatchObject({ budget: 2, dialed: 2 });
+    world.clock.advance(minutes(1));
+    expect(await dispatchCampaign(world.deps, campaign)).toMatchObject({ hold: 'pilotSizeReached', dialed: 0 });
     expect(placedFor(campaign)).toHaveLength(7);
-    expect((await store.stats(campaign.id)).pilotDials).toBe(7);
+    expect((await world.store.stats(campaign.id)).pilotDials).toBe(7);
   });
 
   it('places nothing once the deadline has passed', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({ deadline: '2027-03-01T01:59:00Z' }, [{ n: 4000 }]);
-    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ hold: 'deadlinePassed', dialed: 0 });
+    expect(await dispatchCampaign(world.deps, campaign)).toMatchObject({ hold: 'deadlinePassed', dialed: 0 });
     expect(placedFor(campaign)).toHaveLength(0);
   });
 
   it('re-reads DNC at dial time: a number put on DNC after its first attempt is not dialed again', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({}, [{ n: 5000 }, { n: 5001 }]);
-    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(2);
-    clock.advance(minutes(36));
-    await reconcileCampaign(deps, campaign);
+    expect((await dispatchCampaign(world.deps, campaign)).dialed).toBe(2);
+    world.clock.advance(minutes(36));
+    await reconcileCampaign(world.deps, campaign);
     await tables.client.send(
       new UpdateCommand({
         TableName: tables.names.main,
         Key: phoneStatusKey(phoneKeyOf(5000)),
         UpdateExpression: 'SET dnc = :d',
-        ExpressionAttributeValues: { ':d': { source: 'request', at: clock.now().toISOString() } },
+        ExpressionAttributeValues: { ':d': { source: 'request', at: world.clock.now().toISOString() } },
       }),
     );
-    clock.advance(minutes(15));
-    const report = await dispatchCampaign(deps, campaign);
+    world.clock.advance(minutes(15));
+    const report = await dispatchCampaign(world.deps, campaign);
     expect(report).toMatchObject({ dialed: 1, held: { doNotCall: 1 } });
     expect(await contactOf(campaign, 5000)).toMatchObject({ state: 'dnc' });
     expect(placedFor(campaign).filter((d) => d.phoneNumber === e164Of(5000))).toHaveLength(1);
@@ -624,7 +586,7 @@ async function priorityZeroEntries(campaign: Campaign): Promise<string[]> {
   const found: string[] = [];
   for (const zone of zones) {
     for (let shard = 0; shard < 8; shard++) {
-      const refs = await store.queryDue(campaign.id, zone, shard, 0, '9999-12-31T00:00:00.000Z', 100);
+      const refs = await world.store.queryDue(campaign.id, zone, shard, 0, '9999-12-31T00:00:00.000Z', 100);
       found.push(...refs.map((r) => r.dueSk));
     }
   }

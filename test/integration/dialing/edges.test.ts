@@ -1,57 +1,22 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
-import type { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
 import { dialBatchesPk } from '#shared/adapters/dynamodb/dialing-keys';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
-import { contactKey, dueShard } from '#shared/adapters/dynamodb/keys';
-import { ManualClock } from '#shared/adapters/memory/clock';
+import { dueShard } from '#shared/adapters/dynamodb/keys';
 import type { Campaign } from '#shared/domain/campaign';
 import type { ContactDialing } from '#shared/ports/contact-dialing';
-import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { dispatchCampaign } from '#shared/use-cases/dialing/dispatch';
 import { reconcileCampaign } from '#shared/use-cases/dialing/reconcile';
-import { createDialingCampaign, localDialing } from '#test/integration/helpers/dialing-deps';
-import { phoneKeyOf, type SeedContact } from '#test/integration/helpers/dialing-seed';
-import { useTestTables } from '#test/integration/helpers/tables';
-
-const tables = useTestTables('dial-edges');
-let sim: ConnectSim;
-let clock: ManualClock;
-let store: DynamoDbDialingStore;
-let deps: DialingDeps;
-let repository: DynamoDbCampaignRepository;
+import { useDialingWorld } from '#test/integration/helpers/dialing-deps';
+import { phoneKeyOf } from '#test/integration/helpers/dialing-seed';
 
 const START = '2027-03-01T02:00:00.000Z'; // Monday 10:00 in Shanghai
+// newCampaign: an all-day active campaign (1 minute between attempts) with these contacts due.
+const world = useDialingWorld('dial-edges', START, { minMinutesBetweenAttempts: 1 });
+const { tables, newCampaign, placedFor, contactOf } = world;
 const minutes = (n: number) => n * 60_000;
 
-beforeAll(async () => {
-  sim = await startConnectSim();
-  clock = new ManualClock(START);
-  ({ repository, store, deps } = localDialing({
-    client: tables.client,
-    tableName: tables.names.main,
-    connectEndpoint: sim.endpoint,
-    clock,
-  }));
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-
-const newCampaign = (overrides: Partial<Campaign> = {}, contacts: SeedContact[] = []): Promise<Campaign> =>
-  createDialingCampaign(
-    { sim, dialing: { repository, store }, client: tables.client, tableName: tables.names.main },
-    { overrides, contacts, minMinutesBetweenAttempts: 1 },
-  );
-const placedFor = (campaign: Campaign) => sim.placed.filter((d) => d.campaignId === campaign.connect.connectCampaignId);
-async function contactOf(campaign: Campaign, n: number) {
-  const out = await tables.client.send(
-    new GetCommand({ TableName: tables.names.main, Key: contactKey(campaign.id, phoneKeyOf(n)), ConsistentRead: true }),
-  );
-  return out.Item ?? {};
-}
 async function batchItems(campaign: Campaign) {
   const out = await tables.client.send(
     new QueryCommand({
@@ -100,9 +65,9 @@ function storeLosingFirstMarkAnswer(): DynamoDbDialingStore {
  */
 describe('a mark whose answer is lost, then retried into its own condition', () => {
   it('is counted and sent as the batch’s own when the contact is alone in its batch', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({}, [{ n: 1 }]);
-    const report = await dispatchCampaign({ ...deps, store: storeLosingFirstMarkAnswer() }, campaign);
+    const report = await dispatchCampaign({ ...world.deps, store: storeLosingFirstMarkAnswer() }, campaign);
     expect(report.dialed).toBe(1);
     expect(placedFor(campaign)).toHaveLength(1);
     expect(await contactOf(campaign, 1)).toMatchObject({ state: 'dialing', attempts: 1 });
@@ -110,9 +75,9 @@ describe('a mark whose answer is lost, then retried into its own condition', () 
   });
 
   it('is counted and sent with the rest of its batch, so no attempt is charged for a call never placed', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({}, [{ n: 11 }, { n: 12 }]);
-    const report = await dispatchCampaign({ ...deps, store: storeLosingFirstMarkAnswer() }, campaign);
+    const report = await dispatchCampaign({ ...world.deps, store: storeLosingFirstMarkAnswer() }, campaign);
     expect(report.dialed).toBe(2);
     expect(
       placedFor(campaign)
@@ -120,8 +85,8 @@ describe('a mark whose answer is lost, then retried into its own condition', () 
         .sort(),
     ).toEqual([phoneKeyOf(11), phoneKeyOf(12)].sort());
     // No outcome comes for either: both expire as placed dials, once each.
-    clock.advance(minutes(36));
-    expect(await reconcileCampaign(deps, campaign)).toMatchObject({ stale: 2, resent: 0, expired: 2 });
+    world.clock.advance(minutes(36));
+    expect(await reconcileCampaign(world.deps, campaign)).toMatchObject({ stale: 2, resent: 0, expired: 2 });
   });
 });
 
@@ -146,16 +111,16 @@ describe('a dial request near the end of the customer’s calling window', () =>
   };
 
   it('expires when the window closes, so Connect cannot place the call after 21:00 local', async () => {
-    clock.set('2027-03-01T12:57:30.000Z'); // Monday 20:57:30 in Shanghai
+    world.clock.set('2027-03-01T12:57:30.000Z'); // Monday 20:57:30 in Shanghai
     const campaign = await newCampaign(mondayUntil9pm(), [{ n: 21 }]);
-    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(1);
+    expect((await dispatchCampaign(world.deps, campaign)).dialed).toBe(1);
     expect(placedFor(campaign).map((d) => d.expiresAt.toISOString())).toEqual(['2027-03-01T13:00:00.000Z']);
   });
 
   it('is not sent with less than a minute of the window left: the contact waits for the next opening', async () => {
-    clock.set('2027-03-01T12:59:30.000Z'); // Monday 20:59:30 in Shanghai
+    world.clock.set('2027-03-01T12:59:30.000Z'); // Monday 20:59:30 in Shanghai
     const campaign = await newCampaign(mondayUntil9pm(), [{ n: 22 }]);
-    const report = await dispatchCampaign(deps, campaign);
+    const report = await dispatchCampaign(world.deps, campaign);
     expect(report.dialed).toBe(0);
     expect(report.held).toMatchObject({ outsideCallingWindow: 1 });
     expect(placedFor(campaign)).toEqual([]);
@@ -166,7 +131,7 @@ describe('a dial request near the end of the customer’s calling window', () =>
 
 describe('two ticks of one pilot at once (an invocation retried, a schedule delivered twice)', () => {
   it('the later one skips while the first holds the campaign, so the pilot stops at its size', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign(
       { state: 'pilot', pilot: { size: 10 }, pacing: { dialsPerMinute: 10 } },
       Array.from({ length: 30 }, (_, i) => ({ n: 100 + i })),
@@ -180,7 +145,7 @@ describe('two ticks of one pilot at once (an invocation retried, a schedule deli
       statsRead = r;
     });
     // The first tick has read the DIALING item (pilotDials 0) and waits when the second one starts.
-    const slow = new Proxy(store, {
+    const slow = new Proxy(world.store, {
       get(target, p) {
         if (p === 'stats') {
           return async (id: string) => {
@@ -194,17 +159,17 @@ describe('two ticks of one pilot at once (an invocation retried, a schedule deli
         return typeof v === 'function' ? v.bind(target) : v;
       },
     }) as ContactDialing;
-    const first = dispatchCampaign({ ...deps, store: slow }, campaign);
+    const first = dispatchCampaign({ ...world.deps, store: slow }, campaign);
     await read;
-    const second = await dispatchCampaign(deps, campaign);
+    const second = await dispatchCampaign(world.deps, campaign);
     release();
     expect(second).toMatchObject({ skipped: 'anotherTickRunning', dialed: 0 });
     expect(await first).toMatchObject({ dialed: 10 });
     expect(placedFor(campaign)).toHaveLength(10);
 
     // The claim was given back: the next minute's tick runs (and finds the pilot's room used up).
-    clock.advance(minutes(1));
-    const next = await dispatchCampaign(deps, campaign);
+    world.clock.advance(minutes(1));
+    const next = await dispatchCampaign(world.deps, campaign);
     expect(next.skipped).toBeUndefined();
     expect(next).toMatchObject({ dialed: 0, hold: 'pilotSizeReached' });
   });
@@ -212,9 +177,9 @@ describe('two ticks of one pilot at once (an invocation retried, a schedule deli
 
 describe('undoing a dial mark', () => {
   it('leaves a contact alone that is dialing the same attempt in another batch (marked again meanwhile)', async () => {
-    clock.set(START);
+    world.clock.set(START);
     const campaign = await newCampaign({}, [{ n: 41 }]);
-    expect((await dispatchCampaign(deps, campaign)).dialed).toBe(1);
+    expect((await dispatchCampaign(world.deps, campaign)).dialed).toBe(1);
     const [batch] = await batchItems(campaign);
     const batchId = String(batch?.sk);
     const contact = await contactOf(campaign, 41);
@@ -236,9 +201,11 @@ describe('undoing a dial mark', () => {
       to: { kind: 'due' as const, priority: 2, dueAt: START, state: 'new' as const, attempts: 0, recentAttempts: [] },
     });
 
-    expect(await store.unmarkDialing(campaign.id, [undo('2027-03-01T02:35:00.000Z#an-older-batch')], START)).toBe(0);
+    expect(await world.store.unmarkDialing(campaign.id, [undo('2027-03-01T02:35:00.000Z#an-older-batch')], START)).toBe(
+      0,
+    );
     expect(await contactOf(campaign, 41)).toMatchObject({ state: 'dialing', dialing: { batch: batchId } });
-    expect(await store.unmarkDialing(campaign.id, [undo(batchId)], START)).toBe(1);
+    expect(await world.store.unmarkDialing(campaign.id, [undo(batchId)], START)).toBe(1);
     expect(await contactOf(campaign, 41)).toMatchObject({ state: 'new', attempts: 0 });
   });
 });

@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConnectSim } from '#infra/local/connect-sim/server';
+import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
+import { type ConnectSim, type SimDial, startConnectSim } from '#infra/local/connect-sim/server';
 import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
+import { contactKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
-import type { ManualClock } from '#shared/adapters/memory/clock';
+import { ManualClock } from '#shared/adapters/memory/clock';
 import type { Campaign } from '#shared/domain/campaign';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { allDayWindows } from '#test/fixtures/calling-windows';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
-import { type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { phoneKeyOf, type SeedContact, seedContacts } from '#test/integration/helpers/dialing-seed';
+import { type TestTables, useTestTables } from '#test/integration/helpers/tables';
 
 /** The dialer's adapters as the tests wire them: DynamoDB Local, the Connect simulator, the test's manual clock. */
 export interface LocalDialing {
@@ -92,4 +95,80 @@ export async function createDialingCampaign(
   await world.dialing.store.addCampaignZones(id, ['Asia/Shanghai']);
   await seedContacts(world.client, world.tableName, id, options.contacts ?? []);
   return campaign;
+}
+
+/** How a campaign of createDialingCampaign departs from its defaults, besides its overrides and contacts. */
+export interface DialingCampaignOptions {
+  closedDays?: readonly string[];
+  minMinutesBetweenAttempts?: number;
+}
+
+/**
+ * One test file's dialing world: its own tables, the Connect simulator, a manual clock and the dialer's adapters on
+ * them. Its fields are filled in by `beforeAll`: read them inside tests or hooks, not at module load.
+ */
+export interface DialingWorld extends LocalDialing {
+  tables: TestTables;
+  sim: ConnectSim;
+  clock: ManualClock;
+  /** createDialingCampaign in this world; `options` over the world's campaign defaults. */
+  newCampaign(
+    overrides?: Partial<Campaign>,
+    contacts?: SeedContact[],
+    options?: DialingCampaignOptions,
+  ): Promise<Campaign>;
+  /** What the simulator placed for the campaign's Connect campaign. */
+  placedFor(campaign: Campaign): SimDial[];
+  /** Seeded contact `n` of the campaign as stored (a consistent read), or `{}` when there is none. */
+  contactOf(campaign: Campaign, n: number): Promise<NonNullable<GetCommandOutput['Item']>>;
+}
+
+/**
+ * Registers the hooks of a dialing world (useTestTables with `prefix`, then the Connect simulator started, the clock
+ * set to `start` and localDialing wired on them; the simulator stopped afterwards). `campaignDefaults` apply to every
+ * campaign its newCampaign creates.
+ */
+export function useDialingWorld(
+  prefix: string,
+  start: string,
+  campaignDefaults: DialingCampaignOptions = {},
+): DialingWorld {
+  const tables = useTestTables(prefix);
+  const world = {
+    tables,
+    newCampaign: (
+      overrides: Partial<Campaign> = {},
+      contacts: SeedContact[] = [],
+      options: DialingCampaignOptions = {},
+    ) =>
+      createDialingCampaign(
+        { sim: world.sim, dialing: world, client: tables.client, tableName: tables.names.main },
+        { ...campaignDefaults, ...options, overrides, contacts },
+      ),
+    placedFor: (campaign: Campaign) =>
+      world.sim.placed.filter((d) => d.campaignId === campaign.connect.connectCampaignId),
+    async contactOf(campaign: Campaign, n: number) {
+      const out = await tables.client.send(
+        new GetCommand({
+          TableName: tables.names.main,
+          Key: contactKey(campaign.id, phoneKeyOf(n)),
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ?? {};
+    },
+  } as DialingWorld;
+  beforeAll(async () => {
+    const sim = await startConnectSim();
+    const clock = new ManualClock(start);
+    Object.assign(world, {
+      sim,
+      clock,
+      ...localDialing({ client: tables.client, tableName: tables.names.main, connectEndpoint: sim.endpoint, clock }),
+    });
+  });
+  afterAll(async () => {
+    await world.sim?.stop();
+  });
+  return world;
 }
