@@ -90,6 +90,18 @@ export interface OutcomeWrite {
     | undefined;
 }
 
+/** What one {@link OutcomeStore.read} reads besides the attempt and its contact, and how. */
+export interface OutcomeReadOptions {
+  /** The attempt's campaign. */
+  campaign: boolean;
+  /** This agent's team. */
+  agentId?: string | undefined;
+  /** A consistent read (the default); an eventually consistent one costs half. */
+  consistent?: boolean | undefined;
+  /** Whether the number's person was erased (its STATUS item). */
+  erasure?: boolean | undefined;
+}
+
 /**
  * Attempts and their contacts in the store (docs/data-model.md, patterns 14–16). Implementations must make
  * {@link OutcomeStore.write} conditional on the attempt's version, so that exactly one of two racing writers wins; a
@@ -102,16 +114,7 @@ export interface OutcomeStore {
    * Reads the attempt and its contact, plus the campaign, the agent's team and the erasure mark when asked; consistently unless
    * `consistent` is false (an eventually consistent read may miss the latest writes, at half the read units).
    */
-  read(
-    id: AttemptId,
-    options: {
-      campaign: boolean;
-      agentId?: string | undefined;
-      consistent?: boolean | undefined;
-      /** Also read whether the number's person was erased (its STATUS item). */
-      erasure?: boolean | undefined;
-    },
-  ): Promise<OutcomeSnapshot>;
+  read(id: AttemptId, options: OutcomeReadOptions): Promise<OutcomeSnapshot>;
   /** Contacts of the number in every campaign (one Query of its partition). */
   phoneContacts(phoneKey: string): Promise<PhoneContact[]>;
   /** Writes the input's changes; false when the attempt's condition failed (someone wrote first): read again and retry. */

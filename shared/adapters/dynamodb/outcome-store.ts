@@ -27,6 +27,7 @@ import { type Campaign, campaignSchema } from '#shared/domain/campaign';
 import type { ContactView } from '#shared/domain/outcomes/derive';
 import type {
   AttemptId,
+  OutcomeReadOptions,
   OutcomeSnapshot,
   OutcomeStore,
   OutcomeWrite,
@@ -83,15 +84,7 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
     return { campaignId: String(item.campaignId), phoneKey: String(item.phoneKey), attempt: Number(item.attempt) };
   }
 
-  async read(
-    id: AttemptId,
-    options: {
-      campaign: boolean;
-      agentId?: string | undefined;
-      consistent?: boolean | undefined;
-      erasure?: boolean | undefined;
-    },
-  ): Promise<OutcomeSnapshot> {
+  async read(id: AttemptId, options: OutcomeReadOptions): Promise<OutcomeSnapshot> {
     const keys: Record<string, string>[] = [
       attemptKey(id.campaignId, id.phoneKey, id.attempt),
       contactKey(id.campaignId, id.phoneKey),

@@ -3,6 +3,7 @@ import type { ContactView, CounterContribution } from '#shared/domain/outcomes/d
 import { ownsContact } from '#shared/domain/outcomes/derive';
 import type {
   AttemptId,
+  OutcomeReadOptions,
   OutcomeSnapshot,
   OutcomeStore,
   OutcomeWrite,
@@ -42,10 +43,7 @@ export class MemoryOutcomeStore implements OutcomeStore {
     return this.byConnectId.get(connectContactId);
   }
 
-  async read(
-    id: AttemptId,
-    options: { campaign: boolean; agentId?: string | undefined; erasure?: boolean | undefined },
-  ): Promise<OutcomeSnapshot> {
+  async read(id: AttemptId, options: OutcomeReadOptions): Promise<OutcomeSnapshot> {
     this.requests++;
     const snap: OutcomeSnapshot = {};
     const attempt = this.attempts.get(ref(id));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
-import type { AttemptId, OutcomeSnapshot } from '#shared/ports/outcome-store';
+import type { AttemptId, OutcomeReadOptions, OutcomeSnapshot } from '#shared/ports/outcome-store';
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { MemoryOutcomeStore } from '#test/unit/outcomes/memory-outcome-store';
 import { memoryWorld } from '#test/unit/outcomes/memory-world';
@@ -21,15 +21,7 @@ class LaggingStore extends MemoryOutcomeStore {
     this.frozen = { attempts: structuredClone(this.attempts), contacts: structuredClone(this.contacts) };
   }
 
-  override async read(
-    id: AttemptId,
-    options: {
-      campaign: boolean;
-      agentId?: string | undefined;
-      consistent?: boolean | undefined;
-      erasure?: boolean | undefined;
-    },
-  ): Promise<OutcomeSnapshot> {
+  override async read(id: AttemptId, options: OutcomeReadOptions): Promise<OutcomeSnapshot> {
     const consistent = options.consistent ?? true;
     this.reads.push(consistent);
     this.erasureAsked.push(options.erasure === true);
