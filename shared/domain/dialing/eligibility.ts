@@ -1,11 +1,19 @@
 import { DateTime } from 'luxon';
-import { isOpenAt, nextWindows } from '#shared/domain/calling-window';
+import { isOpenAt } from '#shared/domain/calling-window';
 import type { CallingRules, Campaign, RetryClass } from '#shared/domain/campaign';
 import type { Contact } from '#shared/domain/contact';
 import { FINAL_CONTACT_STATES } from '#shared/domain/contact';
 import { type CapName, checkFrequencyCaps } from '#shared/domain/dialing/frequency-caps';
 import { DIALING_STATES } from '#shared/domain/lifecycle';
-import { earliestAllowed, type NextAttempt, nextAttempt } from '#shared/domain/retries/next-attempt';
+import {
+  closingOf,
+  earliestAllowed,
+  MIN_DIAL_WINDOW_MS,
+  type NextAttempt,
+  nextAttempt,
+} from '#shared/domain/retries/next-attempt';
+
+export { MIN_DIAL_WINDOW_MS };
 
 /**
  * Dial-time rules (DOMAIN.md §4): one reason code per hold, so the dispatcher, the reconciler and the "why is nothing
@@ -188,17 +196,13 @@ export function decideContact(campaign: Campaign, candidate: DialCandidate, now:
     return held(reason, campaign, contact, now);
   }
   // Open now: the interval returned is the one holding `now`.
-  const intervalEnd = nextWindows(campaign.callingRules, now, 1, contact.zone)[0]?.end.getTime() ?? now.getTime();
-  const closesAt = Math.min(intervalEnd, Date.parse(campaign.deadline));
+  const closesAt = Math.min(closingOf(campaign.callingRules, now, contact.zone), Date.parse(campaign.deadline));
   // Too little of the window left for Connect to place the call: it waits for the next one rather than being sent,
   // expiring unplaced and costing the contact an attempt.
   if (closesAt - now.getTime() < MIN_DIAL_WINDOW_MS)
     return held('outsideCallingWindow', campaign, contact, new Date(closesAt));
   return { dialable: true, attempt: contact.attempts + 1, closesAt: new Date(closesAt) };
 }
-
-/** The least time left in the customer's calling window (or before the deadline) for a dial request to be sent. */
-export const MIN_DIAL_WINDOW_MS = 60_000;
 
 function held(
   reason: ContactHoldReason,

@@ -39,6 +39,13 @@ const MINUTE_MS = 60_000;
 const MAX_SETTLE_ROUNDS = 16;
 
 /**
+ * The least time left in the customer's calling window (or before the deadline) for a dial request to be sent: with
+ * less, Connect might not place the call before the window closes, and the request would expire unplaced and cost
+ * the contact an attempt. Such an instant does not count as allowed; the contact waits for the next opening.
+ */
+export const MIN_DIAL_WINDOW_MS = 60_000;
+
+/**
  * The next attempt after an outcome of `basis.retryClass` at `basis.from`: the first instant at or after
  * `from + delay` that is inside the contact's calling window (holidays and restricted days skipped, in the contact's
  * zone) and passes the frequency caps, strictly before the deadline. Exhausted instead when the class has used its
@@ -67,9 +74,9 @@ export function retryBound(rules: Pick<RetryRules, 'retryPolicy'>, basis: Pick<R
 
 /**
  * The earliest instant at or after `from` at which the contact passes both its frequency caps and its calling
- * window, strictly before the deadline; `undefined` when there is none. Caps and windows push each other forward
- * (the next window opens, but it is still the same local day with two attempts), so they are applied in turns until
- * both agree.
+ * window, with at least {@link MIN_DIAL_WINDOW_MS} of the window left before it closes or the deadline comes;
+ * `undefined` when there is none. Caps and windows push each other forward (the next window opens, but it is still
+ * the same local day with two attempts), so they are applied in turns until both agree.
  */
 export function earliestAllowed(
   rules: Pick<RetryRules, 'frequencyCaps' | 'callingRules' | 'deadline'>,
@@ -87,10 +94,22 @@ export function earliestAllowed(
     }
     const open: Date | undefined = moveIntoWindow(rules.callingRules, t, contact.zone);
     if (open === undefined) return undefined;
-    if (open.getTime() === t.getTime()) return t.getTime() < deadline ? t : undefined;
-    t = open;
+    if (open.getTime() !== t.getTime()) {
+      t = open;
+      continue;
+    }
+    const closesAt = Math.min(closingOf(rules.callingRules, t, contact.zone), deadline);
+    if (closesAt - t.getTime() >= MIN_DIAL_WINDOW_MS) return t;
+    // The interval's last minute: the same decision the dispatcher makes (decideContact), so the time given out is
+    // one the contact is really dialed at.
+    t = new Date(closesAt);
   }
   return undefined;
+}
+
+/** When the open calling interval holding `instant` ends, in `zone` (touching windows count as one). */
+export function closingOf(rules: Campaign['callingRules'], instant: Date, zone: string): number {
+  return nextWindows(rules, instant, 1, zone)[0]?.end.getTime() ?? instant.getTime();
 }
 
 /** Why an agent's callback time cannot be booked, with the nearest times that can. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOpenAt } from '#shared/domain/calling-window';
+import { isOpenAt, nextWindows } from '#shared/domain/calling-window';
 import { type Campaign, campaignSchema } from '#shared/domain/campaign';
-import { decideContact, nextEligibleAt } from '#shared/domain/dialing/eligibility';
+import { decideContact, MIN_DIAL_WINDOW_MS, nextEligibleAt } from '#shared/domain/dialing/eligibility';
 import { checkFrequencyCaps } from '#shared/domain/dialing/frequency-caps';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
 
@@ -80,7 +80,13 @@ describe('eligibility across DST, lunch breaks and holidays (property)', () => {
           s.zone,
         ).ok;
         const open = isOpenAt(c.callingRules, now, s.zone);
-        expect(decision.dialable).toBe(open && capsOk);
+        // A dial needs a minute of the window (or of the campaign) left, so Connect can place it before it closes.
+        const closesAt = Math.min(
+          nextWindows(c.callingRules, now, 1, s.zone)[0]?.end.getTime() ?? s.now,
+          Date.parse(c.deadline),
+        );
+        const timeLeft = closesAt - s.now >= MIN_DIAL_WINDOW_MS;
+        expect(decision.dialable).toBe(open && capsOk && timeLeft);
       }),
       { numRuns: 300 },
     );

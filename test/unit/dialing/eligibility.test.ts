@@ -153,6 +153,18 @@ describe('contact eligibility at dial time', () => {
     expect(decideContact(campaign(), candidate(), oneMinute)).toMatchObject({ dialable: true, closesAt: NOON });
   });
 
+  it('gives out no next eligible time in the last minute of a window: the dispatcher would hold the contact then', () => {
+    const lastSeconds = new Date(NOON.getTime() - MIN_DIAL_WINDOW_MS + 1);
+    const { contact } = candidate();
+    expect(nextEligibleAt(campaign(), contact, lastSeconds)).toEqual(new Date('2027-03-01T06:00:00Z'));
+    expect(nextEligibleAt(campaign(), contact, new Date(NOON.getTime() - MIN_DIAL_WINDOW_MS))).toEqual(
+      new Date(NOON.getTime() - MIN_DIAL_WINDOW_MS),
+    );
+    // The deadline closes the window too: less than a minute before it, nothing is left.
+    const c = campaign({ deadline: '2027-03-01T11:45:00+08:00' });
+    expect(nextEligibleAt(c, contact, new Date('2027-03-01T03:44:30Z'))).toBeUndefined();
+  });
+
   it('holds outside the window with the next opening as next eligible time', () => {
     const noon30 = new Date('2027-03-01T04:30:00Z'); // 12:30 local, lunch break
     expect(decideContact(campaign(), candidate(), noon30)).toMatchObject({

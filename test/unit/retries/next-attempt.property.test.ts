@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isOpenAt, nextOpenAt } from '#shared/domain/calling-window';
+import { isOpenAt, nextWindows } from '#shared/domain/calling-window';
 import { type Campaign, campaignSchema, RETRY_CLASSES, type TimeRange } from '#shared/domain/campaign';
 import { checkFrequencyCaps } from '#shared/domain/dialing/frequency-caps';
-import { checkCallback, nextAttempt, retryBound } from '#shared/domain/retries/next-attempt';
+import { checkCallback, MIN_DIAL_WINDOW_MS, nextAttempt, retryBound } from '#shared/domain/retries/next-attempt';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
 
 // 2027 DST changes: New York Mar 14 / Nov 7, London Mar 28 / Oct 31; Shanghai has none.
@@ -67,6 +67,26 @@ function rulesOf(
   );
 }
 
+/**
+ * Whether a dial may be sent at `t`: the window is open and at least MIN_DIAL_WINDOW_MS of it is left before it
+ * closes or the deadline comes (the dispatcher holds a contact in a window's last minute).
+ */
+function dialableAt(campaign: Campaign, t: number, zone: string, deadline: number): boolean {
+  if (!isOpenAt(campaign.callingRules, new Date(t), zone)) return false;
+  const end = nextWindows(campaign.callingRules, new Date(t), 1, zone)[0]?.end.getTime() ?? t;
+  return Math.min(end, deadline) - t >= MIN_DIAL_WINDOW_MS;
+}
+
+/** The first instant at or after `bound` a dial may be sent at, walking the open intervals. */
+function firstDialable(campaign: Campaign, bound: number, zone: string, deadline: number): number | undefined {
+  for (const w of nextWindows(campaign.callingRules, new Date(bound), 400, zone)) {
+    const start = Math.max(w.start.getTime(), bound);
+    if (start >= deadline) return undefined;
+    if (Math.min(w.end.getTime(), deadline) - start >= MIN_DIAL_WINDOW_MS) return start;
+  }
+  return undefined;
+}
+
 const day = fc.integer({ min: 0, max: 250 }).map((n) => new Date(FROM + n * 86_400_000).toISOString().slice(0, 10));
 const scenario = fc.record({
   zone: fc.constantFrom(...ZONES),
@@ -83,7 +103,7 @@ const scenario = fc.record({
 });
 
 describe('nextAttempt (property)', () => {
-  it('is open, at or after outcome + delay, before the deadline, and no earlier open instant at or after that bound exists; exhausted iff caps or deadline', () => {
+  it('is open with a minute of the window left, at or after outcome + delay, before the deadline, and no earlier such instant at or after that bound exists; exhausted iff caps or deadline', () => {
     fc.assert(
       fc.property(scenario, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 5 }), (s, probes) => {
         const deadline = s.from + s.deadlineDays * 86_400_000 + 3_600_000;
@@ -96,21 +116,22 @@ describe('nextAttempt (property)', () => {
         const result = nextAttempt(campaign, { zone: s.zone, attempts: s.attempts, recentAttempts: [] }, basis);
         const bound = s.from + s.delay * MINUTE;
         expect(retryBound(campaign, basis).getTime()).toBe(bound);
-        const firstOpen = nextOpenAt(campaign.callingRules, new Date(bound), s.zone);
-        const shouldExhaust =
-          s.attemptsInClass >= s.max || s.attempts >= 10 || firstOpen === undefined || firstOpen.getTime() >= deadline;
+        const first = firstDialable(campaign, bound, s.zone, deadline);
+        const shouldExhaust = s.attemptsInClass >= s.max || s.attempts >= 10 || first === undefined;
         expect(result.kind === 'exhausted').toBe(shouldExhaust);
         if (result.kind !== 'retry') return;
         const t = result.dueAt.getTime();
+        expect(t).toBe(first);
         expect(isOpenAt(campaign.callingRules, result.dueAt, s.zone)).toBe(true);
+        expect(dialableAt(campaign, t, s.zone, deadline)).toBe(true);
         expect(t).toBeGreaterThanOrEqual(bound);
         expect(t).toBeLessThan(deadline);
-        // Independent of nextOpenAt: sampled instants between the bound and the result are all closed.
+        // Independent of the interval walk: sampled instants between the bound and the result are all undialable.
         for (const p of [0, ...probes]) {
           const probe = Math.floor(bound + p * (t - bound));
-          if (probe < t) expect(isOpenAt(campaign.callingRules, new Date(probe), s.zone)).toBe(false);
+          if (probe < t) expect(dialableAt(campaign, probe, s.zone, deadline)).toBe(false);
         }
-        if (t - MINUTE >= bound) expect(isOpenAt(campaign.callingRules, new Date(t - MINUTE), s.zone)).toBe(false);
+        if (t - MINUTE >= bound) expect(dialableAt(campaign, t - MINUTE, s.zone, deadline)).toBe(false);
       }),
       { numRuns: 400 },
     );
