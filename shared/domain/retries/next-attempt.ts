@@ -134,7 +134,13 @@ export function checkCallback(
 ): CallbackCheck {
   const deadline = Date.parse(rules.deadline);
   const t = requested.getTime();
-  if (t >= now.getTime() && t < deadline && isOpenAt(rules.callingRules, requested, zone)) {
+  // The dispatcher holds a contact in a window's last minute (MIN_DIAL_WINDOW_MS), so a time there is refused
+  // rather than booked and then dialed at the next opening.
+  if (
+    t >= now.getTime() &&
+    isOpenAt(rules.callingRules, requested, zone) &&
+    Math.min(closingOf(rules.callingRules, requested, zone), deadline) - t >= MIN_DIAL_WINDOW_MS
+  ) {
     return { ok: true, at: requested };
   }
   const reason = t < now.getTime() ? 'inThePast' : t >= deadline ? 'pastDeadline' : 'outsideCallingWindow';
@@ -144,6 +150,7 @@ export function checkCallback(
   const searchFrom = new Date(Math.max(now.getTime(), t - 7 * 24 * 60 * MINUTE_MS));
   for (const w of nextWindows(rules.callingRules, searchFrom, 64, zone)) {
     if (w.start.getTime() >= deadline) break;
+    if (Math.min(w.end.getTime(), deadline) - w.start.getTime() < MIN_DIAL_WINDOW_MS) continue;
     starts.push(w.start);
     if (w.start.getTime() > t && starts.filter((s) => s.getTime() > t).length >= CALLBACK_SUGGESTIONS) break;
   }

@@ -211,6 +211,17 @@ describe('checkCallback', () => {
     expect(checkCallback(c, 'Asia/Shanghai', at, now)).toEqual({ ok: true, at });
   });
 
+  it('refuses a time in the last minute of the window, which the dispatcher would hold to the next opening', () => {
+    const r = checkCallback(c, 'Asia/Shanghai', new Date('2027-03-02T12:59:30.000Z'), now); // 20:59:30
+    expect(r).toMatchObject({ ok: false, reason: 'outsideCallingWindow' });
+    expect(checkCallback(c, 'Asia/Shanghai', new Date('2027-03-02T12:59:00.000Z'), now)).toMatchObject({ ok: true });
+    // Asked at 20:59:30 for "now", today's window is no longer offered.
+    const late = new Date('2027-03-02T12:59:30.000Z');
+    const r2 = checkCallback(c, 'Asia/Shanghai', new Date('2027-03-02T13:30:00.000Z'), late);
+    expect(r2).toMatchObject({ ok: false, reason: 'outsideCallingWindow' });
+    expect(r2.ok ? [] : r2.suggestions[0]).toEqual(new Date('2027-03-03T01:00:00.000Z'));
+  });
+
   it('refuses 22:00 with the three nearest allowed start times, skipping the holiday', () => {
     const r = checkCallback(c, 'Asia/Shanghai', new Date('2027-03-02T14:00:00.000Z'), now);
     expect(r).toEqual({
@@ -221,20 +232,18 @@ describe('checkCallback', () => {
     });
   });
 
-  it('every suggestion is open, not in the past and before the deadline (property)', () => {
+  it('accepts exactly the dialable times; every suggestion is dialable, not in the past and before the deadline (property)', () => {
     fc.assert(
       fc.property(scenario, fc.integer({ min: 0, max: 20 * 24 * 60 }), (s, ahead) => {
         const deadline = s.from + 30 * 86_400_000;
         const rules = rulesOf(s.windows, s.weekendOff, s.holidays, { delay: 1, max: 1 }, deadline);
         const at = new Date(s.from + ahead * MINUTE);
         const r = checkCallback(rules, s.zone, at, new Date(s.from));
-        if (r.ok) {
-          expect(isOpenAt(rules.callingRules, at, s.zone)).toBe(true);
-          return;
-        }
+        expect(r.ok).toBe(at.getTime() >= s.from && dialableAt(rules, at.getTime(), s.zone, deadline));
+        if (r.ok) return;
         expect(r.suggestions.length).toBeLessThanOrEqual(3);
         for (const d of r.suggestions) {
-          expect(isOpenAt(rules.callingRules, d, s.zone)).toBe(true);
+          expect(dialableAt(rules, d.getTime(), s.zone, deadline)).toBe(true);
           expect(d.getTime()).toBeGreaterThanOrEqual(s.from);
           expect(d.getTime()).toBeLessThan(deadline);
         }
