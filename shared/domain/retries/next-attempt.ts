@@ -36,7 +36,11 @@ export interface RetryBasis {
 export type NextAttempt = { kind: 'retry'; dueAt: Date } | { kind: 'exhausted'; reason: string };
 
 const MINUTE_MS = 60_000;
-const MAX_SETTLE_ROUNDS = 16;
+/**
+ * Each move (a cap's next time, the next opening, past a window's last minute) takes a round; a cap pushing to the
+ * next local day costs about three. 32 leaves room for ten such days, far more than any real policy needs.
+ */
+const MAX_SETTLE_ROUNDS = 32;
 
 /**
  * The least time left in the customer's calling window (or before the deadline) for a dial request to be sent: with
