@@ -81,7 +81,8 @@ export async function claimItem(
 
 /**
  * Scores a claimed item: the primary evaluation (counted once in the agent, team and campaign counters of the call's
- * day) or, for a calibrating evaluator, a calibration evaluation (never counted).
+ * day) when the actor holds the primary claim, otherwise, for a calibrating evaluator, a calibration evaluation (never
+ * counted).
  */
 export async function submitEvaluation(
   deps: QaDeps,
@@ -92,7 +93,10 @@ export async function submitEvaluation(
   requireEvaluator(actor);
   const body = parse(evaluationInputSchema, input, 'evaluation');
   const item = await requireItem(deps, attemptRef);
-  const calibrating = item.calibrators[actor.id] !== undefined;
+  // Holding the primary claim makes the submission primary, even for an evaluator who calibrated this call before
+  // taking over a lapsed claim: otherwise the holder could only ever write uncounted calibrations and the call would
+  // stay claimed and unscored. The store refuses a calibration claim to the primary holder for the same reason.
+  const calibrating = item.claimedBy !== actor.id && item.calibrators[actor.id] !== undefined;
   if (!calibrating) {
     if (item.state === 'scored') {
       throw new ConflictError('this call is scored already; revise the evaluation with a reason instead');

@@ -145,6 +145,23 @@ describe('QA HTTP routes', () => {
     });
   });
 
+  it('scores as primary when a calibrating evaluator took over the lapsed primary claim', async () => {
+    await t.call(who.qa1, { method: 'POST', path: '/qa/items/r1/claim' });
+    await t.call(who.qa2, { method: 'POST', path: '/qa/items/r1/claim', body: { calibration: true } });
+    t.clock.advance(9 * 3_600_000); // qa-1's claim lapsed
+    expect((await t.call(who.qa2, { method: 'POST', path: '/qa/items/r1/claim' })).body).toMatchObject({
+      state: 'claimed',
+      claimedBy: 'qa-2',
+    });
+    const body = { scorecardId: 'default', scorecardVersion: 1, answers: answers() };
+    // The claim holder's evaluation is the one that scores the call, whatever it calibrated before.
+    expect((await score(who.qa2, 'r1', body)).body).toMatchObject({ kind: 'primary', n: 1 });
+    expect((await t.store.getItem('r1'))?.state).toBe('scored');
+    expect(t.store.counters.get(`AGENT#agent-1#${DAY}`)).toEqual({ qaCount: 1, qaScoreSumTenths: 1000, qaCritical: 0 });
+    expect((await score(who.qa2, 'r1', body)).statusCode).toBe(409); // scored already: revise instead
+    expect((await score(who.qa1, 'r1', body)).statusCode).toBe(409); // no longer the claimant
+  });
+
   it('computes the score, counts it once, and a revision adds only the difference', async () => {
     await t.call(who.qa1, { method: 'POST', path: '/qa/items/r1/claim' });
     const body = { scorecardId: 'default', scorecardVersion: 1, answers: answers({ accuracy: 0 }) };
