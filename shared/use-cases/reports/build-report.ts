@@ -44,8 +44,14 @@ export interface ReportBuildDeps {
 export const DAILY_TREND_DAYS = 7;
 /** Longest trend drawn for a campaign report; older days are in the totals, not the chart. */
 export const MAX_TREND_DAYS = 62;
-/** States whose campaigns appear in a team's scheduled reports (completed ones only in the period they ended). */
-const REPORTED_STATES: readonly CampaignState[] = ['pilot', 'review', 'active', 'paused', 'completed'];
+/**
+ * States whose campaigns appear in a team's scheduled reports: every state a campaign can be in once it has dialed.
+ * A campaign's state is read when the report is built, not as it was in the period, so an ended one (completed, or
+ * already evaluated: the event path evaluates it seconds after it completes) is kept in every period up to the one it
+ * ended in.
+ */
+const REPORTED_STATES: readonly CampaignState[] = ['pilot', 'review', 'active', 'paused', 'completed', 'evaluated'];
+const ENDED_STATES: ReadonlySet<CampaignState> = new Set(['completed', 'evaluated']);
 
 const DAY = 'yyyy-MM-dd';
 const minusDays = (day: string, n: number) => DateTime.fromISO(day, { zone: 'UTC' }).minus({ days: n }).toFormat(DAY);
@@ -163,19 +169,31 @@ export async function buildCampaignReport(deps: ReportBuildDeps, target: Campaig
 
 async function campaignsOfTeam(deps: ReportBuildDeps, teamId: string, period: Period): Promise<Campaign[]> {
   const out: Campaign[] = [];
+  const ended: Campaign[] = [];
   for (const state of REPORTED_STATES) {
     let cursor: string | undefined;
     do {
       const page = await deps.campaigns.list({ state, limit: 100, ...(cursor ? { cursor } : {}) });
       for (const c of page.items) {
-        const ours = c.teamIds.length === 0 || c.teamIds.includes(teamId);
-        const inPeriod =
-          state !== 'completed' || localDay(new Date(c.updatedAt), c.callingRules.timeZone) >= period.from;
-        if (ours && inPeriod) out.push(c);
+        if (c.teamIds.length > 0 && !c.teamIds.includes(teamId)) continue;
+        if (!ENDED_STATES.has(state)) out.push(c);
+        // updatedAt is never before the completion: one updated before the period ended before it, unread.
+        else if (localDay(new Date(c.updatedAt), c.callingRules.timeZone) >= period.from) ended.push(c);
       }
       cursor = page.cursor;
     } while (cursor);
   }
+  // updatedAt of an evaluated campaign is its evaluation, which the tick may make days after the completion: the
+  // `complete` transition says when it ended (one Query per campaign that ended lately).
+  const endedAt = await Promise.all(
+    ended.map(async (c) => {
+      const completed = (await deps.campaigns.listTransitions(c.id)).filter((t) => t.action === 'complete').at(-1);
+      return completed?.at ?? c.updatedAt;
+    }),
+  );
+  ended.forEach((c, i) => {
+    if (localDay(new Date(endedAt[i] ?? c.updatedAt), c.callingRules.timeZone) >= period.from) out.push(c);
+  });
   return out.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
 }
 

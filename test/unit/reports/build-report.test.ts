@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
+import { ManualClock } from '#shared/adapters/memory/clock';
+import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
+import { teamSchema } from '#shared/domain/agents/agent';
+import { campaignSpecSchema } from '#shared/domain/campaign';
+import { periodContaining } from '#shared/domain/reports/period';
+import { DEFAULT_REPORT_SETTINGS } from '#shared/domain/reports/recipients';
+import { transitionCampaign } from '#shared/use-cases/campaigns';
+import { buildTeamReport } from '#shared/use-cases/reports/build-report';
+import {
+  InMemoryReportAgents,
+  InMemoryReportArchive,
+  InMemoryReportMarkers,
+  InMemoryReportReads,
+  RecordingReportMailer,
+} from '#shared/use-cases/reports/in-memory';
+import { type ReportDeps, sendEvaluation } from '#shared/use-cases/reports/send-reports';
+import { campaignSpecInput } from '#test/integration/helpers/campaign-spec';
+
+const DAY = '2026-03-09'; // a Monday
+const PERIOD = periodContaining('daily', DAY);
+const PLANNER = { id: 'p', roles: ['planner'] };
+
+function world(now = '2026-03-10T00:00:00Z') {
+  const clock = new ManualClock(now);
+  const reads = new InMemoryReportReads();
+  const agents = new InMemoryReportAgents();
+  const repository = new InMemoryCampaignRepository();
+  const events = new InMemoryEventPublisher();
+  agents.teams.set(
+    't1',
+    teamSchema.parse({
+      id: 't1',
+      name: '一组',
+      leadEmails: ['lead@x.cn'],
+      timeZone: 'Asia/Shanghai',
+      updatedAt: 'x',
+      updatedBy: 'x',
+    }),
+  );
+  agents.agents.set('a1', {
+    id: 'a1',
+    name: '张伟',
+    teamId: 't1',
+    active: true,
+    daysOff: [],
+    startDate: '2025-01-01',
+    updatedAt: '2026-01-01T00:00:00Z',
+  });
+  const deps: ReportDeps = {
+    reads,
+    agents,
+    campaigns: repository,
+    clock,
+    markers: new InMemoryReportMarkers(),
+    mailer: new RecordingReportMailer(),
+    archive: new InMemoryReportArchive(),
+    managerEmails: ['boss@x.cn'],
+    campaignUseCases: { repository, events, clock },
+  };
+  return { deps, reads, agents, repository, clock };
+}
+
+async function addCampaign(w: ReturnType<typeof world>, id: string, state: 'draft' | 'active') {
+  const spec = campaignSpecSchema.parse({
+    ...campaignSpecInput(),
+    teamIds: ['t1'],
+    requestingDepartment: { name: '客户服务部', email: 'cs@x.cn' },
+  });
+  await w.repository.create({
+    ...spec,
+    id,
+    state,
+    pilotSkipped: false,
+    revision: 1,
+    createdAt: '2026-03-01T01:00:00Z',
+    updatedAt: '2026-03-01T01:00:00Z',
+    createdBy: 'p',
+  });
+}
+
+/** Completes the campaign at `at` and sends its evaluation seconds later, as the event path does. */
+async function completeAndEvaluate(w: ReturnType<typeof world>, id: string, at: string) {
+  w.clock.set(at);
+  await transitionCampaign(w.deps.campaignUseCases, id, 'complete', PLANNER);
+  w.clock.advance(5_000);
+  await sendEvaluation(w.deps, DEFAULT_REPORT_SETTINGS, id);
+  expect((await w.repository.get(id))?.state).toBe('evaluated');
+}
+
+describe('which campaigns a team report covers', () => {
+  it('keeps a campaign completed and evaluated on the day in that day, week and month, with its figures', async () => {
+    const w = world();
+    await addCampaign(w, 'c-aaaaaaaaaaaa', 'active');
+    w.reads.add('CAMPAIGN', 'c-aaaaaaaaaaaa', DAY, { dials: 150, connects: 60 });
+    await completeAndEvaluate(w, 'c-aaaaaaaaaaaa', '2026-03-09T07:00:00Z'); // 15:00 in Shanghai on DAY
+    w.clock.set('2026-03-10T00:00:00Z');
+    const daily = await buildTeamReport(w.deps, 'daily', 't1', PERIOD, DEFAULT_REPORT_SETTINGS);
+    expect(daily.campaigns.map((c) => [c.campaignId, c.state, c.period.dials])).toEqual([
+      ['c-aaaaaaaaaaaa', 'evaluated', 150],
+    ]);
+    w.clock.set('2026-04-01T00:00:00Z');
+    for (const kind of ['weekly', 'monthly'] as const) {
+      const r = await buildTeamReport(w.deps, kind, 't1', periodContaining(kind, DAY), DEFAULT_REPORT_SETTINGS);
+      expect(r.campaigns.map((c) => c.campaignId)).toEqual(['c-aaaaaaaaaaaa']);
+    }
+  });
+
+  it('leaves out a campaign that ended before the period, even when its evaluation came later', async () => {
+    const w = world();
+    await addCampaign(w, 'c-aaaaaaaaaaaa', 'active');
+    w.clock.set('2026-03-07T10:00:00Z');
+    await transitionCampaign(w.deps.campaignUseCases, 'c-aaaaaaaaaaaa', 'complete', PLANNER);
+    // The event path failed; the tick evaluated it on DAY.
+    w.clock.set('2026-03-09T00:05:00Z');
+    await sendEvaluation(w.deps, DEFAULT_REPORT_SETTINGS, 'c-aaaaaaaaaaaa');
+    w.clock.set('2026-03-10T00:00:00Z');
+    const r = await buildTeamReport(w.deps, 'daily', 't1', PERIOD, DEFAULT_REPORT_SETTINGS);
+    expect(r.campaigns).toEqual([]);
+    // The week of 2026-03-02 saw it end: it is there.
+    const week = await buildTeamReport(w.deps, 'weekly', 't1', periodContaining('weekly', '2026-03-07'), {
+      ...DEFAULT_REPORT_SETTINGS,
+    });
+    expect(week.campaigns.map((c) => c.campaignId)).toEqual(['c-aaaaaaaaaaaa']);
+  });
+});
