@@ -65,9 +65,10 @@ export function archiveKey(report: Pick<Report, 'kind' | 'scope'>, period: strin
  * Markers go pending → sent. The whole report is claimed first (a conditional put), so concurrent or repeated runs
  * neither build nor send it twice; each message of it (≤ 50 recipients) has its own marker, confirmed right after
  * SES accepts it. A run that dies after its claim leaves the report pending; once the claim is older than
- * `staleAfterMs` the next run takes it over and sends only the messages not yet confirmed. The one gap left is a
- * crash between SES accepting a message and its confirmation: that message may go out twice (SES has no idempotency
- * key); nothing is ever lost. A failure releases the claims so the next run retries at once.
+ * `staleAfterMs` the next run takes it over and sends only the messages not yet confirmed; a message whose own claim
+ * is still fresh (its sender died later) leaves the report unconfirmed (`busy`) for a later run. The one gap left is
+ * a crash between SES accepting a message and its confirmation: that message may go out twice (SES has no
+ * idempotency key); nothing is ever lost. A failure releases the claims so the next run retries at once.
  */
 export async function sendOnce(
   deps: ReportDeps,
@@ -92,9 +93,11 @@ export async function sendOnce(
     const mail = await composeMail(report);
     const chunks = chunkRecipients([...recipients].sort());
     let messages = 0;
+    let busy = 0;
     for (const [i, to] of chunks.entries()) {
       const part: ReportMarker = { ...whole, part: `msg-${i + 1}of${chunks.length}` };
       const state = await deps.markers.claim(part, deps.clock.now(), stale);
+      if (state === 'busy') busy++;
       if (state !== 'claimed') continue;
       try {
         await deps.mailer.send({ ...mail, to });
@@ -104,6 +107,20 @@ export async function sendOnce(
       }
       await deps.markers.confirm(part, deps.clock.now());
       messages++;
+    }
+    if (busy > 0) {
+      // A message claimed by a run that died after the report claim went stale but before the message claim did:
+      // it may not have gone out. Confirming the report would lose it; releasing the report claim lets the next run
+      // send it once its claim is stale too.
+      await deps.markers.release(whole);
+      deps.log?.warn('report messages still claimed by an earlier run; left for a later run', {
+        kind: id.kind,
+        scope: id.scope,
+        period: id.period,
+        messages,
+        busy,
+      });
+      return { status: 'busy', messages, archiveKey: key };
     }
     await deps.markers.confirm(whole, deps.clock.now());
     deps.log?.info('report sent', {

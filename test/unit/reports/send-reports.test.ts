@@ -219,6 +219,27 @@ describe('sending once', () => {
     expect((await sendTeamReport(w.deps, DEFAULT_REPORT_SETTINGS, 'daily', 't1', PERIOD)).status).toBe('sent');
     expect(w.mailer.sent).toHaveLength(1);
   });
+
+  it('a takeover that finds a message claim still fresh leaves the report unconfirmed, and a later run sends it', async () => {
+    const w = world();
+    w.clock.set('2026-03-10T00:05:00Z');
+    const whole = { kind: 'REPORT#daily', scope: 'team-t1', period: DAY, part: 'report' };
+    // A run claims the report at 00:05:00, builds for 20 s, claims its one message, then dies inside the SES call.
+    await w.markers.claim(whole, new Date('2026-03-10T00:05:00Z'), new Date(0));
+    await w.markers.claim({ ...whole, part: 'msg-1of1' }, new Date('2026-03-10T00:05:20Z'), new Date(0));
+    // 00:15:10: the report claim is stale, the message claim not yet.
+    w.clock.set('2026-03-10T00:15:10Z');
+    const takeover = await sendTeamReport(w.deps, DEFAULT_REPORT_SETTINGS, 'daily', 't1', PERIOD);
+    expect(takeover).toMatchObject({ status: 'busy', messages: 0 });
+    expect(w.mailer.sent).toHaveLength(0);
+    // The next tick finds both claims stale and sends the message.
+    w.clock.set('2026-03-10T01:05:00Z');
+    const later = await sendTeamReport(w.deps, DEFAULT_REPORT_SETTINGS, 'daily', 't1', PERIOD);
+    expect(later).toMatchObject({ status: 'sent', messages: 1 });
+    expect(w.mailer.sent).toHaveLength(1);
+    const again = await sendTeamReport(w.deps, DEFAULT_REPORT_SETTINGS, 'daily', 't1', PERIOD);
+    expect(again.status).toBe('alreadySent');
+  });
 });
 
 describe('campaign evaluation and the tick', () => {
