@@ -1,9 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { createDocumentClient } from '#shared/adapters/dynamodb/client';
-import { DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
+import { DynamoDbOrderFormMarkers, DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
 import { EventBridgePublisher } from '#shared/adapters/eventbridge/event-publisher';
 import { SesMailer } from '#shared/adapters/ses/mailer';
 import { optionalEnv, requireEnv } from '#shared/config/env';
@@ -27,7 +26,7 @@ export function orderDepsFromEnv(): OrderDeps {
       client: new SESv2Client(sesEndpoint === undefined ? {} : { endpoint: sesEndpoint }),
       from: requireEnv('SES_SENDER'),
     }),
-    markers: new DynamoDbAgentStore({ client, tableName }),
+    markers: new DynamoDbOrderFormMarkers({ client, tableName }),
     events: new EventBridgePublisher({
       client: new EventBridgeClient(eventsEndpoint === undefined ? {} : { endpoint: eventsEndpoint }),
       busName: requireEnv('BUS_NAME'),

@@ -2,10 +2,9 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StoredEmail } from '#infra/local/ses-local';
-import { DynamoDbAgentStore } from '#shared/adapters/dynamodb/agent-store';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { contactKey, counterKey, dueShard, orderFormKey } from '#shared/adapters/dynamodb/keys';
-import { DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
+import { DynamoDbOrderFormMarkers, DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import { SesMailer } from '#shared/adapters/ses/mailer';
@@ -13,7 +12,7 @@ import { RETURN_VISIT_DISPOSITIONS } from '#shared/domain/orders/return-visit';
 import type { OrderDeps } from '#shared/use-cases/orders/deps';
 import { updateOrder } from '#shared/use-cases/orders/fulfilment';
 import { applyFulfilmentCsv } from '#shared/use-cases/orders/fulfilment-csv';
-import { placeOrder } from '#shared/use-cases/orders/place-order';
+import { FORM_CLAIM_STALE_MS, placeOrder } from '#shared/use-cases/orders/place-order';
 import { campaignOrderReport, getOrder } from '#shared/use-cases/orders/queries';
 import { useTestTables } from '#test/integration/helpers/tables';
 import { campaign, orderPlaced, PHONE_KEY, SALES_ID, STORE, sourceContact, VISIT_ID } from '#test/unit/orders/world';
@@ -61,7 +60,7 @@ describe('orders on DynamoDB Local and the SES stand-in', () => {
         client: new SESv2Client({ endpoint: sesEndpoint, region: 'us-east-1' }),
         from: 'outcall@example.com',
       }),
-      markers: new DynamoDbAgentStore({ client, tableName }),
+      markers: new DynamoDbOrderFormMarkers({ client, tableName }),
       events,
       clock,
     };
@@ -82,6 +81,21 @@ describe('orders on DynamoDB Local and the SES stand-in', () => {
       new GetCommand({ TableName: tables.names.main, Key: orderFormKey(orderPlaced().orderId) }),
     );
     expect(Item?.html).toBe(mail.body.html);
+  });
+
+  it("tells an order form's claim confirmed sent from one another run holds unconfirmed", async () => {
+    const markers = new DynamoDbOrderFormMarkers({ client: tables.client, tableName: tables.names.main });
+    const marker = { kind: 'ORDERFORM', scope: SALES_ID, period: 'o-claim-test', recipient: STORE_EMAIL };
+    const at = new Date('2026-03-02T02:15:00.000Z');
+    const staleAt = (ms: number) => new Date(at.getTime() + ms - FORM_CLAIM_STALE_MS);
+    expect(await markers.claim(marker, at, staleAt(0))).toBe('claimed');
+    // A run killed mid-send never releases or confirms: busy until stale, then taken over.
+    expect(await markers.claim(marker, new Date(at.getTime() + 20_000), staleAt(20_000))).toBe('busy');
+    const retry = new Date(at.getTime() + 60_000);
+    expect(await markers.claim(marker, retry, staleAt(60_000))).toBe('claimed');
+    await markers.confirm(marker, retry);
+    await markers.release(marker); // a confirmed marker is never undone
+    expect(await markers.claim(marker, new Date(at.getTime() + 3_600_000), staleAt(3_600_000))).toBe('sent');
   });
 
   it('counts each transition once, schedules the return visit in the due index, and reports', async () => {

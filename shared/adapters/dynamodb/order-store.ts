@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -24,6 +25,7 @@ import {
   ordersOfCampaignDayIndexKey,
   phoneStatusKey,
   returnReasonsKey,
+  sentMarkerKey,
 } from '#shared/adapters/dynamodb/keys';
 import { type Contact, contactAttributesSchema, NUMBER_TYPES } from '#shared/domain/contact';
 import { COUNTER_FIELDS, type Counters, sumCounters } from '#shared/domain/counters';
@@ -35,7 +37,9 @@ import {
   RETURN_REASONS,
 } from '#shared/domain/orders/order';
 import type { VisitPriority } from '#shared/domain/orders/return-visit';
+import type { SentMarker } from '#shared/ports/agent-store';
 import type { CounterAdd, OrderStore, SourceContact, TransitionExtras } from '#shared/ports/order-store';
+import type { OrderFormMarkers } from '#shared/use-cases/orders/deps';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -338,4 +342,73 @@ function parseOrder(item: Record<string, unknown>): Order {
   const parsed = orderSchema.safeParse(item);
   if (!parsed.success) throw new StoredOrderInvalidError(`stored order ${String(item.pk)} does not match its schema`);
   return parsed.data;
+}
+
+/**
+ * The order forms' send-once markers (`SENT#ORDERFORM#<campaignId>#<orderId>` / `<store address>`, pattern 22): the
+ * items the agents' `SentMarkers` write, with a claim that tells 'sent' from 'busy' by a consistent read after a
+ * failed condition, as the reports' markers do.
+ */
+export class DynamoDbOrderFormMarkers implements OrderFormMarkers {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(config: Pick<DynamoDbOrderStoreConfig, 'client' | 'tableName'>) {
+    this.#client = config.client;
+    this.#table = config.tableName;
+  }
+
+  async claim(marker: SentMarker, at: Date, staleBefore: Date): Promise<'claimed' | 'sent' | 'busy'> {
+    const key = formMarkerKey(marker);
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...key, entity: 'sent', claimedAt: at.toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND claimedAt < :stale)',
+          ExpressionAttributeValues: { ':stale': staleBefore.toISOString() },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+    );
+    // Released between the put and the read: the caller's retry claims it.
+    return Item?.sentAt !== undefined ? 'sent' : 'busy';
+  }
+
+  async confirm(marker: SentMarker, at: Date): Promise<void> {
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: formMarkerKey(marker),
+        UpdateExpression: 'SET sentAt = :at',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
+    );
+  }
+
+  async release(marker: SentMarker): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: formMarkerKey(marker),
+          // Never undo the marker of a form that did go out.
+          ConditionExpression: 'attribute_not_exists(sentAt)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
+
+const formMarkerKey = (m: SentMarker) => sentMarkerKey(m.kind, m.scope, m.period, m.recipient);
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 }

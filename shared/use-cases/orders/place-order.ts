@@ -7,8 +7,21 @@ import type { CounterAdd } from '#shared/ports/order-store';
 import { renderOrderForm } from '#shared/templates/orders/order-form';
 import type { OrderDeps } from '#shared/use-cases/orders/deps';
 
-/** A claimed but unconfirmed order-form marker older than this is taken over: its sender died before sending. */
-export const FORM_CLAIM_STALE_MS = 15 * 60_000;
+/**
+ * A claimed but unconfirmed order-form marker older than this is taken over: its sender is dead. Longer than the
+ * OrderPlaced function's 30 s timeout (infra/constructs/orders.ts), so a live sender's claim is never taken; shorter
+ * than the 1 minute Lambda waits before its first async retry, so that retry of a run killed mid-send takes it over
+ * (the second retry comes 2 minutes later; after that the event goes to the dead-letter queue).
+ */
+export const FORM_CLAIM_STALE_MS = 45_000;
+
+/**
+ * Another run holds the order form's claim and has not confirmed it: it may still be sending, or it died mid-send.
+ * Not "sent": the event must be retried (Lambda's async retry, then the DLQ) until the claim is confirmed or stale.
+ */
+export class FormSendBusyError extends Error {
+  override readonly name = 'FormSendBusyError';
+}
 
 export type FormStatus = 'sent' | 'alreadySent' | 'noRecipient';
 
@@ -107,15 +120,21 @@ export function countersFor(order: Order, values: CounterAdd['values']): Counter
 
 /**
  * Sends the order form once per order and store address: claim the marker, send, store the form, confirm. A failed
- * send releases the claim and throws, so the event's retry sends it; a crash after the send and before the confirm
- * may send it a second time after {@link FORM_CLAIM_STALE_MS}, which a store can recognise by the order number.
+ * send releases the claim and throws, so the event's retry sends it; a claim another run holds unconfirmed throws
+ * {@link FormSendBusyError} so the event is retried until that claim is confirmed or stale (a run killed mid-send
+ * never releases it). A crash after the send and before the confirm may send it a second time after
+ * {@link FORM_CLAIM_STALE_MS}, which a store can recognise by the order number.
+ *
+ * @throws FormSendBusyError when another run holds the claim: retry later
  */
 export async function sendOrderForm(deps: OrderDeps, order: Order, campaign: Campaign): Promise<FormStatus> {
   const to = campaign.fulfilmentEmail;
   if (!to) return 'noRecipient';
   const marker = { kind: 'ORDERFORM', scope: order.campaignId, period: order.orderId, recipient: to };
   const now = deps.clock.now();
-  if (!(await deps.markers.claim(marker, now, new Date(now.getTime() - FORM_CLAIM_STALE_MS)))) return 'alreadySent';
+  const claim = await deps.markers.claim(marker, now, new Date(now.getTime() - FORM_CLAIM_STALE_MS));
+  if (claim === 'sent') return 'alreadySent';
+  if (claim === 'busy') throw new FormSendBusyError(`the order form of ${order.orderId} is claimed by another run`);
   const form = renderOrderForm(order, { campaignName: campaign.name, to });
   try {
     await deps.mailer.send(form);

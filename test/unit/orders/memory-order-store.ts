@@ -2,8 +2,9 @@ import type { Contact } from '#shared/domain/contact';
 import { type Counters, sumCounters } from '#shared/domain/counters';
 import type { Order, OrderEvent } from '#shared/domain/orders/order';
 import type { VisitPriority } from '#shared/domain/orders/return-visit';
-import type { SentMarker, SentMarkers } from '#shared/ports/agent-store';
+import type { SentMarker } from '#shared/ports/agent-store';
 import type { CounterAdd, OrderStore, SourceContact, TransitionExtras } from '#shared/ports/order-store';
+import type { OrderFormMarkers } from '#shared/use-cases/orders/deps';
 
 /** `OrderStore` in memory with the DynamoDB adapter's conditions (create once, transition on version). */
 export class MemoryOrderStore implements OrderStore {
@@ -127,15 +128,16 @@ export class MemoryOrderStore implements OrderStore {
 }
 
 /** Send-once markers in memory, with the claim/confirm/release contract of the DynamoDB one. */
-export class MemoryMarkers implements SentMarkers {
+export class MemoryMarkers implements OrderFormMarkers {
   readonly items = new Map<string, { claimedAt: Date; sentAt?: Date }>();
 
-  async claim(marker: SentMarker, at: Date, staleBefore: Date): Promise<boolean> {
+  async claim(marker: SentMarker, at: Date, staleBefore: Date): Promise<'claimed' | 'sent' | 'busy'> {
     const key = keyOf(marker);
     const found = this.items.get(key);
-    if (found && (found.sentAt || found.claimedAt >= staleBefore)) return false;
+    if (found?.sentAt) return 'sent';
+    if (found && found.claimedAt >= staleBefore) return 'busy';
     this.items.set(key, { claimedAt: at });
-    return true;
+    return 'claimed';
   }
 
   async confirm(marker: SentMarker, at: Date): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeOrder } from '#shared/use-cases/orders/place-order';
+import { FORM_CLAIM_STALE_MS, FormSendBusyError, placeOrder } from '#shared/use-cases/orders/place-order';
 import { agentReport } from '#shared/use-cases/orders/queries';
 import { AGENT, orderPlaced, ordersWorld, SALES_ID } from '#test/unit/orders/world';
 
@@ -35,6 +35,33 @@ describe('placeOrder', () => {
     await expect(placeOrder(w.deps, orderPlaced())).rejects.toThrow('simulated');
     expect(await placeOrder(w.deps, orderPlaced())).toMatchObject({ status: 'exists', form: 'sent' });
     expect(w.mailer.sent).toHaveLength(1);
+  });
+
+  it('a claim another run holds unconfirmed is not "sent": the retry throws to be retried, then takes it over', async () => {
+    const w = await ordersWorld();
+    const realSend = w.mailer.send.bind(w.mailer);
+    // The first run's Lambda is killed in the middle of the SES call: the promise never settles, no catch runs.
+    w.mailer.send = () => new Promise<void>(() => {});
+    void placeOrder(w.deps, orderPlaced());
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(w.markers.items.size).toBe(1);
+    w.mailer.send = realSend;
+    // A redelivery while the claim may still be live (within the function's timeout): retry later, never "sent".
+    w.clock.advance(20_000);
+    await expect(placeOrder(w.deps, orderPlaced())).rejects.toBeInstanceOf(FormSendBusyError);
+    expect(w.mailer.sent).toHaveLength(0);
+    // Lambda's async retry, a minute after the run died: the claim is stale, so this run sends the form.
+    w.clock.advance(60_000);
+    expect(await placeOrder(w.deps, orderPlaced())).toMatchObject({ status: 'exists', form: 'sent' });
+    expect(w.mailer.sent).toHaveLength(1);
+    expect(await placeOrder(w.deps, orderPlaced())).toMatchObject({ form: 'alreadySent' });
+  });
+
+  it("takes an unconfirmed claim over before Lambda's first async retry, never while its sender may still run", () => {
+    // The OrderPlaced function times out after 30 s (infra/constructs/orders.ts); Lambda retries an async event
+    // after 1 and then 2 more minutes.
+    expect(FORM_CLAIM_STALE_MS).toBeGreaterThan(30_000);
+    expect(FORM_CLAIM_STALE_MS).toBeLessThan(60_000);
   });
 
   it('uses the items when the sale carries no total, and drops a sale of an unknown campaign', async () => {
