@@ -51,6 +51,8 @@ export const MAX_TREND_DAYS = 62;
  * ended in.
  */
 const REPORTED_STATES: readonly CampaignState[] = ['pilot', 'review', 'active', 'paused', 'completed', 'evaluated'];
+/** Transitions into a pilot: the first one and every re-run. */
+const PILOT_STARTS: ReadonlySet<string> = new Set(['startPilot', 'repilot']);
 const ENDED_STATES: ReadonlySet<CampaignState> = new Set(['completed', 'evaluated']);
 
 const DAY = 'yyyy-MM-dd';
@@ -128,7 +130,8 @@ export async function campaignReportTarget(
   let markerPeriod = 'final';
   if (kind === 'pilot') {
     const ended = transitions.filter((t) => t.action === 'endPilot').at(-1);
-    const started = transitions.filter((t) => t.action === 'startPilot' && (!ended || t.at <= ended.at)).at(-1);
+    // A re-run pilot begins with `repilot` (review → pilot), the first with `startPilot`: the review covers the last.
+    const started = transitions.filter((t) => PILOT_STARTS.has(t.action) && (!ended || t.at <= ended.at)).at(-1);
     if (started) start = new Date(started.at);
     if (ended) end = new Date(ended.at);
     markerPeriod = `pilot-${(ended?.at ?? now.toISOString()).replace(/[^0-9]/g, '').slice(0, 14)}`;

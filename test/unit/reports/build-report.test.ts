@@ -7,7 +7,7 @@ import { campaignSpecSchema } from '#shared/domain/campaign';
 import { periodContaining } from '#shared/domain/reports/period';
 import { DEFAULT_REPORT_SETTINGS } from '#shared/domain/reports/recipients';
 import { transitionCampaign } from '#shared/use-cases/campaigns';
-import { buildTeamReport } from '#shared/use-cases/reports/build-report';
+import { buildCampaignReport, buildTeamReport, campaignReportTarget } from '#shared/use-cases/reports/build-report';
 import {
   InMemoryReportAgents,
   InMemoryReportArchive,
@@ -123,5 +123,26 @@ describe('which campaigns a team report covers', () => {
       ...DEFAULT_REPORT_SETTINGS,
     });
     expect(week.campaigns.map((c) => c.campaignId)).toEqual(['c-aaaaaaaaaaaa']);
+  });
+});
+
+describe('pilot review period', () => {
+  it('the review of a re-run pilot covers that pilot only, not the first one', async () => {
+    const w = world('2026-03-02T01:00:00Z');
+    await addCampaign(w, 'c-bbbbbbbbbbbb', 'draft');
+    const t = (action: string, at: string) => {
+      w.clock.set(at);
+      return transitionCampaign(w.deps.campaignUseCases, 'c-bbbbbbbbbbbb', action, PLANNER);
+    };
+    await t('startPilot', '2026-03-02T01:00:00Z');
+    await t('endPilot', '2026-03-03T10:00:00Z');
+    await t('repilot', '2026-03-05T01:00:00Z');
+    await t('endPilot', '2026-03-06T10:00:00Z');
+    w.reads.add('CAMPAIGN', 'c-bbbbbbbbbbbb', '2026-03-02', { dials: 100, connects: 10 });
+    w.reads.add('CAMPAIGN', 'c-bbbbbbbbbbbb', '2026-03-05', { dials: 100, connects: 40 });
+    const target = await campaignReportTarget(w.deps, 'pilot', 'c-bbbbbbbbbbbb');
+    const r = await buildCampaignReport(w.deps, target);
+    expect(r.period).toMatchObject({ from: '2026-03-05', to: '2026-03-06' });
+    expect(r.campaigns[0]?.period).toMatchObject({ dials: 100, connects: 40 });
   });
 });
