@@ -80,9 +80,10 @@ export async function buildTeamReport(
     deps.agents.listTeamAgents(teamId),
     campaignsOfTeam(deps, teamId, period),
   ]);
-  const agents = members.filter((a) => a.active);
+  const counted = await agentCounters(deps, team, members, period, previous);
+  const agents = counted.map((c) => c.agent);
   const logs = await logStatuses(deps, team, agents, period);
-  const rows = await agentRows(deps, team, agents, period, previous, logs, settings);
+  const rows = agentRows(team, counted, period, previous, logs, settings);
   const current = rows.map((r) => r.current);
   const before = rows.map((r) => r.previous);
   const sections = await Promise.all(campaigns.map((c) => campaignSection(deps, c, kind, period, previous)));
@@ -272,15 +273,42 @@ async function logStatuses(
   return out;
 }
 
-async function agentRows(
+/**
+ * The agents a team report lists, with their counters of both periods (one Query each: the periods are adjacent).
+ * Active agents always; an inactive one when it has figures in the period, since the roster sync may have deactivated
+ * it after the period it worked in. An agent last updated before the period began was inactive all through it (the
+ * deactivation sets `updatedAt`) and is not read.
+ */
+async function agentCounters(
   deps: ReportBuildDeps,
   team: Team,
-  agents: readonly Agent[],
+  members: readonly Agent[],
+  period: Period,
+  previous: Period,
+): Promise<{ agent: Agent; byDay: Map<string, CounterBag> }[]> {
+  const mayHaveWorked = (agent: Agent) => {
+    const updated = Date.parse(agent.updatedAt);
+    return Number.isNaN(updated) || localDay(new Date(updated), team.timeZone) >= period.from;
+  };
+  const read = await Promise.all(
+    members
+      .filter((agent) => agent.active || mayHaveWorked(agent))
+      .map(async (agent) => ({ agent, byDay: await deps.reads.counters('AGENT', agent.id, previous.from, period.to) })),
+  );
+  return read.filter(
+    ({ agent, byDay }) =>
+      agent.active || Object.values(sumDays(byDay, period.from, period.to)).some((value) => value !== 0),
+  );
+}
+
+function agentRows(
+  team: Team,
+  counted: readonly { agent: Agent; byDay: Map<string, CounterBag> }[],
   period: Period,
   previous: Period,
   logs: Map<string, AgentInput['log']>,
   settings: ReportSettings,
-): Promise<{ current: AgentFigures; previous: AgentFigures }[]> {
+): { current: AgentFigures; previous: AgentFigures }[] {
   const figures = (agent: Agent, byDay: Map<string, CounterBag>, p: Period, log: AgentInput['log']) => {
     const quota = daysIn(p)
       .filter((d) => isWorkingDay(team, d) && agentWorksOn(agent, d))
@@ -288,14 +316,8 @@ async function agentRows(
     const counters = sumDays(byDay, p.from, p.to);
     return agentFigures({ agentId: agent.id, name: agent.name, counters, quota, log }, settings.commissionRate);
   };
-  return Promise.all(
-    agents.map(async (agent) => {
-      // One Query covers both periods: they are adjacent.
-      const byDay = await deps.reads.counters('AGENT', agent.id, previous.from, period.to);
-      return {
-        current: figures(agent, byDay, period, logs.get(agent.id) ?? { status: 'notDue' }),
-        previous: figures(agent, byDay, previous, { status: 'notDue' }),
-      };
-    }),
-  );
+  return counted.map(({ agent, byDay }) => ({
+    current: figures(agent, byDay, period, logs.get(agent.id) ?? { status: 'notDue' }),
+    previous: figures(agent, byDay, previous, { status: 'notDue' }),
+  }));
 }

@@ -126,6 +126,43 @@ describe('which campaigns a team report covers', () => {
   });
 });
 
+/** What the roster sync does to an agent that left Connect. */
+function deactivate(w: ReturnType<typeof world>, agentId: string, at: string) {
+  const agent = w.agents.agents.get(agentId);
+  if (!agent) throw new Error(`no agent ${agentId}`);
+  w.agents.agents.set(agentId, { ...agent, active: false, updatedAt: at });
+}
+
+describe('which agents a team report covers', () => {
+  it("keeps an agent deactivated after the period, with the period's figures and commission", async () => {
+    const w = world();
+    w.reads.add('AGENT', 'a1', DAY, { dials: 120, effective: 40, orderAmount: 2000 });
+    // The roster sync deactivated a1 overnight (they left Connect).
+    deactivate(w, 'a1', '2026-03-09T20:00:00Z');
+    const r = await buildTeamReport(w.deps, 'daily', 't1', PERIOD, DEFAULT_REPORT_SETTINGS);
+    expect(r.agents.find((a) => a.agentId === 'a1')).toMatchObject({ dials: 120, commission: 20 });
+  });
+
+  it('leaves out an inactive agent with no figures in the period', async () => {
+    const w = world();
+    w.reads.add('AGENT', 'a1', '2026-03-08', { dials: 90 }); // the previous day only
+    deactivate(w, 'a1', '2026-03-09T20:00:00Z');
+    w.agents.agents.set('a0', {
+      id: 'a0',
+      teamId: 't1',
+      active: false,
+      daysOff: [],
+      startDate: '2024-01-01',
+      updatedAt: '2025-06-01T00:00:00Z', // left long before: not even read
+    });
+    const before = w.reads.requests;
+    const r = await buildTeamReport(w.deps, 'daily', 't1', PERIOD, DEFAULT_REPORT_SETTINGS);
+    expect(r.agents).toEqual([]);
+    // TEAM counters and a1's; none for a0.
+    expect(w.reads.requests - before).toBe(2);
+  });
+});
+
 describe('pilot review period', () => {
   it('the review of a re-run pilot covers that pilot only, not the first one', async () => {
     const w = world('2026-03-02T01:00:00Z');
