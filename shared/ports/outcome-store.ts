@@ -47,6 +47,12 @@ export interface AttemptSummary {
   outcome?: string | undefined;
   effective: boolean;
   talkSeconds: number;
+  /**
+   * The disposition's flags, whatever its code (a campaign's own catalog may name them): QA samples every complaint
+   * and do-not-call call, reading them from the attempt.
+   */
+  complaint?: boolean | undefined;
+  doNotCall?: boolean | undefined;
   startedAt?: string | undefined;
   endedAt?: string | undefined;
 }

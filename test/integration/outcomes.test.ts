@@ -7,11 +7,20 @@ import {
   createDispositionHandler,
 } from '#functions/outcomes/handlers';
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
-import { attemptKey, contactKey, counterKey, dueShard, phonePartition } from '#shared/adapters/dynamodb/keys';
+import {
+  attemptKey,
+  campaignKey,
+  contactKey,
+  counterKey,
+  dueShard,
+  phonePartition,
+} from '#shared/adapters/dynamodb/keys';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
+import { DynamoDbQaStore } from '#shared/adapters/dynamodb/qa-store';
 import { DynamoDbSubjectStore } from '#shared/adapters/dynamodb/subject-store';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
+import { DEFAULT_DISPOSITIONS } from '#shared/domain/campaign';
 import type { OutcomeInput } from '#shared/use-cases/outcomes/inputs';
 import { OutcomeRecorder } from '#shared/use-cases/outcomes/record-outcome';
 import { dynamoWorld as sharedDynamoWorld } from '#test/integration/helpers/outcome-world';
@@ -22,6 +31,7 @@ import {
   AGENT_ID,
   CAMPAIGN_ID,
   callInputs,
+  outcomesCampaign,
   PHONE_KEY,
   type RawInput,
   SCENARIOS,
@@ -457,5 +467,55 @@ describe('a callback time outside the customer window, on DynamoDB Local', () =>
       state: 'retryWait',
       dueAt: expect.any(String),
     });
+  });
+});
+
+describe("a complaint under a campaign's own disposition code, on DynamoDB Local", () => {
+  it('is flagged on the attempt, whatever its code, so QA samples it; a corrected code takes the flags away', async () => {
+    const { recorder } = await recorderWorld();
+    // The campaign's catalog names its complaint 客诉 instead of the default COMPLAINT.
+    const complaint = DEFAULT_DISPOSITIONS.find((d) => d.code === 'COMPLAINT');
+    await tables.client.send(
+      new PutCommand({
+        TableName: tables.names.main,
+        Item: {
+          ...campaignKey(CAMPAIGN_ID),
+          ...outcomesCampaign(),
+          dispositions: [...DEFAULT_DISPOSITIONS, { ...complaint, code: 'KESU', label: '客诉' }],
+        },
+      }),
+    );
+    const base = {
+      attempt: 1,
+      contactId: 'r-kesu',
+      start: '2027-03-02T02:00:00.000Z',
+      answered: 'agent' as const,
+      talkSeconds: 90,
+    };
+    const call = callInputs({ ...base, disposition: { code: 'KESU' } });
+    for (const input of call) await recorder.record(toOutcomeInput(input) as OutcomeInput);
+    const attemptItem = async () =>
+      (
+        await tables.client.send(
+          new GetCommand({
+            TableName: tables.names.main,
+            Key: attemptKey(CAMPAIGN_ID, PHONE_KEY, 1),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item as Record<string, unknown>;
+    expect(await attemptItem()).toMatchObject({ disposition: 'KESU', complaint: true, doNotCall: true });
+    const qa = new DynamoDbQaStore({ client: tables.client, tableName: tables.names.main });
+    const [sampled] = await qa.attemptsOfAgentDay(AGENT_ID, '2027-03-02');
+    expect(sampled).toMatchObject({ complaint: true, dnc: true });
+
+    // The agent corrects the code to one that is neither (a later disposition wins).
+    const corrected = pick(callInputs({ ...base, disposition: { code: 'NOT_INTERESTED' } }), 'disposition');
+    const later = new Date(Date.parse(corrected.at ?? '') + 60_000).toISOString();
+    await recorder.record(toOutcomeInput({ ...corrected, at: later }) as OutcomeInput);
+    const after = await attemptItem();
+    expect(after.disposition).toBe('NOT_INTERESTED');
+    expect(after).not.toHaveProperty('complaint');
+    expect(after).not.toHaveProperty('doNotCall');
   });
 });

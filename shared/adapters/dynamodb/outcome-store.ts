@@ -288,6 +288,9 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
       outcome: s.outcome,
       effective: s.effective,
       talkSeconds: s.talkSeconds,
+      // Kept only when set (most calls are neither), so they cost nothing on the others.
+      complaint: s.complaint === true ? true : undefined,
+      doNotCall: s.doNotCall === true ? true : undefined,
       expiresAt: end ? this.#expiresAt(end) : undefined,
       ...(s.agentId && s.day ? attemptsOfAgentDayIndexKey(s.agentId, s.day, a.id.campaignId) : {}),
     };
@@ -300,7 +303,8 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
       values[`:${k}`] = v;
       parts.push(`#${k} = :${k}`);
     }
-    // What older items carried: gone on their next change, so no index copies them again and no write pays for them.
+    // What older items carried: gone on their next change, so no index copies them again and no write pays for them;
+    // and the flags a changed disposition no longer has.
     const legacy = [
       'counted',
       'order',
@@ -315,6 +319,8 @@ export class DynamoDbOutcomeStore implements OutcomeStore {
       'attempt',
       'startedAt',
       'endedAt',
+      'complaint',
+      'doNotCall',
     ].filter((k) => set[k] === undefined);
     for (const k of legacy) names[`#${k}`] = k;
     return {

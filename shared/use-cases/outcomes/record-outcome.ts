@@ -241,6 +241,8 @@ export class OutcomeRecorder implements OutcomeLookup {
           outcome: o.outcome,
           effective: o.effective,
           talkSeconds: o.talkSeconds,
+          complaint: o.complaint,
+          doNotCall: o.doNotCall,
           startedAt: o.startedAt,
           endedAt: o.endedAt,
         },
