@@ -10,9 +10,9 @@ import { systemClock } from '#shared/ports/clock';
 import { ReminderSendError, type ReminderTickResult, runReminderTick } from '#shared/use-cases/agents/reminders';
 
 /**
- * Fired every minute by EventBridge Scheduler. A failed send throws after the others went out, so the invocation
- * fails (into the function's dead-letter queue: Lambda does not retry a minute tick) and the next tick retries the
- * message; the sent markers stop duplicates.
+ * Fired every minute by EventBridge Scheduler. A failed send, or a team that cannot be read, throws after the other
+ * messages and teams were served (the error names the teams), so the invocation fails (into the function's dead-letter
+ * queue: Lambda does not retry a minute tick) and the next tick retries what failed; the sent markers stop duplicates.
  * RemindersSent counts the messages that went out, also in a tick that then fails.
  */
 export function createReminderTickHandler(tick: () => Promise<ReminderTickResult>) {

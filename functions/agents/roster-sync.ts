@@ -19,4 +19,10 @@ const defaultTimeZone = optionalEnv('DEFAULT_TIME_ZONE') ?? 'Asia/Shanghai';
 export const handler = async (): Promise<void> => {
   const result = await syncRoster({ store, roster, clock: systemClock, defaultTimeZone });
   logger.info('roster synced', { ...result });
+  if (result.unmailable.length > 0) {
+    // Agent ids only, never the addresses: the fix is in Connect, where an admin can look the users up.
+    logger.warn('Connect users whose e-mail outcall cannot mail were stored without it: no reminders until fixed', {
+      agentIds: result.unmailable,
+    });
+  }
 };

@@ -4,6 +4,7 @@ import {
   DescribeUserHierarchyGroupCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-connect';
+import { isMailableAddress } from '#shared/domain/agents/agent';
 import type { RosterSource, RosterUser } from '#shared/ports/roster';
 
 export interface ConnectRosterConfig {
@@ -80,7 +81,7 @@ export class ConnectRoster implements RosterSource {
       connectUserId: user?.Id ?? userId,
       connectUserArn: user?.Arn ?? '',
       name,
-      email: user?.IdentityInfo?.Email?.trim() || user?.IdentityInfo?.SecondaryEmail?.trim() || undefined,
+      email: pickEmail(user?.IdentityInfo?.Email, user?.IdentityInfo?.SecondaryEmail),
       hierarchyGroup: user?.HierarchyGroupId ? await group(user.HierarchyGroupId) : undefined,
     };
   }
@@ -98,4 +99,14 @@ function joinName(first: string, last: string): string {
   const cjk = /[\u3400-\u9fff]/u;
   if (cjk.test(first) || cjk.test(last)) return `${last}${first}`;
   return [first, last].filter((p) => p !== '').join(' ');
+}
+
+/**
+ * The first of Connect's primary and secondary e-mail that outcall can mail. When neither can be (Connect takes
+ * addresses our check refuses, e.g. `li&si@x.cn`), the one present is passed on anyway: the roster sync stores the
+ * agent without it and reports the agent, so the address gets fixed in Connect.
+ */
+function pickEmail(...candidates: (string | undefined)[]): string | undefined {
+  const present = candidates.map((c) => c?.trim()).filter((c): c is string => c !== undefined && c !== '');
+  return present.find(isMailableAddress) ?? present[0];
 }

@@ -6,7 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch-get';
 import {
   agentKey,
@@ -23,6 +23,7 @@ import {
   agentSchema,
   type DailyLog,
   dailyLogSchema,
+  isMailableAddress,
   type PeriodPlan,
   periodPlanSchema,
   type Team,
@@ -36,6 +37,24 @@ import type { AgentStore, SentMarker, SentMarkers } from '#shared/ports/agent-st
 export class StoredAgentItemInvalidError extends Error {
   override readonly name = 'StoredAgentItemInvalidError';
 }
+
+/**
+ * An agent or team to be written does not match the schema its reads check: refused, as a stored item that no read
+ * accepts would make its whole team unreadable (reminders, roster sync, lists). A bug in the caller.
+ */
+export class AgentItemRefusedError extends Error {
+  override readonly name = 'AgentItemRefusedError';
+}
+
+/**
+ * Agents as read. An e-mail address outcall cannot mail (`li&si@x.cn`) reads as none: the roster sync stored such
+ * addresses from Connect unchecked before it checked them, and the sync now stores the agent without one anyway.
+ */
+const storedAgentSchema = z.preprocess((item) => {
+  if (typeof item !== 'object' || item === null) return item;
+  const { email, ...rest } = item as Record<string, unknown>;
+  return typeof email === 'string' && !isMailableAddress(email) ? rest : item;
+}, agentSchema);
 
 export interface DynamoDbAgentStoreConfig {
   client: DynamoDBDocumentClient;
@@ -57,7 +76,8 @@ export class DynamoDbAgentStore implements AgentStore, SentMarkers {
   }
 
   async putTeam(team: Team): Promise<void> {
-    await this.#put({ ...team, ...teamKey(team.id), ...teamsIndexKey(team.id), entity: 'team' });
+    const checked = writable(teamSchema, team, `team ${team.id}`);
+    await this.#put({ ...checked, ...teamKey(team.id), ...teamsIndexKey(team.id), entity: 'team' });
   }
 
   async listTeams(): Promise<Team[]> {
@@ -65,16 +85,17 @@ export class DynamoDbAgentStore implements AgentStore, SentMarkers {
   }
 
   async getAgent(agentId: string): Promise<Agent | undefined> {
-    return this.#get(agentKey(agentId), agentSchema);
+    return this.#get(agentKey(agentId), storedAgentSchema);
   }
 
   async putAgent(agent: Agent): Promise<void> {
-    const index = agent.teamId === undefined ? {} : teamAgentIndexKey(agent.teamId, agent.id);
-    await this.#put({ ...agent, ...agentKey(agent.id), ...index, entity: 'agent' });
+    const checked = writable(agentSchema, agent, `agent ${agent.id}`);
+    const index = checked.teamId === undefined ? {} : teamAgentIndexKey(checked.teamId, checked.id);
+    await this.#put({ ...checked, ...agentKey(checked.id), ...index, entity: 'agent' });
   }
 
   async listTeamAgents(teamId: string): Promise<Agent[]> {
-    return this.#queryIndex(teamAgentIndexKey(teamId, '').gsi1pk, agentSchema);
+    return this.#queryIndex(teamAgentIndexKey(teamId, '').gsi1pk, storedAgentSchema);
   }
 
   async getDailyLog(agentId: string, day: string): Promise<DailyLog | undefined> {
@@ -222,6 +243,14 @@ function parse<S extends z.ZodType>(schema: S, item: Record<string, unknown>): z
   const result = schema.safeParse(item);
   if (!result.success)
     throw new StoredAgentItemInvalidError(`stored item ${String(item.pk)}/${String(item.sk)} is invalid`);
+  return result.data;
+}
+
+/** What is written is what a read returns (trimmed, defaults filled in), and nothing a read would refuse. */
+function writable<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  // The item's id only: its fields may hold a name or an address.
+  if (!result.success) throw new AgentItemRefusedError(`${what} does not match its schema; not written`);
   return result.data;
 }
 

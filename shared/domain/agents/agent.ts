@@ -84,12 +84,26 @@ export const agentSettingsSchema = z.object({
 });
 export type AgentSettings = z.infer<typeof agentSettingsSchema>;
 
+/**
+ * An address outcall mails reminders to. Stricter than RFC 5322: Connect accepts what an admin types (`li&si@x.cn`,
+ * `a~b@x.cn`, `x@公司.cn`), so what comes from Connect is checked against this before it is stored
+ * ({@link isMailableAddress}), and an agent is never stored with an address every later read would refuse.
+ */
+export const agentEmailSchema = z.email();
+/** An agent's display name as stored. */
+export const agentNameSchema = z.string().max(300);
+
+/** Whether `value` passes the agent record's own e-mail check. */
+export function isMailableAddress(value: string): boolean {
+  return agentEmailSchema.safeParse(value).success;
+}
+
 export const agentSchema = agentSettingsSchema.extend({
   id: agentIdSchema,
   connectUserArn: z.string().optional(),
   /** Display name for e-mails; never written to logs. */
-  name: z.string().max(300).optional(),
-  email: z.email().optional(),
+  name: agentNameSchema.optional(),
+  email: agentEmailSchema.optional(),
   /** Connect users that disappeared from the roster are kept but inactive: no reminders, no quota. */
   active: z.boolean().default(true),
   updatedAt: z.string(),

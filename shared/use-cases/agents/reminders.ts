@@ -39,15 +39,31 @@ export interface ReminderTickResult {
   /** Messages whose marker showed they had gone out (or were going out) already. */
   alreadySent: number;
   failed: number;
+  /** Teams this tick could not serve (a read failed), with the error's name; present only when there are some. */
+  failedTeams?: { teamId: string; error: string }[];
 }
 
-/** Some messages could not be sent; the others were (`result` counts them). The next fire retries the failed ones. */
+/**
+ * Some messages could not be sent, or some teams could not be served; the others were (`result` counts them). The next
+ * fire retries what failed.
+ */
 export class ReminderSendError extends Error {
   override readonly name = 'ReminderSendError';
   readonly failures: readonly unknown[];
   readonly result: ReminderTickResult;
   constructor(failures: readonly unknown[], result: ReminderTickResult) {
-    super(`${failures.length} reminder(s) could not be sent`);
+    const teams = result.failedTeams ?? [];
+    const messages = failures.length - teams.length;
+    super(
+      [
+        messages > 0 || teams.length === 0 ? `${messages} reminder(s) could not be sent` : '',
+        teams.length > 0
+          ? `reminders failed for ${teams.length} team(s): ${teams.map((t) => `${t.teamId} (${t.error})`).join(', ')}`
+          : '',
+      ]
+        .filter((part) => part !== '')
+        .join('; '),
+    );
     this.failures = failures;
     this.result = result;
   }
@@ -55,7 +71,10 @@ export class ReminderSendError extends Error {
 
 const MINUTE_MS = 60_000;
 
-/** Runs one tick at `deps.clock.now()`. Throws {@link ReminderSendError} after trying every message if any failed. */
+/**
+ * Runs one tick at `deps.clock.now()`. Throws {@link ReminderSendError} after trying every message of every team if
+ * any message or team failed: one team that cannot be read does not keep the teams after it from their reminders.
+ */
 export async function runReminderTick(
   deps: ReminderDeps,
   options: ReminderTickOptions = {},
@@ -86,31 +105,49 @@ export async function runReminderTick(
 
   const teams = await deps.store.listTeams();
   result.teams = teams.length;
+  const failedTeams: { teamId: string; error: string }[] = [];
   for (const team of teams) {
-    const today = localDay(now, team.timeZone);
-    for (const day of [addDays(today, -1), today]) {
-      if (!isWorkingDay(team, day)) continue;
-      const instants = dayInstants(team, day);
-      const agentsDue = due(instants.agentReminderAt);
-      const leadDue = due(instants.leadDigestAt) && team.leadEmails.length > 0;
-      if (!agentsDue && !leadDue) continue;
-      const state = await teamDay(deps, team, day);
-      if (agentsDue) await remindAgents(deps, team, day, state.agents, sendOnce);
-      if (leadDue) {
-        const flagged = state.agents.filter((a) => !a.logSubmitted || !a.progress.met);
-        if (flagged.length > 0) {
-          await sendOnce({ kind: MARKER_KINDS.leadDigest, scope: team.id, period: day, recipient: 'leads' }, () =>
-            renderLeadDigest({ to: team.leadEmails, teamName: team.name ?? team.id, day, agents: state.agents }),
-          );
-        }
-      }
+    try {
+      await remindTeam(deps, team, now, due, sendOnce);
+    } catch (error) {
+      failedTeams.push({ teamId: team.id, error: error instanceof Error ? error.name : 'Error' });
+      failures.push(error);
     }
   }
+  if (failedTeams.length > 0) result.failedTeams = failedTeams;
   if (failures.length > 0) throw new ReminderSendError(failures, result);
   return result;
 }
 
 type SendOnce = (marker: SentMarker, message: () => MailMessage) => Promise<void>;
+
+/** One team's due reminders and lead list for its local "yesterday" and "today". */
+async function remindTeam(
+  deps: ReminderDeps,
+  team: Team,
+  now: Date,
+  due: (at: Date) => boolean,
+  sendOnce: SendOnce,
+): Promise<void> {
+  const today = localDay(now, team.timeZone);
+  for (const day of [addDays(today, -1), today]) {
+    if (!isWorkingDay(team, day)) continue;
+    const instants = dayInstants(team, day);
+    const agentsDue = due(instants.agentReminderAt);
+    const leadDue = due(instants.leadDigestAt) && team.leadEmails.length > 0;
+    if (!agentsDue && !leadDue) continue;
+    const state = await teamDay(deps, team, day);
+    if (agentsDue) await remindAgents(deps, team, day, state.agents, sendOnce);
+    if (leadDue) {
+      const flagged = state.agents.filter((a) => !a.logSubmitted || !a.progress.met);
+      if (flagged.length > 0) {
+        await sendOnce({ kind: MARKER_KINDS.leadDigest, scope: team.id, period: day, recipient: 'leads' }, () =>
+          renderLeadDigest({ to: team.leadEmails, teamName: team.name ?? team.id, day, agents: state.agents }),
+        );
+      }
+    }
+  }
+}
 
 async function remindAgents(
   deps: ReminderDeps,

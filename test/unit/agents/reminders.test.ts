@@ -105,6 +105,40 @@ describe('agents reminder at shift end − 10 min', () => {
     expect(w.mailer.sent.map((m) => m.to[0])).toEqual(['a5@example.com', 'a2@example.com']);
   });
 
+  it('serves every other team when one cannot be read, then fails naming it', async () => {
+    const w = team();
+    const other = { ...w.team, id: 't2', name: '二组' };
+    const broken = { ...w.team, id: 't0', name: '坏组' };
+    w.store.teams.set(other.id, other);
+    w.store.teams.set(broken.id, broken);
+    w.store.agents.set('b1', {
+      id: 'b1',
+      teamId: 't2',
+      email: 'b1@example.com',
+      daysOff: [],
+      active: true,
+      updatedAt: 'x',
+    });
+    const listTeamAgents = w.store.listTeamAgents.bind(w.store);
+    w.store.listTeamAgents = async (teamId: string) => {
+      if (teamId === 't0')
+        throw Object.assign(new Error('stored item is invalid'), { name: 'StoredAgentItemInvalidError' });
+      return listTeamAgents(teamId);
+    };
+    w.clock.set(AGENT_REMINDER);
+    const failed = await runReminderTick(w.deps).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ReminderSendError);
+    // t0 sorts first: the teams after it were still reminded.
+    expect(w.mailer.sent.map((m) => m.to[0])).toEqual(['a2@example.com', 'a5@example.com', 'b1@example.com']);
+    expect((failed as ReminderSendError).result).toMatchObject({
+      teams: 3,
+      sent: 3,
+      failed: 0,
+      failedTeams: [{ teamId: 't0', error: 'StoredAgentItemInvalidError' }],
+    });
+    expect((failed as ReminderSendError).message).toContain('t0 (StoredAgentItemInvalidError)');
+  });
+
   it('a claim left by a crashed sender is taken over only once it is stale', async () => {
     const w = team();
     const marker = { kind: 'LOGREMIND', scope: 't1', period: MONDAY, recipient: 'a2' };
