@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse/sync';
-import { issuesFrom } from '#shared/domain/errors';
+import { CsvError, parse } from 'csv-parse/sync';
+import { issuesFrom, ValidationError } from '#shared/domain/errors';
 import { type OrderActor, requireFulfilment } from '#shared/domain/orders/access';
 import { orderUpdateSchema } from '#shared/domain/orders/order';
 import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
@@ -51,8 +51,11 @@ export interface CsvRowResult {
 
 /**
  * Applies a fulfilment CSV (`orders/<file>.csv` in the uploads bucket) row by row, in file order, with the uploader's
- * rights; each row gets its own result, so one bad row does not stop the rest. A re-delivered upload gives
- * `duplicate` for every row it already applied.
+ * rights; each row gets its own result, so one bad row (cells that do not fit the header, a malformed value, an
+ * unknown order) does not stop the rest. A re-delivered upload gives `duplicate` for every row it already applied.
+ *
+ * @throws ValidationError when the file as a whole cannot be applied (not readable as CSV, no order or status
+ *   column): retrying cannot help, the store must fix the file and upload it again. Nothing was applied.
  */
 export async function applyFulfilmentCsv(
   deps: FulfilmentDeps,
@@ -60,15 +63,28 @@ export async function applyFulfilmentCsv(
   actor: OrderActor,
 ): Promise<CsvRowResult[]> {
   requireFulfilment(actor);
-  const records = parse(text.replace(/^\uFEFF/, ''), {
-    columns: (header: string[]) => header.map((h) => HEADERS[h.trim().toLowerCase()] ?? h.trim()),
-    skip_empty_lines: true,
-    trim: true,
-    to: MAX_CSV_ROWS,
-  }) as Record<string, string>[];
+  const [header = [], ...rows] = readCsv(text);
+  const columns = header.map((h) => HEADERS[h.trim().toLowerCase()] ?? h.trim());
+  for (const [field, names] of [
+    ['orderId', 'order number column (orderId or 订单号)'],
+    ['status', 'status column (status or 状态)'],
+  ] as const) {
+    if (!columns.includes(field)) throw new ValidationError(`the fulfilment file has no ${names}`);
+  }
+  const records = rows.slice(0, MAX_CSV_ROWS).map((cells) => ({
+    // More cells than the header: an unquoted comma shifted them, so none can be trusted. Fewer: the trailing cells
+    // were left out (some tools do), they are empty.
+    overflow: cells.length > columns.length ? cells.length : undefined,
+    record: Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? ''])) as Record<string, string>,
+  }));
   const results: CsvRowResult[] = [];
-  for (const [i, record] of records.entries()) {
+  for (const [i, { overflow, record }] of records.entries()) {
     const row = i + 1;
+    if (overflow !== undefined) {
+      const message = `the row has ${overflow} cells, the header ${columns.length} (a comma in a cell must be quoted)`;
+      results.push({ row, orderId: record.orderId ?? '', result: 'invalid', message });
+      continue;
+    }
     const orderId = record.orderId ?? '';
     const raw = Object.fromEntries(Object.entries(record).filter(([k, v]) => k !== 'orderId' && v !== ''));
     if (raw.status !== undefined) raw.status = STATUS_WORDS[raw.status] ?? raw.status;
@@ -101,4 +117,29 @@ export async function applyFulfilmentCsv(
     }
   }
   return results;
+}
+
+/** The file's records as cells; a quoting error leaves the rest of the file unreadable, so it refuses the file. */
+function readCsv(text: string): string[][] {
+  try {
+    return parse(text.replace(/^\uFEFF/, ''), {
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      // A quote inside an unquoted cell (门口"A"座) is a character, not a fault.
+      relax_quotes: true,
+    }) as string[][];
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    // csv-parse's own message may quote the file's bytes: only where and what kind of fault is told. The records read
+    // before the fault include the header, so their count is the 1-based data row of the fault.
+    const where = error.records === 0 ? 'the header' : `row ${error.records}`;
+    const fault =
+      error.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? `a quote opened in ${where} is never closed`
+        : error.code.includes('QUOTE')
+          ? `a quote is misplaced in ${where} (a cell with quotes must be wholly quoted, "" for a quote inside)`
+          : `${where} is malformed (${error.code})`;
+    throw new ValidationError(`the fulfilment file cannot be read as CSV: ${fault}`);
+  }
 }

@@ -1,0 +1,67 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '#shared/observability/logger';
+import { placeOrder } from '#shared/use-cases/orders/place-order';
+import { orderPlaced, ordersWorld } from '#test/unit/orders/world';
+
+// The module builds its AWS adapters at import; these tests hand the handler in-memory ones instead.
+vi.hoisted(() => {
+  process.env.TABLE_NAME ??= 'outcall-test';
+  process.env.SES_SENDER ??= 'outcall@example.com';
+  process.env.BUS_NAME ??= 'outcall-test';
+  process.env.AWS_REGION ??= 'ap-northeast-1';
+});
+const { createFulfilmentUploadHandler } = await import('#functions/orders/fulfilment-upload');
+
+const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+const uploadOf = (key: string): SQSEvent => ({
+  Records: [
+    {
+      messageId: 'm-1',
+      receiptHandle: 'r',
+      body: JSON.stringify({ kind: 'outcall.intake.continue', bucket: 'uploads', key, sequencer: '0A01', size: 10 }),
+      attributes: {} as SQSEvent['Records'][number]['attributes'],
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:ap-northeast-1:123456789012:uploads',
+      awsRegion: 'ap-northeast-1',
+    },
+  ],
+});
+const objectsOf = (text: string) => ({
+  read: async () =>
+    (async function* () {
+      yield new TextEncoder().encode(text);
+    })(),
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('fulfilment upload handler', () => {
+  it('acknowledges a file that can never be applied and logs why, without the file name', async () => {
+    const w = await ordersWorld();
+    const { orderId } = orderPlaced();
+    await placeOrder(w.deps, orderPlaced());
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => {});
+    const handler = createFulfilmentUploadHandler(w.deps, objectsOf(`orderId,status,note\n${orderId},packed,"open`));
+    const out = await handler(uploadOf('orders/王先生的单.csv'), context);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(error).toHaveBeenCalledWith('fulfilment file refused', {
+      reason: 'the fulfilment file cannot be read as CSV: a quote opened in row 1 is never closed',
+      versionId: undefined,
+    });
+    expect(JSON.stringify(error.mock.calls)).not.toContain('王先生');
+  });
+
+  it('has the message redelivered when the store fails (rows are idempotent)', async () => {
+    const w = await ordersWorld();
+    const { orderId } = orderPlaced();
+    await placeOrder(w.deps, orderPlaced());
+    vi.spyOn(w.store, 'get').mockRejectedValue(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    vi.spyOn(logger, 'error').mockImplementation(() => {});
+    const handler = createFulfilmentUploadHandler(w.deps, objectsOf(`orderId,status\n${orderId},packed`));
+    // The one message of the batch failed: the batch fails, SQS redelivers it.
+    await expect(handler(uploadOf('orders/day.csv'), context)).rejects.toThrow('All records failed processing');
+  });
+});
