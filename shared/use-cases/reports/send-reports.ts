@@ -133,8 +133,46 @@ export async function sendOnce(
     return { status: 'sent', messages, archiveKey: key };
   } catch (error) {
     await deps.markers.release(whole).catch(() => {});
-    throw error;
+    throw withoutAddresses(error);
   }
+}
+
+// Anything@anything up to a separator: SES lists the identities it refused in its messages.
+const ADDRESS = /[^\s@,;:<>()[\]"']+@[^\s@,;:<>()[\]"']+/g;
+
+/**
+ * The error with every e-mail address in its message and stack replaced: an SES rejection names the recipients, and
+ * the error ends up in log lines (the tick's, Lambda's for the event path). Name, code and metadata stay, so what
+ * failed is still told; the same object is rethrown so callers that test its type or fields see no difference.
+ */
+export function withoutAddresses(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? error.replace(ADDRESS, '<address>') : error;
+  const message = error.message.replace(ADDRESS, '<address>');
+  try {
+    error.message = message;
+    if (error.stack) error.stack = error.stack.replace(ADDRESS, '<address>');
+    return error;
+  } catch {
+    // A frozen error: a new one with the same name instead.
+    return Object.assign(new Error(message), { name: error.name });
+  }
+}
+
+/** What a log line says of an error: its name and, for AWS SDK errors, its code and HTTP status; never its message. */
+export function errorSummary(error: unknown): { error: string; code?: string; httpStatus?: number } {
+  if (!(error instanceof Error)) return { error: typeof error };
+  const { Code, code, $metadata } = error as {
+    Code?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  const errorCode = typeof Code === 'string' ? Code : typeof code === 'string' ? code : undefined;
+  const status = $metadata?.httpStatusCode;
+  return {
+    error: error.name,
+    ...(errorCode !== undefined && errorCode !== error.name ? { code: errorCode } : {}),
+    ...(typeof status === 'number' ? { httpStatus: status } : {}),
+  };
 }
 
 /** Subject, bodies and the tables as CSV files and one XLSX workbook (dropped, with a note, if too large). */
@@ -286,7 +324,8 @@ export async function runReportTick(deps: ReportDeps): Promise<TickResult> {
       if (r.status === 'sent') result.mailed++;
     } catch (error) {
       result.failed.push({ what, error: error instanceof Error ? error.name : 'Error' });
-      deps.log?.warn('report failed', { what, error: error instanceof Error ? error.message : String(error) });
+      // Not the message: an SES rejection's lists the recipients' addresses.
+      deps.log?.warn('report failed', { what, ...errorSummary(error) });
     }
   };
   for (const team of await deps.agents.listTeams()) {

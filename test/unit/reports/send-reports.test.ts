@@ -242,6 +242,33 @@ describe('sending once', () => {
   });
 });
 
+describe('failures in logs', () => {
+  it("a rejected send puts no recipient's address in log lines or in the error thrown", async () => {
+    const w = world();
+    const logged: unknown[] = [];
+    w.deps.log = { info: (...line) => logged.push(line), warn: (...line) => logged.push(line) };
+    // What SES says when an identity is not verified: it lists the addresses.
+    const rejected = () =>
+      Object.assign(
+        new Error(
+          'Email address is not verified. The following identities failed the check in region AP-EAST-1: Lead@x.cn, boss@x.cn',
+        ),
+        { name: 'MessageRejected' },
+      );
+    w.mailer.send = async () => {
+      throw rejected();
+    };
+    const thrown = await runReportTick(w.deps).catch((error: unknown) => error);
+    expect(thrown).toBeInstanceOf(Error);
+    expect(JSON.stringify(logged)).not.toMatch(/@x\.cn/i);
+    expect(JSON.stringify(logged)).toContain('MessageRejected');
+    // The event path throws the error to Lambda, which logs it: it carries no address either.
+    const direct = await sendTeamReport(w.deps, DEFAULT_REPORT_SETTINGS, 'daily', 't1', PERIOD).catch((e: Error) => e);
+    expect(direct).toMatchObject({ name: 'MessageRejected' });
+    expect(`${(direct as Error).message} ${(direct as Error).stack}`).not.toMatch(/@x\.cn/i);
+  });
+});
+
 describe('campaign evaluation and the tick', () => {
   it('sends the evaluation to the requesting department and managers, then marks the campaign evaluated', async () => {
     const w = world();
