@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { peekBytes } from '#shared/adapters/files/byte-head';
-import { csvRows } from '#shared/adapters/files/csv-rows';
+import { csvRecordError, csvRows, MAX_RECORD_BYTES } from '#shared/adapters/files/csv-rows';
 import { detectDelimiter, sniff } from '#shared/adapters/files/sniff';
 import { decodeText } from '#shared/adapters/files/text-decoding';
 import { xlsxRows } from '#shared/adapters/files/xlsx-rows';
@@ -107,7 +107,8 @@ export function resumableSheetReader(options: { maxBytes?: number; resume?: Resu
 
 /**
  * CSV records split on raw bytes, each cell decoded afterwards, with the byte offset after each record (`end`,
- * counted from `base`). Malformed records (csv-parse skips them) come out with no cells and no offset.
+ * counted from `base`). A record csv-parse cannot end fails the file (`csvRecordError`), so every record handed out
+ * has its offset.
  */
 async function* rawCsvRows(
   bytes: AsyncIterable<Buffer>,
@@ -118,28 +119,26 @@ async function* rawCsvRows(
 ): AsyncGenerator<SheetRow & { end?: number }> {
   const utf8 = /^utf-8/i.test(encoding);
   const decode = (b: Buffer) => (utf8 ? b.toString('utf8') : decodeText(b, encoding));
-  let pendingSkips = 0;
   let row = firstRow - 1;
   const parser = parse({
     bom: true,
     delimiter,
     encoding: null,
     info: true,
+    max_record_size: MAX_RECORD_BYTES,
     relax_column_count: true,
     relax_quotes: true,
-    skip_records_with_error: true,
-  });
-  parser.on('skip', () => {
-    pendingSkips++;
   });
   const feeding = pipeline(Readable.from(bytes, { objectMode: false }), parser);
   feeding.catch(() => {});
-  for await (const item of parser as AsyncIterable<{ record: Buffer[]; info: { bytes: number } }>) {
-    for (; pendingSkips > 0; pendingSkips--) yield { row: ++row, cells: [], malformed: true };
-    yield { row: ++row, cells: item.record.map(decode), end: base + item.info.bytes };
+  try {
+    for await (const item of parser as AsyncIterable<{ record: Buffer[]; info: { bytes: number } }>) {
+      yield { row: ++row, cells: item.record.map(decode), end: base + item.info.bytes };
+    }
+    await feeding;
+  } catch (error) {
+    throw csvRecordError(error, firstRow);
   }
-  for (; pendingSkips > 0; pendingSkips--) yield { row: ++row, cells: [], malformed: true };
-  await feeding;
 }
 
 async function* toBuffers(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {

@@ -10,6 +10,10 @@ export const LIST_FILE_PROBLEMS = [
   'no_header',
   'no_phone_column',
   'too_large',
+  // A CSV cell opens a quote that is never closed (or a record runs past the reader's bound, which in practice is the
+  // same mistake): the file cannot be split into rows from there on.
+  'unclosed_quote',
+  'row_too_long',
 ] as const;
 export type ListFileProblem = (typeof LIST_FILE_PROBLEMS)[number];
 

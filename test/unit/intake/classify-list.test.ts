@@ -100,9 +100,38 @@ describe('classification rules', () => {
     expect(summary.reasons).toEqual({ malformed_row: 1 });
   });
 
-  it('rejects a record the CSV parser cannot read (unclosed quote) as malformed', async () => {
-    const { summary } = await classifyAll(csv('手机,备注\n13800138000,ok\n13900139000,"never closed\n'));
-    expect(summary).toMatchObject({ rows: 2, accepted: 1, rejected: 1, reasons: { malformed_row: 1 } });
+  // An unclosed quote swallows every later line into one cell; rejecting it as one malformed row made the rest of the
+  // file vanish without a trace. The file fails, naming the row, even when the quote is in the last row.
+  it('fails a file with an unclosed quote (unclosed_quote), naming the row where it opens', async () => {
+    await expect(classifyAll(csv('手机,备注\n13800138000,ok\n13900139000,"never closed\n'))).rejects.toMatchObject({
+      name: 'ListFileError',
+      problem: 'unclosed_quote',
+      message: expect.stringContaining('row 3 '),
+    });
+    let list = '姓名,手机,备注\n张三,13800138000,ok\n李四,13800138001,"VIP 老客户\n';
+    for (let i = 0; i < 498; i++) list += `客户${i},1380${String(i + 10).padStart(7, '0')},\n`;
+    await expect(classifyAll(csv(list), { batchSize: 50 })).rejects.toMatchObject({
+      problem: 'unclosed_quote',
+      message: expect.stringContaining('row 3 '),
+    });
+  });
+
+  it('fails a record longer than the bound (row_too_long) without reading the rest of the file', async () => {
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('手机,备注\n13800138000,"stray\n');
+      // 100 MiB of ordinary rows after the stray quote: all of them would be one cell.
+      for (let i = 0; i < 1_600_000; i++) {
+        const chunk = Buffer.from('13800138000,ok\n'.repeat(4096));
+        pulled += chunk.length;
+        yield chunk;
+      }
+    }
+    await expect(classifyAll(endless())).rejects.toMatchObject({
+      problem: 'row_too_long',
+      message: expect.stringContaining('row 2 '),
+    });
+    expect(pulled).toBeLessThan(4 * 1024 * 1024);
   });
 
   it('puts each row in the first class that applies: rejected, duplicate, suppressed, accepted', async () => {
