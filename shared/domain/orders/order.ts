@@ -105,9 +105,15 @@ export type OrderItem = z.infer<typeof orderItemSchema>;
 
 const iso = z.string().min(1);
 
+/**
+ * An order number's shape. Checked before a typed-in id (a CSV cell) is read: a longer one would be refused by
+ * DynamoDB as a key (a partition key is at most 2048 bytes) instead of simply not being found.
+ */
+export const orderIdSchema = z.string().regex(/^[a-zA-Z0-9_\-.]{1,200}$/);
+
 export const orderSchema = z.object({
   /** The sale attempt's `attemptRef` (`<campaignId>.<phoneKey>.<n>`): one order per sale, whatever the redelivery. */
-  orderId: z.string().regex(/^[a-zA-Z0-9_\-.]{1,200}$/),
+  orderId: orderIdSchema,
   campaignId: z.string(),
   phoneKey: z.string(),
   attempt: z.number().int().min(1),

@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { issuesFrom, ValidationError } from '#shared/domain/errors';
 import { type OrderActor, requireFulfilment } from '#shared/domain/orders/access';
-import { orderUpdateSchema } from '#shared/domain/orders/order';
+import { orderIdSchema, orderUpdateSchema } from '#shared/domain/orders/order';
 import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
 import { applyOrderUpdate } from '#shared/use-cases/orders/fulfilment';
 
@@ -89,8 +89,15 @@ export async function applyFulfilmentCsv(
     const raw = Object.fromEntries(Object.entries(record).filter(([k, v]) => k !== 'orderId' && v !== ''));
     if (raw.status !== undefined) raw.status = STATUS_WORDS[raw.status] ?? raw.status;
     const parsed = orderUpdateSchema.safeParse(raw);
-    if (orderId === '' || !parsed.success) {
-      const issues = parsed.success ? [{ path: 'orderId', message: 'missing' }] : issuesFrom(parsed.error.issues);
+    // Checked before any read: a cell that cannot be an order number (one too long for a key) would make DynamoDB
+    // refuse the read and fail the whole file.
+    const idIssue =
+      orderId === '' ? 'missing' : orderIdSchema.safeParse(orderId).success ? undefined : 'not an order number';
+    if (idIssue !== undefined || !parsed.success) {
+      const issues = [
+        ...(idIssue !== undefined ? [{ path: 'orderId', message: idIssue }] : []),
+        ...(parsed.success ? [] : issuesFrom(parsed.error.issues)),
+      ];
       results.push({
         row,
         orderId,
@@ -103,6 +110,10 @@ export async function applyFulfilmentCsv(
       const { result, order } = await applyOrderUpdate(deps, orderId, parsed.data, actor.id);
       results.push({ row, orderId, result, state: order.state });
     } catch (error) {
+      // What this row's data decides is the row's result (its cells were validated above, so no key or value of it
+      // makes DynamoDB refuse the request). Anything else (throttling, an outage, a lost race five times) fails the
+      // file so it is redelivered: the rows are idempotent, as the state machine only moves forward (a row applied
+      // before is a duplicate or stale the second time, and writes nothing).
       const name = error instanceof Error ? error.name : '';
       if (name === 'TransitionRefusedError' || name === 'NotFoundError') {
         results.push({

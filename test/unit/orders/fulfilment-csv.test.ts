@@ -37,6 +37,29 @@ describe('applyFulfilmentCsv', () => {
     expect((await w.store.get(orderId))?.note).toBe('门口"A"座');
   });
 
+  it('makes a row whose order id cannot be an order number invalid without reading it', async () => {
+    const w = await ordersWorld();
+    const { orderId } = orderPlaced();
+    await placeOrder(w.deps, orderPlaced());
+    const reads: string[] = [];
+    const get = w.store.get.bind(w.store);
+    w.store.get = (id: string) => {
+      reads.push(id);
+      return get(id);
+    };
+    const csv = ['orderId,status', `${'x'.repeat(2100)},packed`, '王先生,packed', ',packed', `${orderId},packed`].join(
+      '\n',
+    );
+    const results = await applyFulfilmentCsv(w.deps, csv, STORE);
+    expect(results).toMatchObject([
+      { row: 1, result: 'invalid', message: 'orderId: not an order number' },
+      { row: 2, result: 'invalid', message: 'orderId: not an order number' },
+      { row: 3, result: 'invalid', message: 'orderId: missing' },
+      { row: 4, result: 'applied' },
+    ]);
+    expect(reads.every((id) => id === orderId)).toBe(true);
+  });
+
   it('refuses a file it cannot read (an unclosed quote), or without the order and status columns, applying nothing', async () => {
     const w = await ordersWorld();
     const { orderId } = orderPlaced();
