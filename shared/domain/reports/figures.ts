@@ -33,9 +33,32 @@ export function salesOf(bag: CounterBag): number {
 /** Default commission on sales: "1% commission on sales" (DOMAIN.md §10). */
 export const DEFAULT_COMMISSION_RATE = 0.01;
 
-/** Commission in currency units, rounded half-up to the cent. */
+/**
+ * Commission in currency units, rounded half-up (away from zero) to the cent. Computed in integers: in binary floats
+ * 14.50 × 0.01 × 100 is 14.499999999999998 and would round down. Sales are money, so they are taken to the cent first
+ * (which also drops the dust of summing amounts as floats); the rate is taken as the decimal it is written as (0.01 is
+ * 1/100, not the double nearest it).
+ */
 export function commission(sales: number, rate: number): number {
-  return Math.round(sales * rate * 100 + Number.EPSILON) / 100;
+  if (!Number.isFinite(sales) || !Number.isFinite(rate)) return Number.NaN;
+  const sign = Math.sign(sales) * Math.sign(rate);
+  const cents = BigInt(Math.round(Math.abs(sales) * 100));
+  const { numerator, denominator } = decimalFraction(Math.abs(rate));
+  // round(cents × n / d) half-up: floor((2·cents·n + d) / 2d).
+  const rounded = (2n * cents * numerator + denominator) / (2n * denominator);
+  return (sign * Number(rounded)) / 100 || 0;
+}
+
+/** A finite non-negative number as the fraction of the shortest decimal that prints it (1e-7 → 1/10⁷). */
+function decimalFraction(value: number): { numerator: bigint; denominator: bigint } {
+  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(value));
+  if (!match) throw new Error(`not a finite non-negative number: ${value}`);
+  const [, whole = '0', fraction = '', exponent = '0'] = match;
+  const shift = Number(exponent) - fraction.length;
+  const digits = BigInt(whole + fraction);
+  return shift >= 0
+    ? { numerator: digits * 10n ** BigInt(shift), denominator: 1n }
+    : { numerator: digits, denominator: 10n ** BigInt(-shift) };
 }
 
 /** What a campaign's list and dialer say beside the counters. */

@@ -114,6 +114,20 @@ describe('agent figures', () => {
     expect(commission(1000, 0.015)).toBe(15);
   });
 
+  it('rounds an exact half cent up at any size (binary floats put 14.50 × 1 % just under it)', () => {
+    expect(commission(14.5, 0.01)).toBe(0.15);
+    expect(commission(102.5, 0.01)).toBe(1.03);
+    expect(commission(1.5, 0.01)).toBe(0.02);
+    expect(commission(0.5, 0.01)).toBe(0.01);
+    expect(commission(10.05, 0.5)).toBe(5.03);
+    expect(commission(1234567.5, 0.01)).toBe(12345.68);
+    expect(commission(0.1 + 0.2, 0.05)).toBe(0.02); // sales summed in floats: 0.30000000000000004 yuan is 30 cents
+    expect(commission(14.49, 0.01)).toBe(0.14);
+    expect(commission(0, 0.01)).toBe(0);
+    expect(commission(100, 0.0125)).toBe(1.25);
+    expect(commission(1, 1e-7)).toBe(0);
+  });
+
   it('ranks by attainment then conversions, never listing one agent as both', () => {
     const mk = (agentId: string, effective: number, quota: number, conversions: number) =>
       agentFigures(
