@@ -5,7 +5,7 @@ import { orderIdSchema, orderUpdateSchema } from '#shared/domain/orders/order';
 import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
 import { applyOrderUpdate } from '#shared/use-cases/orders/fulfilment';
 
-/** Most rows one upload may carry; a store's day is far below it. */
+/** Most rows one upload may carry (a larger file is refused); a store's day is far below it. */
 export const MAX_CSV_ROWS = 5000;
 
 /** Header names the store may use, English or Chinese, mapped to the update's fields. */
@@ -55,7 +55,7 @@ export interface CsvRowResult {
  * unknown order) does not stop the rest. A re-delivered upload gives `duplicate` for every row it already applied.
  *
  * @throws ValidationError when the file as a whole cannot be applied (not readable as CSV, no order or status
- *   column): retrying cannot help, the store must fix the file and upload it again. Nothing was applied.
+ *   column, over {@link MAX_CSV_ROWS} rows): retrying cannot help, the store must fix the file and upload it again. Nothing was applied.
  */
 export async function applyFulfilmentCsv(
   deps: FulfilmentDeps,
@@ -71,7 +71,12 @@ export async function applyFulfilmentCsv(
   ] as const) {
     if (!columns.includes(field)) throw new ValidationError(`the fulfilment file has no ${names}`);
   }
-  const records = rows.slice(0, MAX_CSV_ROWS).map((cells) => ({
+  // Refused whole, before any row is applied: a store told "split it" re-uploads every row, where rows past the limit
+  // dropped or reported alone would be easy to miss.
+  if (rows.length > MAX_CSV_ROWS) {
+    throw new ValidationError(`the fulfilment file has ${rows.length} rows, over ${MAX_CSV_ROWS}: split it`);
+  }
+  const records = rows.map((cells) => ({
     // More cells than the header: an unquoted comma shifted them, so none can be trusted. Fewer: the trailing cells
     // were left out (some tools do), they are empty.
     overflow: cells.length > columns.length ? cells.length : undefined,

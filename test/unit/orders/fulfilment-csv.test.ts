@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/domain/errors';
-import { applyFulfilmentCsv } from '#shared/use-cases/orders/fulfilment-csv';
+import { applyFulfilmentCsv, MAX_CSV_ROWS } from '#shared/use-cases/orders/fulfilment-csv';
 import { placeOrder } from '#shared/use-cases/orders/place-order';
 import { orderPlaced, ordersWorld, STORE } from '#test/unit/orders/world';
 
@@ -58,6 +58,21 @@ describe('applyFulfilmentCsv', () => {
       { row: 4, result: 'applied' },
     ]);
     expect(reads.every((id) => id === orderId)).toBe(true);
+  });
+
+  it('refuses a file of more than MAX_CSV_ROWS rows whole, rather than dropping the rows past it', async () => {
+    const w = await ordersWorld();
+    const { orderId } = orderPlaced();
+    await placeOrder(w.deps, orderPlaced());
+    const rows = ['orderId,status', ...Array.from({ length: MAX_CSV_ROWS }, () => `${orderId},packed`)];
+    rows.push(`${orderId},outForDelivery`);
+    await expect(applyFulfilmentCsv(w.deps, rows.join('\n'), STORE)).rejects.toThrow(
+      new ValidationError(`the fulfilment file has ${MAX_CSV_ROWS + 1} rows, over ${MAX_CSV_ROWS}: split it`),
+    );
+    expect((await w.store.get(orderId))?.state).toBe('placed');
+    // Exactly the limit is applied.
+    const results = await applyFulfilmentCsv(w.deps, rows.slice(0, -1).join('\n'), STORE);
+    expect(results).toHaveLength(MAX_CSV_ROWS);
   });
 
   it('refuses a file it cannot read (an unclosed quote), or without the order and status columns, applying nothing', async () => {
