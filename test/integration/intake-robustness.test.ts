@@ -1,4 +1,7 @@
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { campaignListTotalsKey } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
 import { mobile, useIntakeWorld } from '#test/integration/helpers/intake';
 
 const world = useIntakeWorld('intakerob');
@@ -42,5 +45,66 @@ describe('list intake: files and races that must not lose rows silently', () => 
     expect(item).toMatchObject({ status: 'failed', failure: { problem: 'unclosed_quote' } });
     expect((item?.failure as { message?: string } | undefined)?.message).toMatch(/^row 251 /);
     expect(await world.contactsOf(campaign.id)).toEqual([]);
+  });
+
+  // Two lists of a campaign completing together meet on the campaign's list totals item: DynamoDB cancels one
+  // transaction with TransactionConflict (or ThrottlingError). That is not "the list is no longer loading": taking it so
+  // acknowledged the message and left the list loading for good.
+  it.each([
+    ['TransactionConflict', [{ Code: 'None' }, { Code: 'TransactionConflict' }], 82_001],
+    ['ThrottlingError', [{ Code: 'ThrottlingError' }, { Code: 'None' }], 82_011],
+  ])(
+    'hands the message back when completing meets %s, and a redelivery finishes the list once',
+    async (_, reasons, n) => {
+      const campaign = await world.newCampaign();
+      const key = `lists/${campaign.id}/conflict.csv`;
+      const note = await world.upload(key, header + row(n) + row(n + 1));
+      const real = world.tables.client;
+      let injected = 0;
+      const client = {
+        send: async (command: unknown) => {
+          if (command instanceof TransactWriteCommand && injected === 0) {
+            injected++;
+            throw Object.assign(new Error('Transaction cancelled'), {
+              name: 'TransactionCanceledException',
+              CancellationReasons: reasons,
+            });
+          }
+          return real.send(command as never);
+        },
+      } as unknown as DynamoDBDocumentClient;
+      const deps = world.deps({ lists: new DynamoDbListRepository({ client, tableName: world.tables.names.main }) });
+      const first = await world.deliver(note, deps);
+      expect(injected).toBe(1);
+      expect(first.batchItemFailures).toHaveLength(1);
+      expect((await world.listItem(campaign.id, key, note))?.status).toBe('loading');
+      expect((await world.deliver(note, deps)).batchItemFailures).toEqual([]);
+      expect(await world.listItem(campaign.id, key, note)).toMatchObject({
+        status: 'ready',
+        summary: { rows: 2, accepted: 2 },
+      });
+      expect(await world.emailsTo(campaign.planners[0] as string)).toHaveLength(1);
+      const totals = await real.send(
+        new GetCommand({
+          TableName: world.tables.names.main,
+          Key: campaignListTotalsKey(campaign.id),
+          ConsistentRead: true,
+        }),
+      );
+      expect(totals.Item).toMatchObject({ lists: 1, rows: 2, accepted: 2 });
+      expect(await world.contactsOf(campaign.id)).toHaveLength(2);
+    },
+  );
+
+  it('completing a list that is no longer loading answers false (the condition on the LIST item failed)', async () => {
+    const campaign = await world.newCampaign();
+    const key = `lists/${campaign.id}/twice.csv`;
+    const note = await world.upload(key, header + row(82_101));
+    await world.deliver(note, world.deps());
+    const item = await world.listItem(campaign.id, key, note);
+    expect(item?.status).toBe('ready');
+    const lists = new DynamoDbListRepository({ client: world.tables.client, tableName: world.tables.names.main });
+    const ref = { kind: 'campaign' as const, campaignId: campaign.id, listId: world.listId(key, note) };
+    expect(await lists.complete(ref, item?.summary as never, '2026-03-02T02:00:00.000Z', undefined)).toBe(false);
   });
 });

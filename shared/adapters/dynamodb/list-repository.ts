@@ -141,7 +141,10 @@ export class DynamoDbListRepository implements ListRepository {
       await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === 'TransactionCanceledException') return false;
+      // Only the LIST item's condition failing means another run finished (or failed) the list. Any other reason —
+      // a TransactionConflict with another list of the campaign completing on the same totals item, throttling — wrote
+      // nothing and must reach the caller, so the message is redelivered and the completion done again.
+      if (listConditionFailed(error)) return false;
       throw error;
     }
   }
@@ -175,4 +178,10 @@ export class DynamoDbListRepository implements ListRepository {
       }),
     );
   }
+}
+
+/** A transaction cancelled because its first item (the LIST item) failed its condition. */
+function listConditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return e.name === 'TransactionCanceledException' && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
 }
