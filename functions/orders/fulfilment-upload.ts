@@ -53,14 +53,20 @@ async function applyFile(deps: FulfilmentDeps, objects: Pick<ObjectStore, 'read'
     roles: ['fulfilment'],
   });
   const count = (r: string) => results.filter((x) => x.result === r).length;
-  // Not the key: a file name may carry a person's name.
+  // Row numbers, result kinds and counts; the results echo no cell (an order id cell may hold a phone number). Not
+  // the key: a file name may carry a person's name.
   logger.info('fulfilment file applied', {
     rows: results.length,
     applied: count('applied'),
     duplicate: count('duplicate'),
     stale: count('stale'),
-    refused: results.filter((r) => r.result === 'refused' || r.result === 'notFound').slice(0, 50),
-    invalid: results.filter((r) => r.result === 'invalid').slice(0, 50),
+    refused: count('refused'),
+    notFound: count('notFound'),
+    invalid: count('invalid'),
+    problems: results
+      .filter((r) => r.result === 'refused' || r.result === 'notFound' || r.result === 'invalid')
+      .slice(0, 50)
+      .map(({ row, result, message }) => ({ row, result, message })),
   });
 }
 

@@ -1,5 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
-import { issuesFrom, ValidationError } from '#shared/domain/errors';
+import { issuesFrom, NotFoundError, TransitionRefusedError, ValidationError } from '#shared/domain/errors';
 import { type OrderActor, requireFulfilment } from '#shared/domain/orders/access';
 import { orderIdSchema, orderUpdateSchema } from '#shared/domain/orders/order';
 import type { FulfilmentDeps } from '#shared/use-cases/orders/deps';
@@ -40,11 +40,15 @@ const STATUS_WORDS: Record<string, string> = {
   取消: 'cancelled',
 };
 
+/**
+ * One row's result. It names the row, never echoes a cell: an order id cell may hold what was typed in the wrong
+ * column (a customer's phone number), and results are logged. The message is built from the rules alone.
+ */
 export interface CsvRowResult {
   /** 1-based data row. */
   row: number;
-  orderId: string;
   result: 'applied' | 'duplicate' | 'stale' | 'refused' | 'invalid' | 'notFound';
+  /** The order's state after the row, when there is an order. */
   state?: string;
   message?: string;
 }
@@ -87,7 +91,7 @@ export async function applyFulfilmentCsv(
     const row = i + 1;
     if (overflow !== undefined) {
       const message = `the row has ${overflow} cells, the header ${columns.length} (a comma in a cell must be quoted)`;
-      results.push({ row, orderId: record.orderId ?? '', result: 'invalid', message });
+      results.push({ row, result: 'invalid', message });
       continue;
     }
     const orderId = record.orderId ?? '';
@@ -105,7 +109,6 @@ export async function applyFulfilmentCsv(
       ];
       results.push({
         row,
-        orderId,
         result: 'invalid',
         message: issues.map((x) => `${x.path}: ${x.message}`).join('; '),
       });
@@ -113,20 +116,19 @@ export async function applyFulfilmentCsv(
     }
     try {
       const { result, order } = await applyOrderUpdate(deps, orderId, parsed.data, actor.id);
-      results.push({ row, orderId, result, state: order.state });
+      results.push({ row, result, state: order.state });
     } catch (error) {
       // What this row's data decides is the row's result (its cells were validated above, so no key or value of it
       // makes DynamoDB refuse the request). Anything else (throttling, an outage, a lost race five times) fails the
       // file so it is redelivered: the rows are idempotent, as the state machine only moves forward (a row applied
       // before is a duplicate or stale the second time, and writes nothing).
-      const name = error instanceof Error ? error.name : '';
-      if (name === 'TransitionRefusedError' || name === 'NotFoundError') {
-        results.push({
-          row,
-          orderId,
-          result: name === 'NotFoundError' ? 'notFound' : 'refused',
-          message: (error as Error).message,
-        });
+      if (error instanceof NotFoundError) {
+        results.push({ row, result: 'notFound', message: 'no such order' });
+        continue;
+      }
+      if (error instanceof TransitionRefusedError) {
+        const message = `the order is ${error.state}; it cannot become ${parsed.data.status}`;
+        results.push({ row, result: 'refused', state: error.state, message });
         continue;
       }
       throw error;

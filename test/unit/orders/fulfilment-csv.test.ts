@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/domain/errors';
+import { updateOrder } from '#shared/use-cases/orders/fulfilment';
 import { applyFulfilmentCsv, MAX_CSV_ROWS } from '#shared/use-cases/orders/fulfilment-csv';
 import { placeOrder } from '#shared/use-cases/orders/place-order';
 import { orderPlaced, ordersWorld, STORE } from '#test/unit/orders/world';
@@ -58,6 +59,19 @@ describe('applyFulfilmentCsv', () => {
       { row: 4, result: 'applied' },
     ]);
     expect(reads.every((id) => id === orderId)).toBe(true);
+  });
+
+  it("never echoes a cell's value in the results: an order id cell may hold the customer's phone number", async () => {
+    const w = await ordersWorld();
+    const { orderId } = orderPlaced();
+    await placeOrder(w.deps, orderPlaced());
+    await updateOrder(w.deps, orderId, { status: 'cancelled' }, STORE);
+    // A sheet whose 订单号 column was filled with the customer's mobile number, and one row that cannot apply.
+    const results = await applyFulfilmentCsv(w.deps, `订单号,状态\n13800138000,已打包\n${orderId},已打包`, STORE);
+    expect(results).toEqual([
+      { row: 1, result: 'notFound', message: 'no such order' },
+      { row: 2, result: 'refused', state: 'cancelled', message: 'the order is cancelled; it cannot become packed' },
+    ]);
   });
 
   it('refuses a file of more than MAX_CSV_ROWS rows whole, rather than dropping the rows past it', async () => {

@@ -54,6 +54,33 @@ describe('fulfilment upload handler', () => {
     expect(JSON.stringify(error.mock.calls)).not.toContain('王先生');
   });
 
+  it('logs row numbers, result kinds and counts, never a cell', async () => {
+    const w = await ordersWorld();
+    const { orderId } = orderPlaced();
+    await placeOrder(w.deps, orderPlaced());
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
+    const csv = `订单号,状态\n${orderId},已打包\n13800138000,已打包\n13900139000,flying`;
+    const out = await createFulfilmentUploadHandler(w.deps, objectsOf(csv))(uploadOf('orders/day.csv'), context);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(info).toHaveBeenCalledWith('fulfilment file applied', {
+      rows: 3,
+      applied: 1,
+      duplicate: 0,
+      stale: 0,
+      refused: 0,
+      notFound: 1,
+      invalid: 1,
+      problems: [
+        { row: 2, result: 'notFound', message: 'no such order' },
+        { row: 3, result: 'invalid', message: expect.stringMatching(/^status: /) },
+      ],
+    });
+    const logged = JSON.stringify(info.mock.calls);
+    expect(logged).not.toContain('1380013');
+    expect(logged).not.toContain('1390013');
+    expect(logged).not.toContain(orderId);
+  });
+
   it('has the message redelivered when the store fails (rows are idempotent)', async () => {
     const w = await ordersWorld();
     const { orderId } = orderPlaced();
