@@ -9,7 +9,8 @@ import { OUTCOME_EVENT_SOURCE, orderPlacedDetailSchema } from '#shared/domain/ou
  * (`shared/domain/outcomes/order-placed.ts`). `deliveryWindow` is read when a producer sends it and ignored otherwise.
  *
  * Emitted: `OrderSettled` (source `outcall.orders`) when an order reaches a final state — the agent's 报告单 as an
- * event — carrying no personal data (no address, no number, no name).
+ * event — carrying no personal data (no address, no number, no name). At least once: a resent final update publishes
+ * it again with the same detail, so a consumer drops repeats by `orderId`.
  */
 
 export const ORDER_EVENT_SOURCE = 'outcall.orders';

@@ -38,7 +38,9 @@ const DEFAULT_TRIES = 5;
  * Records one fulfilment update (packed, out for delivery, delivered, returned, cancelled) against the order's state
  * machine. Counters, the courier's day and the return reason are added in the same conditional write as the state, so
  * each transition counts exactly once. A final state schedules the follow-up visit and tells the agent
- * (`OrderSettled`). A duplicate or late update changes nothing but finishes a follow-up a crash may have skipped.
+ * (`OrderSettled`). A duplicate or late update changes nothing but finishes a follow-up a crash may have skipped; a
+ * duplicate of a final update also publishes `OrderSettled` again, since the first publish may have failed after the
+ * transition committed (at least once: consumers drop repeats by `orderId`).
  *
  * @throws ForbiddenError unless the caller is the store (fulfilment) or an admin
  * @throws ValidationError for a malformed update; NotFoundError for an unknown order
@@ -78,6 +80,10 @@ export async function applyOrderUpdate(
     const campaign = await deps.campaigns.get(order.campaignId);
     if (decision.kind !== 'apply') {
       const finished = campaign ? await followUp(deps, order, campaign) : order;
+      // The retry of a final update whose follow-up or publish failed after the transition committed: publish again
+      // (at least once; the detail is the same, consumers drop repeats by orderId). A stale update publishes nothing.
+      if (decision.kind === 'duplicate' && FINAL_ORDER_STATES.includes(order.state))
+        await publishSettled(deps, finished);
       return { result: decision.kind, order: finished };
     }
     const settings = campaign ? followThroughOf(campaign) : followThroughOf({});
@@ -102,12 +108,17 @@ export async function applyOrderUpdate(
     if (!(await deps.orders.transition(next, order.version, event, extras))) continue;
     if (!FINAL_ORDER_STATES.includes(next.state)) return { result: 'applied', order: next };
     const finished = campaign ? await followUp(deps, next, campaign) : next;
-    await deps.events.publish([{ source: ORDER_EVENT_SOURCE, detailType: 'OrderSettled', detail: settled(finished) }]);
+    await publishSettled(deps, finished);
     return { result: 'applied', order: finished };
   }
   throw new ConflictError(`order ${orderId} kept changing; try again`);
 }
 
+async function publishSettled(deps: FulfilmentDeps, order: Order): Promise<void> {
+  await deps.events.publish([{ source: ORDER_EVENT_SOURCE, detailType: 'OrderSettled', detail: settled(order) }]);
+}
+
+/** Depends on the stored order only (`promiseMissed` at its `updatedAt`), so a republished detail is identical. */
 function settled(order: Order): OrderSettledDetail {
   return {
     orderId: order.orderId,

@@ -125,10 +125,33 @@ describe('follow-through after a final order state', () => {
     const again = await updateOrder(w.deps, orderId, { status: 'delivered', courierId: 'k-1' }, STORE);
     expect(again.result).toBe('duplicate');
     expect(w.store.visits.size).toBe(1);
-    // The agent hears of it: sold.
-    expect(w.events.ofType('OrderSettled').map((e) => e.detail)).toMatchObject([
+    // The agent hears of it: sold. The duplicate tells it again, identically (at least once: the first publish may
+    // have failed after the transition committed); consumers drop repeats by orderId.
+    const settled = w.events.ofType('OrderSettled').map((e) => e.detail);
+    expect(settled).toMatchObject([
+      { orderId, state: 'delivered', sold: true, agentId: 'agent-7', promiseMissed: false },
       { orderId, state: 'delivered', sold: true, agentId: 'agent-7', promiseMissed: false },
     ]);
+    expect(settled[1]).toEqual(settled[0]);
+  });
+
+  it('tells the agent on the retry when the publish failed after the transition committed', async () => {
+    const w = await ordersWorld();
+    await placeOrder(w.deps, orderPlaced());
+    await updateOrder(w.deps, orderId, { status: 'outForDelivery' }, STORE);
+    w.events.failNext(1);
+    const delivered = { status: 'delivered', courierId: 'k-1' };
+    await expect(updateOrder(w.deps, orderId, delivered, STORE)).rejects.toThrow();
+    expect((await w.store.get(orderId))?.state).toBe('delivered');
+    expect(w.events.ofType('OrderSettled')).toHaveLength(0);
+    const again = await updateOrder(w.deps, orderId, delivered, STORE);
+    expect(again.result).toBe('duplicate');
+    expect(w.events.ofType('OrderSettled').map((e) => e.detail)).toMatchObject([
+      { orderId, state: 'delivered', sold: true },
+    ]);
+    // A late report of an earlier step publishes nothing: only the final state's own retry does.
+    await updateOrder(w.deps, orderId, { status: 'outForDelivery' }, STORE);
+    expect(w.events.ofType('OrderSettled')).toHaveLength(1);
   });
 
   it('a return schedules a complaint follow-up callback and tells the agent why', async () => {
