@@ -37,6 +37,7 @@ const HOUR_MS = 3_600_000;
  * left undone (the form).
  *
  * @throws ValidationError when the event cannot make a valid order (no items, negative amount): retrying cannot help.
+ * @throws FormSendBusyError when another run holds the form's claim unconfirmed: the event must be retried.
  */
 export async function placeOrder(deps: OrderDeps, detail: OrderPlacedInput): Promise<PlaceOrderResult> {
   const campaign = await deps.campaigns.get(detail.campaignId);
