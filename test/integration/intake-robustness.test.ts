@@ -107,4 +107,26 @@ describe('list intake: files and races that must not lose rows silently', () => 
     const ref = { kind: 'campaign' as const, campaignId: campaign.id, listId: world.listId(key, note) };
     expect(await lists.complete(ref, item?.summary as never, '2026-03-02T02:00:00.000Z', undefined)).toBe(false);
   });
+
+  // Excel's "Unicode Text" is UTF-16LE and tab-separated. Its byte offsets are not tracked, so a resumed run reads the
+  // file again from the start; it used to split it on commas (the delimiter was detected from an empty head), find no
+  // phone column and fail the whole list.
+  it('continues a UTF-16LE tab-separated list (Excel "Unicode Text") in new invocations with every row', async () => {
+    const campaign = await world.newCampaign();
+    const key = `lists/${campaign.id}/unicode.txt`;
+    let text = '姓名\t手机\t公司\r\n';
+    for (let i = 0; i < 300; i++) text += `客户${i}\t${mobile(83_000 + i)}\t公司${i}\r\n`;
+    const note = await world.upload(key, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    let calls = 0;
+    const deps = world.deps({ options: { batchSize: 100 } });
+    const runs = await world.deliverAll(note, deps, () => (calls++ < 1 ? 60_000 : 10));
+    expect(runs).toBeGreaterThan(1);
+    const item = await world.listItem(campaign.id, key, note);
+    expect(item?.failure).toBeUndefined();
+    expect(item).toMatchObject({
+      status: 'ready',
+      summary: { rows: 300, accepted: 300, rejected: 0, encoding: 'utf-16le' },
+    });
+    expect(await world.contactsOf(campaign.id)).toHaveLength(300);
+  });
 });

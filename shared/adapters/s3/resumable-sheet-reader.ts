@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { peekBytes } from '#shared/adapters/files/byte-head';
-import { csvRecordError, csvRows, MAX_RECORD_BYTES } from '#shared/adapters/files/csv-rows';
+import { csvRecordError, csvRows, firstLineOf, MAX_RECORD_BYTES } from '#shared/adapters/files/csv-rows';
 import { detectDelimiter, sniff } from '#shared/adapters/files/sniff';
 import { decodeText } from '#shared/adapters/files/text-decoding';
 import { xlsxRows } from '#shared/adapters/files/xlsx-rows';
@@ -22,8 +22,9 @@ const ASCII_SAFE = /^(utf-8|utf-8-bom|gb18030|gbk|gb2312|big5|iso-8859-\d+|windo
  * offset just after it, so a checkpoint can resume with a ranged GET. It also remembers the header row, which a
  * resumed run replays first so the classifier finds the same columns.
  *
- * Resuming an .xlsx (a zip cannot be entered in the middle) or a UTF-16 CSV re-reads the file and skips the rows up to
- * the checkpoint.
+ * Resuming an .xlsx (a zip cannot be entered in the middle) or a CSV without a byte offset (UTF-16) re-reads the file
+ * and skips the rows up to the checkpoint. The position carries the delimiter of every CSV, so the re-read splits the
+ * file as the first run did; `byteOffset` is what tells a ranged resume.
  */
 export function resumableSheetReader(options: { maxBytes?: number; resume?: ResumePoint } = {}): ResumableSheet {
   const maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
@@ -70,31 +71,29 @@ export function resumableSheetReader(options: { maxBytes?: number; resume?: Resu
             rows: track(prepend(header, rows), 'csv', resume.encoding, resume.delimiter),
           };
         }
-        const all =
-          resume.format === 'xlsx'
-            ? xlsxRows(toBuffers(source))
-            : csvRows(toBuffers(source), Buffer.alloc(0), resume.encoding);
-        const rest = skipThrough(all, resume.row, resume.headerRow);
-        return {
-          format: resume.format,
-          encoding: resume.encoding,
-          rows: track(rest, resume.format, resume.encoding, undefined),
-        };
+        if (resume.format === 'xlsx') {
+          const rest = skipThrough(xlsxRows(toBuffers(source)), resume.row, resume.headerRow);
+          return { format: 'xlsx', encoding: resume.encoding, rows: track(rest, 'xlsx', resume.encoding, undefined) };
+        }
+        // The file is read again from its start: the delimiter is the saved one or, in a checkpoint written before
+        // it was saved for every encoding, detected from the same head as the first run did.
+        const { head, bytes } = await peekBytes(source, SNIFF_BYTES, maxBytes);
+        const delimiter = resume.delimiter ?? detectDelimiter(firstLineOf(head, resume.encoding));
+        const rest = skipThrough(csvRows(bytes, head, resume.encoding, delimiter), resume.row, resume.headerRow);
+        return { format: 'csv', encoding: resume.encoding, rows: track(rest, 'csv', resume.encoding, delimiter) };
       }
       const { head, complete, bytes } = await peekBytes(source, SNIFF_BYTES, maxBytes);
       const kind = sniff(head, complete);
       if (kind.format === 'xlsx')
         return { format: 'xlsx', encoding: 'utf-8', rows: track(xlsxRows(bytes), 'xlsx', 'utf-8', undefined) };
+      const delimiter = detectDelimiter(firstLineOf(head, kind.encoding));
       if (!ASCII_SAFE.test(kind.encoding)) {
         return {
           format: 'csv',
           encoding: kind.encoding,
-          rows: track(csvRows(bytes, head, kind.encoding), 'csv', kind.encoding, undefined),
+          rows: track(csvRows(bytes, head, kind.encoding, delimiter), 'csv', kind.encoding, delimiter),
         };
       }
-      const utf8 = kind.encoding === 'utf-8' || kind.encoding === 'utf-8-bom';
-      const headText = utf8 ? head.toString('utf8') : decodeText(head, kind.encoding);
-      const delimiter = detectDelimiter(headText.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '');
       return {
         format: 'csv',
         encoding: kind.encoding,

@@ -298,9 +298,8 @@ async function readFile(ctx: RunContext, checkpoint: ListCheckpoint | undefined)
     const short = request.remainingMs() < o.safetyMarginMs;
     if (!short && rowsSinceCheckpoint < o.checkpointEveryRows) continue;
     const position = sheet.position();
-    // After a malformed CSV record the byte offset is unknown: wait for the next batch to checkpoint.
+    // A CSV position without a byte offset (UTF-16) resumes by reading the file again and skipping to its row.
     if (!position?.headerCells || !position.headerRow) continue;
-    if (position.delimiter !== undefined && position.byteOffset === undefined) continue;
     await flushRejects();
     counts.blankRows = blankBefore + position.blankRows;
     const saved: ListCheckpoint = {

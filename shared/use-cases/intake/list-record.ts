@@ -30,6 +30,7 @@ export const listCheckpointSchema = z.object({
   headerCells: z.array(z.string()),
   format: z.enum(['csv', 'xlsx']),
   encoding: z.string(),
+  /** CSV: the delimiter the first run detected, whatever the encoding. Absent in checkpoints saved before (UTF-16). */
   delimiter: z.string().optional(),
   headerMap: z.record(z.string(), z.string()),
   counts: countsSchema,
