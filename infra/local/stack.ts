@@ -36,7 +36,7 @@ import { DynamoDbCounterLedger } from '#shared/adapters/dynamodb/counter-ledger'
 import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { DynamoDbDncStore } from '#shared/adapters/dynamodb/dnc-store';
 import { DynamoDbListRepository } from '#shared/adapters/dynamodb/list-repository';
-import { DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
+import { DynamoDbOrderFormMarkers, DynamoDbOrderStore } from '#shared/adapters/dynamodb/order-store';
 import { DynamoDbOutcomeStore } from '#shared/adapters/dynamodb/outcome-store';
 import { DynamoDbQaStore } from '#shared/adapters/dynamodb/qa-store';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
@@ -283,7 +283,7 @@ async function build(
     orders: orderStore,
     campaigns: repository,
     mailer,
-    markers: agentStore,
+    markers: new DynamoDbOrderFormMarkers({ client, tableName }),
     events: bus,
     clock,
   };

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { FORM_CLAIM_STALE_MS } from '#shared/use-cases/orders/place-order';
 import { outcallApp, templateOf } from '#test/infra/fixtures';
 
 const { stateless } = outcallApp('dev');
@@ -33,6 +34,20 @@ describe('orders in the stateless stack', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Resource: SCHEDULE_DLQ })]),
       },
+    });
+  });
+
+  it("times the order function out before its form claim goes stale, and the claim before Lambda's first async retry", () => {
+    const fn = Object.entries(template.findResources('AWS::Lambda::Function')).find(([key]) =>
+      key.startsWith('OrderPlacedFunction'),
+    )?.[1];
+    const timeoutMs = Number(fn?.Properties.Timeout) * 1000;
+    // A live sender's claim is never taken over; a dead one's is by the retry Lambda makes about a minute later.
+    expect(timeoutMs).toBeLessThan(FORM_CLAIM_STALE_MS);
+    expect(FORM_CLAIM_STALE_MS).toBeLessThan(60_000);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^OrderPlacedFunction') },
+      MaximumRetryAttempts: 2,
     });
   });
 });
