@@ -38,7 +38,7 @@ export interface AgentImportResult {
 export async function importAgentRows(
   deps: AgentDeps,
   actor: Actor,
-  rows: AsyncIterable<SheetRow>,
+  rows: AsyncIterable<SheetRow> | Iterable<SheetRow>,
 ): Promise<AgentImportResult> {
   const result: AgentImportResult = { applied: 0, rejected: [] };
   let header: (string | undefined)[] | undefined;
