@@ -4,7 +4,10 @@ import type { AcceptedContact, NumberStatus, RejectedRow } from '#shared/domain/
 export interface SheetRow {
   row: number;
   cells: string[];
-  /** The reader could not split this record into cells (e.g. an unclosed quote); it is rejected as malformed. */
+  /**
+   * A reader that could not split this record into cells sets it; the row is rejected as malformed. The CSV readers
+   * do not: a quote never closed fails the whole file (`unclosed_quote`), since the rows after it cannot be told apart.
+   */
   malformed?: boolean;
 }
 

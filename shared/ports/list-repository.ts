@@ -40,11 +40,11 @@ export interface ContinuationQueue {
 export interface SheetPosition {
   format: 'csv' | 'xlsx';
   encoding: string;
-  /** Set when CSV is split on raw bytes; then `byteOffset` is known after every well-formed row. */
+  /** The delimiter detected for a CSV (every encoding), so a resumed read splits as the first one did. */
   delimiter?: string | undefined;
   /** Last row handed out. */
   row: number;
-  /** CSV only: the byte right after `row`. Absent when unknown (after a malformed row, or in UTF-16). */
+  /** CSV split on raw bytes only: the byte right after `row`. Absent otherwise (UTF-16): resuming re-reads the file. */
   byteOffset?: number | undefined;
   headerRow?: number | undefined;
   headerCells?: string[] | undefined;
