@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import * as z from 'zod';
 
 /**
@@ -10,7 +11,14 @@ const hhmm = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'time must be HH:MM in 24-hour form, e.g. "09:00" or "20:30"');
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD');
+// The pattern alone lets 2026-02-30 through, and the calling window would roll it over into a day not meant.
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD', abort: true })
+  .refine((value) => DateTime.fromFormat(value, 'yyyy-MM-dd', { zone: 'UTC' }).isValid, {
+    message: 'this date does not exist',
+    abort: true,
+  });
 
 function isValidTimeZone(zone: string): boolean {
   try {
