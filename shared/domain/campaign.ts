@@ -169,7 +169,10 @@ export const CAMPAIGN_PURPOSES = [
 export const connectSettingsSchema = z.object({
   /** Amazon Connect instance id (UUID). */
   instanceId: z.string().min(1).max(100),
-  /** An existing outbound campaign (v2) to drive; when absent outcall creates one from these settings. */
+  /**
+   * The outbound campaign (v2) this campaign drives: an existing one named when the campaign is created, or the one
+   * outcall creates from these settings on first start. Outcall owns it from then on: an update keeps it.
+   */
   connectCampaignId: z.string().min(1).max(256).optional(),
   contactFlowId: z.string().min(1).max(500),
   /** Caller id, E.164. */

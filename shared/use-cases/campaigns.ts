@@ -126,10 +126,12 @@ export async function listCampaigns(
 /**
  * Applies a partial spec: each top-level field given replaces the stored one, and the merged result must be a valid
  * spec. A change of `script.text` bumps `script.version`; the caller cannot set the version. A patch that changes
- * nothing returns the campaign as stored, without a new revision or event.
+ * nothing returns the campaign as stored, without a new revision or event. `connect.connectCampaignId` is kept as
+ * stored whatever `connect` the patch gives (outcall owns it once the campaign exists).
  *
  * @param expectedRevision the revision the caller read (HTTP `If-Match`); `undefined` means "whatever is stored now",
  *   which is still protected against concurrent writers by the repository's revision check.
+ * @throws ValidationError when the patch names another `connect.connectCampaignId` than the stored one.
  * @throws ConflictError on a stale revision, on any change to a finished campaign, and on a change of calling rules
  *   while the campaign dials.
  */
@@ -162,9 +164,21 @@ export async function updateCampaign(
 
   const parsed = campaignSpecSchema.safeParse({ ...pickSpec(current), ...patch });
   if (!parsed.success) throw new ValidationError('the updated campaign is invalid', issuesFrom(parsed.error.issues));
+  // The Connect campaign id is outcall's record of what it created (or was given at creation), not a setting: `connect`
+  // is replaced whole, and a campaign file that never had the id would detach the campaign, so the next start would
+  // create a second Connect campaign. An update keeps the stored id; naming another one is refused.
+  const askedConnectId = parsed.data.connect.connectCampaignId;
+  const storedConnectId = current.connect.connectCampaignId;
+  if (askedConnectId !== undefined && askedConnectId !== storedConnectId) {
+    const message = 'is set by outcall when it creates the Amazon Connect campaign and cannot be changed';
+    throw new ValidationError(`connect.connectCampaignId ${message}`, [{ path: 'connect.connectCampaignId', message }]);
+  }
+  const { connectCampaignId: _asked, ...connectSettings } = parsed.data.connect;
   const textChanged = parsed.data.script.text !== current.script.text;
   const spec: CampaignSpec = {
     ...parsed.data,
+    connect:
+      storedConnectId === undefined ? connectSettings : { ...connectSettings, connectCampaignId: storedConnectId },
     script: { ...parsed.data.script, version: current.script.version + (textChanged ? 1 : 0) },
   };
 
