@@ -15,8 +15,12 @@ export type Role = (typeof ROLES)[number];
 const ALIASES: Record<string, Role> = { 'team-lead': 'teamLead', store: 'fulfilment' };
 const IAM_PREFIX = 'outcall-';
 
-/** The canonical roles an actor holds; unknown groups (such as `team:<id>`) are not roles and are dropped. */
-export function rolesOf(actor: Pick<RequestActor, 'roles'>): Set<Role> {
+/**
+ * The canonical roles an actor holds; unknown groups (such as `team:<id>`) are not roles and are dropped. The one
+ * reading of roles: the route table and every use case's access check (agents, QA, orders) go through it, so an
+ * alias or an IAM role means the same everywhere.
+ */
+export function rolesOf(actor: { readonly roles: readonly string[] }): Set<Role> {
   const out = new Set<Role>();
   for (const raw of actor.roles) {
     const name = raw.startsWith(IAM_PREFIX) ? raw.slice(IAM_PREFIX.length) : raw;
@@ -27,7 +31,7 @@ export function rolesOf(actor: Pick<RequestActor, 'roles'>): Set<Role> {
 }
 
 /** The teams a caller belongs to as lead: its `team:<teamId>` groups. */
-export function teamsOf(actor: Pick<RequestActor, 'roles'>): string[] {
+export function teamsOf(actor: { readonly roles: readonly string[] }): string[] {
   return actor.roles.filter((r) => r.startsWith('team:')).map((r) => r.slice('team:'.length));
 }
 

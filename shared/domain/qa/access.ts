@@ -1,8 +1,10 @@
 import { ForbiddenError } from '#shared/domain/errors';
+import { type Role, rolesOf, teamsOf } from '#shared/http/authorization';
 
 /**
- * Who may do what with QA (docs/qa.md). Roles are the caller's groups (`actorFromEvent`): `qa`, `agent`, `teamLead`,
- * `manager`, `planner`, `admin`.
+ * Who may do what with QA (docs/qa.md). Roles are the caller's groups (`actorFromEvent`) read through `rolesOf`, the
+ * route table's normalisation (`team-lead`, IAM `outcall-<role>`): `qa`, `agent`, `teamLead`, `manager`, `planner`,
+ * `admin`.
  *
  * - A team lead's teams are the groups named `team:<teamId>` they belong to (no table read on a request path).
  * - An agent is the agent whose id is the caller's id (Cognito `sub` / username = Connect user id).
@@ -13,14 +15,14 @@ export interface QaActor {
   roles: readonly string[];
 }
 
-const has = (actor: QaActor, ...roles: string[]) => roles.some((role) => actor.roles.includes(role));
-
-export const TEAM_ROLE_PREFIX = 'team:';
+const has = (actor: QaActor, ...roles: Role[]) => {
+  const held = rolesOf(actor);
+  return roles.some((role) => held.has(role));
+};
 
 /** The teams a team lead leads (empty for anyone who is not a team lead). */
 export function teamsLedBy(actor: QaActor): string[] {
-  if (!has(actor, 'teamLead')) return [];
-  return actor.roles.filter((r) => r.startsWith(TEAM_ROLE_PREFIX)).map((r) => r.slice(TEAM_ROLE_PREFIX.length));
+  return has(actor, 'teamLead') ? teamsOf(actor) : [];
 }
 
 /** QA staff, managers and admins see every evaluation. */

@@ -26,7 +26,7 @@ import {
   quotaProgress,
 } from '#shared/domain/agents/quota';
 import { issuesFrom, ValidationError } from '#shared/domain/errors';
-import { requireManager, requireSelf, requireSelfOrManager } from '#shared/use-cases/agents/access';
+import { requireSelf, requireSelfOrReader, requireTeamReader } from '#shared/use-cases/agents/access';
 import type { Actor, AgentDeps } from '#shared/use-cases/agents/deps';
 import { getTeam, loadAgent } from '#shared/use-cases/agents/teams';
 
@@ -47,8 +47,17 @@ export interface DailyLogView {
   log?: DailyLog;
 }
 
-async function agentAndTeam(deps: AgentDeps, agentId: string): Promise<{ agent: Agent; team: Team }> {
+/**
+ * The agent, checked by `allow` before its team is read, so a caller refused learns nothing of the agent's team (not
+ * even that it has none).
+ */
+async function agentAndTeam(
+  deps: AgentDeps,
+  agentId: string,
+  allow: (agent: Agent) => void,
+): Promise<{ agent: Agent; team: Team }> {
   const agent = await loadAgent(deps, agentId);
+  allow(agent);
   if (agent.teamId === undefined) {
     throw new ValidationError(`agent ${agentId} has no team yet; a planner must assign one`);
   }
@@ -64,10 +73,12 @@ function checkDay(day: string, team: Team, now: Date): void {
   }
 }
 
-/** The log of `day`, pre-filled from the agent's counters when not yet submitted. The agent or a manager. */
+/**
+ * The log of `day`, pre-filled from the agent's counters when not yet submitted. The agent, planners, managers,
+ * admins, or the lead of the agent's team.
+ */
 export async function getDailyLog(deps: AgentDeps, actor: Actor, agentId: string, day: string): Promise<DailyLogView> {
-  const { agent, team } = await agentAndTeam(deps, agentId);
-  requireSelfOrManager(actor, agent);
+  const { agent, team } = await agentAndTeam(deps, agentId, (a) => requireSelfOrReader(actor, a));
   checkDay(day, team, deps.clock.now());
   const [counters, log] = await Promise.all([
     deps.store.agentDayCounters(agentId, day),
@@ -99,8 +110,7 @@ export async function submitDailyLog(
   day: string,
   input: unknown,
 ): Promise<DailyLog> {
-  const { agent, team } = await agentAndTeam(deps, agentId);
-  requireSelf(actor, agent);
+  const { agent, team } = await agentAndTeam(deps, agentId, (a) => requireSelf(actor, a));
   const now = deps.clock.now();
   checkDay(day, team, now);
   const parsed = dailyLogInputSchema.safeParse(input ?? {});
@@ -144,8 +154,7 @@ export async function submitPeriodPlan(
   periodStart: string,
   input: unknown,
 ): Promise<PeriodPlan> {
-  const { agent, team } = await agentAndTeam(deps, agentId);
-  requireSelf(actor, agent);
+  const { team } = await agentAndTeam(deps, agentId, (a) => requireSelf(actor, a));
   const period = isoDateSchema.safeParse(periodStart).success ? planPeriodStarting(periodStart) : undefined;
   if (!period) throw new ValidationError(`${periodStart} does not start a plan period (the 1st or the 16th)`);
   const parsed = periodPlanInputSchema.safeParse(input);
@@ -211,9 +220,12 @@ export async function teamDay(deps: AgentDeps, team: Team, day: string): Promise
   return { teamId: team.id, day, workingDay: isWorkingDay(team, day), agents: lines };
 }
 
-/** `GET /teams/{teamId}/days/{day}`: managers see every agent's quota progress and log status. */
+/**
+ * `GET /teams/{teamId}/days/{day}`: planners, managers, admins and the team's lead see every agent's quota progress
+ * and log status.
+ */
 export async function getTeamDay(deps: AgentDeps, actor: Actor, teamId: string, day: string): Promise<TeamDay> {
-  requireManager(actor);
+  requireTeamReader(actor, teamId);
   const team = await getTeam(deps, teamId);
   checkDay(day, team, deps.clock.now());
   return teamDay(deps, team, day);

@@ -7,12 +7,17 @@ import {
   teamSettingsSchema,
 } from '#shared/domain/agents/agent';
 import { issuesFrom, NotFoundError, ValidationError } from '#shared/domain/errors';
-import { requireManager, requireSelfOrManager } from '#shared/use-cases/agents/access';
+import {
+  requireManager,
+  requireSelfOrReader,
+  requireTeamManager,
+  requireTeamReader,
+} from '#shared/use-cases/agents/access';
 import type { Actor, AgentDeps } from '#shared/use-cases/agents/deps';
 
-/** Creates or replaces a team's settings (planners, team leads). The roster link is kept. */
+/** Creates or replaces a team's settings (planners, admins, the team's lead). The roster link is kept. */
 export async function putTeam(deps: AgentDeps, actor: Actor, teamId: string, input: unknown): Promise<Team> {
-  requireManager(actor);
+  requireTeamManager(actor, teamId);
   if (!teamIdSchema.safeParse(teamId).success) throw new ValidationError(`${teamId} is not a team id`);
   const parsed = teamSettingsSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError('the team settings are invalid', issuesFrom(parsed.error.issues));
@@ -43,14 +48,15 @@ export async function loadAgent(deps: AgentDeps, agentId: string): Promise<Agent
   return agent;
 }
 
+/** The agent themselves, planners, managers, admins, or the lead of the agent's team. */
 export async function getAgent(deps: AgentDeps, actor: Actor, agentId: string): Promise<Agent> {
   const agent = await loadAgent(deps, agentId);
-  requireSelfOrManager(actor, agent);
+  requireSelfOrReader(actor, agent);
   return agent;
 }
 
 export async function listTeamAgents(deps: AgentDeps, actor: Actor, teamId: string): Promise<Agent[]> {
-  requireManager(actor);
+  requireTeamReader(actor, teamId);
   await getTeam(deps, teamId);
   return deps.store.listTeamAgents(teamId);
 }
@@ -58,6 +64,8 @@ export async function listTeamAgents(deps: AgentDeps, actor: Actor, teamId: stri
 /**
  * Changes what outcall keeps on an agent beside the roster (start date, days off, API identity, team). Each field
  * given replaces the stored one; an agent not yet in the roster is created, so a planner can enter a new hire first.
+ * A team lead edits only agents of their own teams, moves one only into a team they lead, and enters a new hire only
+ * into a team they lead.
  */
 export async function updateAgentSettings(
   deps: AgentDeps,
@@ -72,8 +80,14 @@ export async function updateAgentSettings(
     .strict()
     .safeParse(patch ?? {});
   if (!parsed.success) throw new ValidationError('the agent settings are invalid', issuesFrom(parsed.error.issues));
-  if (parsed.data.teamId !== undefined) await getTeam(deps, parsed.data.teamId);
   const existing = await deps.store.getAgent(agentId);
+  // The agent's current team decides who may edit it; a new hire has none yet, so the team it is entered into does.
+  if (existing !== undefined || parsed.data.teamId === undefined) requireTeamManager(actor, existing?.teamId);
+  if (parsed.data.teamId !== undefined) {
+    // Checked before the team's existence, so a lead learns nothing about teams not theirs.
+    requireTeamManager(actor, parsed.data.teamId);
+    await getTeam(deps, parsed.data.teamId);
+  }
   const agent: Agent = {
     daysOff: [],
     active: true,
