@@ -108,7 +108,7 @@ const ERASED_MESSAGE = 'the customer’s data was erased at their request: nothi
  * `unchanged`, `invalid`, `notOutcall`) and, when the code is not in the campaign's catalog, `unknownCode=true`, so
  * the flow can send the agent back to the guide. A disposition Amazon Connect has not yet tied to its agent answers
  * `status=notYetConnected` with a `message` to try again; one from another agent `status=forbidden`. Neither writes
- * anything, and the flow shows the guide again, so the agent's disposition is resubmitted rather than lost. A callback time outside the customer's calling window answers
+ * anything, and the flow shows the guide again, so the agent's disposition is resubmitted rather than lost. A callback time outside the customer's calling window or its frequency caps answers
  * `status=callbackRefused`, `error=callbackOutsideWindow` and the nearest three allowed times in the customer's zone
  * (`callbackOption1..3`, `callbackOptions`), so the guide can offer them. Store failures throw: the flow takes its
  * error branch.

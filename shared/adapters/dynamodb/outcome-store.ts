@@ -430,6 +430,7 @@ function toContactView(item: Record<string, unknown>): ContactView {
     outcomeAttempt: item.outcomeAttempt as number | undefined,
     outcomeClass: item.outcomeClass as string | undefined,
     dueAt: item.dueAt as string | undefined,
+    recentAttempts: Array.isArray(item.recentAttempts) ? (item.recentAttempts as string[]) : undefined,
     callback: item.callback as ContactView['callback'],
     retryBasis: item.retryBasis as ContactView['retryBasis'],
     attributes: { name: attributes.name, company: attributes.company },

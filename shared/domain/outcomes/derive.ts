@@ -287,6 +287,8 @@ export interface ContactView {
   outcomeAttempt?: number | undefined;
   outcomeClass?: string | undefined;
   dueAt?: string | undefined;
+  /** Start times of the contact's recent attempts, as the dialer keeps them: a callback time's caps are checked on them. */
+  recentAttempts?: readonly string[] | undefined;
   callback?: { at: string; agentId?: string | undefined } | undefined;
   /** What the pending retry was computed from (docs/retries.md). */
   retryBasis?: RetryBasis | undefined;
@@ -380,8 +382,8 @@ export function planContactChange(
       reason,
     });
     if (attempt >= caps.maxAttemptsTotal) return exhausted('maximum attempts reached');
-    // An agreed callback time was checked against the window when the agent gave it (checkCallback): it is kept as
-    // is, never moved. Only a default follow-up time is moved into the window.
+    // An agreed callback time was checked against the window, the caps and the attempts left when the agent gave it
+    // (checkCallback): it is kept as is, never moved. Only a default follow-up time is moved into the window.
     const agreed = kind === 'callback' && facts.disposition?.callbackAt !== undefined;
     const at = agreed ? candidate : moveIntoWindow(campaign.callingRules, candidate, zone);
     if (!at || at.getTime() > Date.parse(campaign.deadline))

@@ -119,46 +119,70 @@ export function closingOf(rules: Campaign['callingRules'], instant: Date, zone: 
 /** Why an agent's callback time cannot be booked, with the nearest times that can. */
 export type CallbackCheck =
   | { ok: true; at: Date }
-  | { ok: false; reason: 'outsideCallingWindow' | 'pastDeadline' | 'inThePast'; suggestions: Date[] };
+  | {
+      ok: false;
+      reason: 'outsideCallingWindow' | 'pastDeadline' | 'inThePast' | 'frequencyCap' | 'noAttemptsLeft';
+      suggestions: Date[];
+    };
 
 /** How many alternative start times a refused callback offers. */
 export const CALLBACK_SUGGESTIONS = 3;
 
 /**
- * Checks an agent's callback time against the calling window in the customer's zone and the deadline. A time
- * outside the window is refused (never moved silently): the answer carries the {@link CALLBACK_SUGGESTIONS} allowed
- * start times nearest to the requested time (openings of the window, or `now` when a window is open now), none in
- * the past or at or after the deadline, in time order.
+ * Checks an agent's callback time against the calling window in the customer's zone, the deadline and, given the
+ * contact's history, the frequency caps: the dispatcher applies all of them when the callback comes due, so a time
+ * they would hold is refused now (never moved silently, never dropped later). The answer carries the
+ * {@link CALLBACK_SUGGESTIONS} allowed start times nearest to the requested time (openings of the window, or the
+ * first instant after one the caps allow; `now` when a window is open now), none in the past or at or after the
+ * deadline, in time order. With every attempt used, no time can be booked (`noAttemptsLeft`, no suggestions).
+ *
+ * @param history the contact's attempts including the one just made, and their start times (as the dialer keeps
+ *   them); without it the caps are not checked.
  */
 export function checkCallback(
-  rules: Pick<RetryRules, 'callingRules' | 'deadline'>,
+  rules: Pick<RetryRules, 'callingRules' | 'deadline' | 'frequencyCaps'>,
   zone: string,
   requested: Date,
   now: Date,
+  history?: Pick<RetryHistory, 'attempts' | 'recentAttempts'>,
 ): CallbackCheck {
   const deadline = Date.parse(rules.deadline);
   const t = requested.getTime();
+  if (history && history.attempts >= rules.frequencyCaps.maxAttemptsTotal) {
+    return { ok: false, reason: 'noAttemptsLeft', suggestions: [] };
+  }
   // The dispatcher holds a contact in a window's last minute (MIN_DIAL_WINDOW_MS), so a time there is refused
   // rather than booked and then dialed at the next opening.
-  if (
-    t >= now.getTime() &&
-    isOpenAt(rules.callingRules, requested, zone) &&
-    Math.min(closingOf(rules.callingRules, requested, zone), deadline) - t >= MIN_DIAL_WINDOW_MS
-  ) {
-    return { ok: true, at: requested };
-  }
-  const reason = t < now.getTime() ? 'inThePast' : t >= deadline ? 'pastDeadline' : 'outsideCallingWindow';
+  const inWindow = (at: Date) =>
+    isOpenAt(rules.callingRules, at, zone) &&
+    Math.min(closingOf(rules.callingRules, at, zone), deadline) - at.getTime() >= MIN_DIAL_WINDOW_MS;
+  const capsAllow = (at: Date) =>
+    history === undefined || checkFrequencyCaps(rules.frequencyCaps, history, at, zone).ok;
+  if (t >= now.getTime() && inWindow(requested) && capsAllow(requested)) return { ok: true, at: requested };
+  const reason =
+    t < now.getTime()
+      ? 'inThePast'
+      : t >= deadline
+        ? 'pastDeadline'
+        : inWindow(requested)
+          ? 'frequencyCap'
+          : 'outsideCallingWindow';
   // Starts before the requested time are candidates too (this evening's window for a 22:00 request), so the search
   // runs from a week before it (or now) and keeps the nearest by distance; a window open now starts, clipped, at now.
-  const starts: Date[] = [];
+  // A start the caps refuse gives way to the first instant after it they allow (the minimum gap ends mid-window).
+  const contact = history && { zone, ...history };
+  const starts = new Map<number, Date>();
   const searchFrom = new Date(Math.max(now.getTime(), t - 7 * 24 * 60 * MINUTE_MS));
   for (const w of nextWindows(rules.callingRules, searchFrom, 64, zone)) {
     if (w.start.getTime() >= deadline) break;
     if (Math.min(w.end.getTime(), deadline) - w.start.getTime() < MIN_DIAL_WINDOW_MS) continue;
-    starts.push(w.start);
-    if (w.start.getTime() > t && starts.filter((s) => s.getTime() > t).length >= CALLBACK_SUGGESTIONS) break;
+    const start = contact && !capsAllow(w.start) ? earliestAllowed(rules, contact, w.start) : w.start;
+    if (start === undefined) break;
+    starts.set(start.getTime(), start);
+    const later = [...starts.keys()].filter((s) => s > t).length;
+    if (w.start.getTime() > t && later >= CALLBACK_SUGGESTIONS) break;
   }
-  const suggestions = starts
+  const suggestions = [...starts.values()]
     .sort((a, b) => Math.abs(a.getTime() - t) - Math.abs(b.getTime() - t) || a.getTime() - b.getTime())
     .slice(0, CALLBACK_SUGGESTIONS)
     .sort((a, b) => a.getTime() - b.getTime());

@@ -3,6 +3,7 @@ import { FINAL_CONTACT_STATES } from '#shared/domain/contact';
 import {
   type AttemptOutcome,
   type ContactChange,
+  type ContactView,
   contactMatches,
   counterContributions,
   counterDeltas,
@@ -155,8 +156,7 @@ export class OutcomeRecorder implements OutcomeLookup {
 
       const old: StoredAttempt = snap.attempt ?? { id, version: 0, facts: {}, counted: [] };
       const agentVerdict = dispositionAgentVerdict(old.facts, input.facts.disposition);
-      const refused =
-        agentVerdict === 'ok' ? this.#refusedCallback(input, old, campaign, snap.contact?.zone) : undefined;
+      const refused = agentVerdict === 'ok' ? this.#refusedCallback(input, old, campaign, snap.contact) : undefined;
       // A refusal writes nothing, so no condition would notice a stale attempt (the agent's connection or the agreed
       // callback time not seen yet): it is only given on a consistent read.
       if ((agentVerdict !== 'ok' || refused) && !consistent) {
@@ -291,15 +291,16 @@ export class OutcomeRecorder implements OutcomeLookup {
   }
 
   /**
-   * An agent's callback time is booked only inside the customer's calling window, before the deadline: otherwise
-   * the disposition is refused with the nearest allowed times, so the agent agrees another time with the customer
-   * (docs/retries.md). A repeat of a time already accepted is not checked again (it may be in the past by now).
+   * An agent's callback time is booked only inside the customer's calling window, before the deadline, where the
+   * frequency caps let the contact be dialed, and while it has attempts left: otherwise the disposition is refused
+   * with the nearest allowed times, so the agent agrees another time with the customer (docs/retries.md). A repeat
+   * of a time already accepted is not checked again (it may be in the past by now).
    */
   #refusedCallback(
     input: OutcomeInput,
     old: StoredAttempt,
     campaign: Campaign,
-    contactZone: string | undefined,
+    contact: ContactView | undefined,
   ): RecordResult['callbackRefused'] {
     const given = input.facts.disposition;
     if (!given?.callbackAt) return undefined;
@@ -312,8 +313,10 @@ export class OutcomeRecorder implements OutcomeLookup {
     if (accepted?.callbackAt === given.callbackAt && isCallback(accepted.code)) return undefined;
     const requested = new Date(given.callbackAt);
     if (Number.isNaN(requested.getTime())) return undefined;
-    const zone = contactZone || campaign.callingRules.timeZone;
-    const check = checkCallback(campaign, zone, requested, this.#now());
+    const zone = contact?.zone || campaign.callingRules.timeZone;
+    // This attempt counts, and its dial time is already among the contact's recent attempts (the dialer appends it).
+    const history = { attempts: old.id.attempt, recentAttempts: contact?.recentAttempts ?? [] };
+    const check = checkCallback(campaign, zone, requested, this.#now(), history);
     if (check.ok) return undefined;
     return { reason: check.reason, zone, suggestions: check.suggestions.map((d) => d.toISOString()) };
   }

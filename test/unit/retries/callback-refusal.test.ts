@@ -273,3 +273,48 @@ describe('callback accepted inside the window', () => {
     });
   });
 });
+
+describe('callback refused by the frequency caps the dispatcher will apply', () => {
+  /** The seeded contact dialed at 10:00 today (the call being disposed), under two hours' minimum gap. */
+  async function capped(attempts = 1) {
+    const s = await setup();
+    const campaign = s.world.store.campaigns.get(CAMPAIGN_ID);
+    if (!campaign) throw new Error('seeded campaign missing');
+    s.world.store.campaigns.set(CAMPAIGN_ID, {
+      ...campaign,
+      frequencyCaps: { ...campaign.frequencyCaps, minMinutesBetweenAttempts: 120, maxAttemptsTotal: attempts + 1 },
+    });
+    const key = `${CAMPAIGN_ID}|${PHONE_KEY}`;
+    const contact = s.world.store.contacts.get(key);
+    if (!contact) throw new Error('seeded contact missing');
+    s.world.store.contacts.set(key, { ...contact, recentAttempts: ['2027-03-02T02:00:00.000Z'] });
+    // A fresh recorder: the set-up's has the campaign as it was cached.
+    const clock = new ManualClock(NOW);
+    const recorder = new OutcomeRecorder({ store: s.world.store, events: new InMemoryEventPublisher(), clock });
+    return { world: s.world, handler: createDispositionHandler({ recorder, clock }) };
+  }
+
+  it('a time inside the minimum gap is refused with the first times the gap allows; nothing is written', async () => {
+    const { world, handler } = await capped();
+    const before = stored(world);
+    expect(await handler(callbackDisposition('2027-03-02T11:00:00+08:00'))).toMatchObject({
+      status: 'callbackRefused',
+      reason: 'frequencyCap',
+      callbackOption1: '2027-03-02 12:00 +08:00',
+    });
+    expect(stored(world)).toEqual(before);
+    expect(await handler(callbackDisposition('2027-03-02T12:00:00+08:00'))).toMatchObject({
+      status: 'recorded',
+      contactState: 'callback',
+    });
+  });
+
+  it('on the last attempt the campaign allows, no callback can be booked', async () => {
+    const { handler } = await capped(0);
+    expect(await handler(callbackDisposition('2027-03-03T10:00:00+08:00'))).toMatchObject({
+      status: 'callbackRefused',
+      reason: 'noAttemptsLeft',
+      callbackOptions: '',
+    });
+  });
+});

@@ -222,6 +222,83 @@ describe('checkCallback', () => {
     expect(r2.ok ? [] : r2.suggestions[0]).toEqual(new Date('2027-03-03T01:00:00.000Z'));
   });
 
+  describe('with the contact history, the frequency caps the dispatcher will apply', () => {
+    // Shanghai, 09:00-12:00 and 14:00-18:00 on weekdays; two attempts a day, two hours apart, six in all.
+    const split = [
+      { start: '09:00', end: '12:00' },
+      { start: '14:00', end: '18:00' },
+    ];
+    const caps = { maxAttemptsPerDay: 2, minMinutesBetweenAttempts: 120, maxAttemptsTotal: 6 };
+    const capped = rulesOf(split, true, [], { delay: 60, max: 3 }, Date.parse('2027-12-31T00:00:00Z'), caps);
+    const zone = 'Asia/Shanghai';
+    const at = (local: string) => new Date(`${local}+08:00`);
+
+    it('refuses a time inside the minimum gap, suggesting the first times the caps allow', () => {
+      const history = { attempts: 1, recentAttempts: [at('2027-03-01T10:00:00').toISOString()] };
+      const r = checkCallback(capped, zone, at('2027-03-01T10:30:00'), at('2027-03-01T10:05:00'), history);
+      // 12:00 ends the morning window: the gap lets the afternoon's opening be the first.
+      expect(r).toEqual({
+        ok: false,
+        reason: 'frequencyCap',
+        suggestions: [at('2027-03-01T14:00:00'), at('2027-03-02T09:00:00'), at('2027-03-02T14:00:00')],
+      });
+      expect(checkCallback(capped, zone, at('2027-03-01T14:00:00'), at('2027-03-01T10:05:00'), history)).toEqual({
+        ok: true,
+        at: at('2027-03-01T14:00:00'),
+      });
+    });
+
+    it("refuses this afternoon when today's attempts are used, even on the deadline day", () => {
+      const lastDay = rulesOf(split, true, [], { delay: 60, max: 3 }, Date.parse('2027-03-01T18:00:00+08:00'), caps);
+      const history = {
+        attempts: 2,
+        recentAttempts: [at('2027-03-01T09:00:00').toISOString(), at('2027-03-01T11:00:00').toISOString()],
+      };
+      const r = checkCallback(lastDay, zone, at('2027-03-01T15:00:00'), at('2027-03-01T11:05:00'), history);
+      expect(r).toEqual({ ok: false, reason: 'frequencyCap', suggestions: [] });
+    });
+
+    it('books nothing on the last attempt the campaign allows', () => {
+      const history = { attempts: 6, recentAttempts: [at('2027-03-01T10:00:00').toISOString()] };
+      const r = checkCallback(capped, zone, at('2027-03-02T10:00:00'), at('2027-03-01T10:05:00'), history);
+      expect(r).toEqual({ ok: false, reason: 'noAttemptsLeft', suggestions: [] });
+    });
+
+    it('every suggestion passes the caps and the window (property)', () => {
+      fc.assert(
+        fc.property(
+          scenario,
+          fc.integer({ min: 0, max: 5 * 24 * 60 }),
+          fc.array(fc.integer({ min: 0, max: 3 * 24 * 60 }), { minLength: 1, maxLength: 4 }),
+          (s, ahead, agoMinutes) => {
+            const deadline = s.from + 20 * 86_400_000;
+            const rules = rulesOf(s.windows, s.weekendOff, s.holidays, { delay: 1, max: 1 }, deadline, {
+              maxAttemptsPerDay: 2,
+              minMinutesBetweenAttempts: 90,
+              rolling: { days: 3, maxAttempts: 4 },
+            });
+            const history = {
+              attempts: agoMinutes.length,
+              recentAttempts: agoMinutes.map((m) => new Date(s.from - m * MINUTE).toISOString()).sort(),
+            };
+            const requested = new Date(s.from + ahead * MINUTE);
+            const r = checkCallback(rules, s.zone, requested, new Date(s.from), history);
+            const allowed = (t: Date) =>
+              dialableAt(rules, t.getTime(), s.zone, deadline) &&
+              checkFrequencyCaps(rules.frequencyCaps, { ...history }, t, s.zone).ok;
+            expect(r.ok).toBe(requested.getTime() >= s.from && allowed(requested));
+            if (r.ok) return;
+            for (const d of r.suggestions) {
+              expect(allowed(d)).toBe(true);
+              expect(d.getTime()).toBeGreaterThanOrEqual(s.from);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+  });
+
   it('refuses 22:00 with the three nearest allowed start times, skipping the holiday', () => {
     const r = checkCallback(c, 'Asia/Shanghai', new Date('2027-03-02T14:00:00.000Z'), now);
     expect(r).toEqual({
