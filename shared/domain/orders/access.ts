@@ -1,5 +1,5 @@
 import { ForbiddenError } from '#shared/domain/errors';
-import { type Role, rolesOf } from '#shared/http/authorization';
+import { type Role, rolesOf } from '#shared/domain/roles';
 
 /**
  * Who may do what with orders (docs/orders.md). Roles are the caller's groups read through `rolesOf`, the route

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '#shared/domain/errors';
-import { type Role, rolesOf, teamsOf } from '#shared/http/authorization';
+import { type Role, rolesOf, teamsOf } from '#shared/domain/roles';
 
 /**
  * Who may do what with QA (docs/qa.md). Roles are the caller's groups (`actorFromEvent`) read through `rolesOf`, the

@@ -1,6 +1,6 @@
 import type { Agent } from '#shared/domain/agents/agent';
 import { ForbiddenError } from '#shared/domain/errors';
-import { type Role, rolesOf, teamsOf } from '#shared/http/authorization';
+import { type Role, rolesOf, teamsOf } from '#shared/domain/roles';
 import { type Actor, AGENT_ROLE, MANAGER_ROLES, READER_ROLES } from '#shared/use-cases/agents/deps';
 
 /*
