@@ -171,7 +171,8 @@ export const connectSettingsSchema = z.object({
   instanceId: z.string().min(1).max(100),
   /**
    * The outbound campaign (v2) this campaign drives: an existing one named when the campaign is created, or the one
-   * outcall creates from these settings on first start. Outcall owns it from then on: an update keeps it.
+   * outcall creates from these settings on first start. Outcall owns it from then on: an update keeps it. While a
+   * start creates it, it holds that start's claim `creating:<ISO time>` instead (see `connectCreationClaim`).
    */
   connectCampaignId: z.string().min(1).max(256).optional(),
   contactFlowId: z.string().min(1).max(500),

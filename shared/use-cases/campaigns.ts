@@ -26,7 +26,14 @@ import type { CampaignPage, CampaignRepository, TransitionRecord } from '#shared
 import type { Clock } from '#shared/ports/clock';
 import type { ConnectCampaigns } from '#shared/ports/connect-campaigns';
 import type { DomainEvent, EventPublisher } from '#shared/ports/event-publisher';
-import { syncConnect } from '#shared/use-cases/dialing/connect-lifecycle';
+import {
+  CONNECT_STEP,
+  connectCampaignIdOf,
+  connectCreationClaim,
+  connectCreationClaimedAt,
+  createConnectCampaign,
+  syncConnect,
+} from '#shared/use-cases/dialing/connect-lifecycle';
 
 /** Who asks for a change; `id` is recorded on the campaign and its transitions. */
 export interface Actor {
@@ -66,6 +73,13 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
 const MAX_REASON_LENGTH = 1000;
+/**
+ * After this long a claim to create the Connect campaign (`connectCreationClaim`) is taken to be of a request that
+ * died: well over the 30 s an API function may run, so a live creation is never overtaken.
+ */
+export const CONNECT_CREATION_STALE_MS = 2 * 60_000;
+/** Writes that must land whatever else changed meanwhile (a recorded Connect id, a completion) try this often. */
+const SAVE_ON_LATEST_ATTEMPTS = 5;
 const SPEC_FIELDS = Object.keys(campaignSpecSchema.shape) as (keyof CampaignSpec)[];
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -81,6 +95,10 @@ export function newCampaignId(): string {
 export async function createCampaign(deps: CampaignDeps, input: unknown, actor: Actor): Promise<Campaign> {
   const parsed = campaignSpecSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError('the campaign is invalid', issuesFrom(parsed.error.issues));
+  if (connectCreationClaimedAt(parsed.data.connect.connectCampaignId) !== undefined) {
+    const message = 'must be the id of an existing Amazon Connect campaign';
+    throw new ValidationError(`connect.connectCampaignId ${message}`, [{ path: 'connect.connectCampaignId', message }]);
+  }
   const id = (deps.newId ?? newCampaignId)();
   if (!campaignIdSchema.safeParse(id).success) throw new Error('the id generator produced an invalid campaign id');
   const now = deps.clock.now().toISOString();
@@ -207,7 +225,13 @@ export async function updateCampaign(
  * action as its last transition by the same actor, and re-publishes that transition instead of refusing — so a
  * retry heals the gap, and consumers must tolerate the duplicate event this can produce. `resume` is the exception:
  * a dialing campaign accepts it, so its retry is recorded and published as a second resume (active → active). Two
- * concurrent requests cannot both transition: the second save fails the revision check (`ConflictError`).
+ * concurrent requests cannot both transition: the second save fails the revision check (`ConflictError`; a second
+ * `complete` is refused on the completed campaign instead, see below).
+ *
+ * With Amazon Connect, the action is applied there first. The first start creates the Connect campaign once (see
+ * `createAndRecordConnectCampaign`: a second concurrent start is refused, and an id once created is never lost).
+ * `complete` stops the Connect campaign, which cannot be undone, so a completion whose save loses the race to another
+ * write is applied again to the campaign as now stored, as long as that still allows it.
  *
  * An action that leaves the campaign dialing (startPilot, repilot, launch, resume) also clears the dialer's hold in
  * that transaction — the Amazon Connect error that held it and its streak of transient Connect failures — so a
@@ -231,74 +255,177 @@ export async function transitionCampaign(
     const message = `a reason is at most ${MAX_REASON_LENGTH} characters`;
     throw new ValidationError(message, [{ path: 'reason', message }]);
   }
-  const current = await getCampaign(deps, id);
+  let current = await getCampaign(deps, id);
   const decision = decideTransition(current.state, action, {
     skipPilot: options.skipPilot === true,
     pausedFrom: current.pausedFrom,
   });
 
-  if (!decision.ok) {
-    const transitions = await deps.repository.listTransitions(id);
-    const last = transitions.at(-1);
-    if (last && last.action === action && last.to === current.state && last.actor === actor.id) {
-      await deps.events.publish([transitionedEvent(last)]);
-      return { campaign: current, transition: last };
-    }
-    throw new TransitionRefusedError(decision.reason, current.state, decision.allowed);
-  }
+  if (!decision.ok) return republishOrRefuse(deps, current, action, actor, decision);
 
   // Connect first: a Connect error refuses the transition and leaves the outcall state as it was (never half-switched).
-  let connectSettings = current.connect;
   if (deps.connect) {
-    const synced = await syncConnect(deps.connect, current, action);
-    if (synced.connectCampaignId !== undefined && synced.connectCampaignId !== current.connect.connectCampaignId) {
-      connectSettings = { ...current.connect, connectCampaignId: synced.connectCampaignId };
+    if (CONNECT_STEP[action] === 'run' && connectCampaignIdOf(current) === undefined) {
+      current = await createAndRecordConnectCampaign(deps, deps.connect, current);
     }
+    const synced = await syncConnect(deps.connect, current, action);
     if (!synced.ok) {
-      if (connectSettings !== current.connect) {
-        // The Connect campaign exists now: remember it, so a retry does not create a second one.
-        const withId: Campaign = {
-          ...current,
-          connect: connectSettings,
-          revision: current.revision + 1,
-          updatedAt: deps.clock.now().toISOString(),
-        };
-        await deps.repository.save(withId, current.revision);
-      }
       throw new ConflictError(
         `the campaign stays ${current.state}: ${synced.error.message.slice(0, 300)}; fix it in Amazon Connect and try again`,
       );
     }
   }
 
-  const now = deps.clock.now().toISOString();
-  const transition: TransitionRecord = {
-    campaignId: id,
-    action,
-    from: current.state,
-    to: decision.to,
-    actor: actor.id,
-    ...(options.reason !== undefined ? { reason: options.reason } : {}),
-    at: now,
-  };
-  const { pausedFrom: _wasPausedFrom, ...rest } = current;
-  const next: Campaign = {
-    ...rest,
-    ...(decision.to === 'paused' && (current.state === 'pilot' || current.state === 'active')
-      ? { pausedFrom: current.state }
-      : {}),
-    state: decision.to,
-    connect: connectSettings,
-    pilotSkipped: current.pilotSkipped || decision.pilotSkipped,
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now().toISOString();
+    const transition: TransitionRecord = {
+      campaignId: id,
+      action,
+      from: current.state,
+      to: decision.to,
+      actor: actor.id,
+      ...(options.reason !== undefined ? { reason: options.reason } : {}),
+      at: now,
+    };
+    const { pausedFrom: _wasPausedFrom, ...rest } = current;
+    const next: Campaign = {
+      ...rest,
+      ...(decision.to === 'paused' && (current.state === 'pilot' || current.state === 'active')
+        ? { pausedFrom: current.state }
+        : {}),
+      state: decision.to,
+      pilotSkipped: current.pilotSkipped || decision.pilotSkipped,
+      revision: current.revision + 1,
+      updatedAt: now,
+    };
+    try {
+      // A planner's "dial" releases the dialer's hold in the same transaction: the next tick dials again.
+      await deps.repository.save(next, current.revision, transition, {
+        releaseDialingHold: releasesDialingHold(decision.to),
+      });
+    } catch (error) {
+      // A stopped Connect campaign cannot be taken back: a completion that lost the race to another write is applied
+      // to what is stored now, if that still allows it, rather than leave outcall dialing a stopped Connect campaign.
+      if (!(error instanceof ConflictError) || CONNECT_STEP[action] !== 'stop' || !deps.connect) throw error;
+      if (attempt >= SAVE_ON_LATEST_ATTEMPTS) throw error;
+      current = await getCampaign(deps, id);
+      const again = decideTransition(current.state, action, {
+        skipPilot: options.skipPilot === true,
+        pausedFrom: current.pausedFrom,
+      });
+      if (!again.ok) return republishOrRefuse(deps, current, action, actor, again);
+      if (again.to !== decision.to) throw error;
+      continue;
+    }
+    await deps.events.publish([transitionedEvent(transition)]);
+    return { campaign: next, transition };
+  }
+}
+
+/** A refused action that is the caller's retry of the last transition re-publishes it (see `transitionCampaign`). */
+async function republishOrRefuse(
+  deps: CampaignDeps,
+  current: Campaign,
+  action: CampaignAction,
+  actor: Actor,
+  decision: { reason: string; allowed: readonly CampaignAction[] },
+): Promise<{ campaign: Campaign; transition: TransitionRecord }> {
+  const transitions = await deps.repository.listTransitions(current.id);
+  const last = transitions.at(-1);
+  if (last && last.action === action && last.to === current.state && last.actor === actor.id) {
+    await deps.events.publish([transitionedEvent(last)]);
+    return { campaign: current, transition: last };
+  }
+  throw new TransitionRefusedError(decision.reason, current.state, decision.allowed);
+}
+
+/**
+ * Creates the campaign's Amazon Connect campaign exactly once, and returns the campaign as stored with its id.
+ *
+ * Connect gives no way to make a repeated CreateCampaign harmless, so the creation is claimed on the stored campaign
+ * first (`connectCreationClaim` in `connect.connectCampaignId`, under the revision check): of two concurrent starts
+ * only one claims, and a start while the claim is fresh is refused. The created id then replaces the claim whatever
+ * else changed meanwhile (a planner's edit must not lose it, or the retry would create a second Connect campaign). If
+ * something did change, the transition is refused (`ConflictError`) with the id kept, and nothing is started in
+ * Connect: the retry uses it. A claim older than `CONNECT_CREATION_STALE_MS` is of a request that died and is taken
+ * over; if that request had created a Connect campaign before dying, that one is left unused.
+ */
+async function createAndRecordConnectCampaign(
+  deps: CampaignDeps,
+  connect: ConnectCampaigns,
+  current: Campaign,
+): Promise<Campaign> {
+  const now = deps.clock.now();
+  const claimedAt = connectCreationClaimedAt(current.connect.connectCampaignId);
+  if (claimedAt !== undefined && now.getTime() - claimedAt.getTime() < CONNECT_CREATION_STALE_MS) {
+    throw new ConflictError(
+      `the Amazon Connect campaign of campaign ${current.id} is being created by another request; try again in a minute`,
+    );
+  }
+  const claim = connectCreationClaim(now);
+  const claimed: Campaign = {
+    ...current,
+    connect: { ...current.connect, connectCampaignId: claim },
     revision: current.revision + 1,
-    updatedAt: now,
+    updatedAt: now.toISOString(),
   };
-  // A planner's "dial" releases the dialer's hold in the same transaction: the next tick dials again.
-  await deps.repository.save(next, current.revision, transition, {
-    releaseDialingHold: releasesDialingHold(decision.to),
+  await deps.repository.save(claimed, current.revision);
+
+  const { connectCampaignId: _claim, ...settings } = claimed.connect;
+  const created = await createConnectCampaign(connect, { ...claimed, connect: settings });
+  if (!created.ok) {
+    // Nothing was created: drop the claim so that the retry need not wait for it to go stale.
+    await saveOnLatest(deps, claimed, (latest) => {
+      if (latest.connect.connectCampaignId !== claim) return undefined;
+      const { connectCampaignId: _mine, ...rest } = latest.connect;
+      return { ...latest, connect: rest };
+    }).catch(() => undefined);
+    throw new ConflictError(
+      `the campaign stays ${current.state}: ${created.error.message.slice(0, 300)}; fix it in Amazon Connect and try again`,
+    );
+  }
+  const connectCampaignId = created.connectCampaignId;
+  const recorded = await saveOnLatest(deps, claimed, (latest) => {
+    if (latest.connect.connectCampaignId !== claim) {
+      // Only a start that took over this claim as stale can have replaced it; its Connect campaign is the one kept.
+      throw new ConflictError(`campaign ${current.id} got another Amazon Connect campaign meanwhile; try again`);
+    }
+    return { ...latest, connect: { ...latest.connect, connectCampaignId } };
   });
-  await deps.events.publish([transitionedEvent(transition)]);
-  return { campaign: next, transition };
+  if (recorded === undefined || recorded.revision !== claimed.revision + 1) {
+    throw new ConflictError(
+      `campaign ${current.id} was changed while its Amazon Connect campaign was created (the Connect campaign is kept); reload it and try again`,
+    );
+  }
+  return recorded;
+}
+
+/**
+ * Saves `change(latest)` as the next revision, re-reading and re-applying it when another write came first. `change`
+ * returns undefined when there is nothing (left) to write.
+ */
+async function saveOnLatest(
+  deps: CampaignDeps,
+  known: Campaign,
+  change: (latest: Campaign) => Campaign | undefined,
+): Promise<Campaign | undefined> {
+  let latest = known;
+  for (let attempt = 1; ; attempt++) {
+    const changed = change(latest);
+    if (changed === undefined) return undefined;
+    const next: Campaign = {
+      ...changed,
+      revision: latest.revision + 1,
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    try {
+      await deps.repository.save(next, latest.revision);
+      return next;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= SAVE_ON_LATEST_ATTEMPTS) throw error;
+      latest = await getCampaign(deps, known.id);
+    }
+  }
 }
 
 /** The campaign's transitions, oldest first. @throws NotFoundError */

@@ -3,19 +3,22 @@ import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-rep
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import type { Campaign } from '#shared/domain/campaign';
-import { ValidationError } from '#shared/domain/errors';
-import type { ConnectCampaignState, ConnectCampaigns } from '#shared/ports/connect-campaigns';
+import { ConflictError, TransitionRefusedError, ValidationError } from '#shared/domain/errors';
+import { ConnectCallError, type ConnectCampaignState, type ConnectCampaigns } from '#shared/ports/connect-campaigns';
 import {
   type Actor,
   type CampaignDeps,
+  CONNECT_CREATION_STALE_MS,
   createCampaign,
   getCampaign,
   transitionCampaign,
   updateCampaign,
 } from '#shared/use-cases/campaigns';
+import { connectCreationClaim } from '#shared/use-cases/dialing/connect-lifecycle';
 import { campaignSpecInput } from '#test/unit/functions/api/api-event';
 
 const planner: Actor = { id: 'planner-1', roles: ['planner'] };
+const other: Actor = { id: 'planner-2', roles: ['planner'] };
 
 /** Connect with any number of campaigns; `onCreate` runs while CreateCampaign is in flight. */
 class FakeConnect implements ConnectCampaigns {
@@ -24,7 +27,9 @@ class FakeConnect implements ConnectCampaigns {
   onCreate: (() => Promise<void>) | undefined;
   onStop: (() => Promise<void>) | undefined;
   putDialRequests = async () => [];
+  failCreate: ConnectCallError | undefined;
   createCampaign = async () => {
+    if (this.failCreate) throw this.failCreate;
     const id = `cc-${++this.created}`;
     this.states.set(id, 'Initialized');
     const hook = this.onCreate;
@@ -100,6 +105,25 @@ describe('connect.connectCampaignId is owned by outcall once the campaign exists
     expect(await getCampaign(deps, c.id)).toEqual(c);
   });
 
+  it('a new campaign may name an existing Connect campaign, but not one in the form of a creation claim', async () => {
+    const { deps } = setup();
+    const input = campaignSpecInput();
+    const connect = input.connect as Record<string, unknown>;
+    await expect(
+      createCampaign(
+        deps,
+        { ...input, connect: { ...connect, connectCampaignId: 'creating:2026-03-02T01:00:00.000Z' } },
+        planner,
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationError', issues: [{ path: 'connect.connectCampaignId' }] });
+    const c = await createCampaign(
+      deps,
+      { ...input, connect: { ...connect, connectCampaignId: 'cc-existing' } },
+      planner,
+    );
+    expect(c.connect.connectCampaignId).toBe('cc-existing');
+  });
+
   it('a PATCH cannot attach a Connect campaign to a draft either, but may echo the stored id unchanged', async () => {
     const { deps } = setup();
     const draft = await createCampaign(deps, campaignSpecInput(), planner);
@@ -113,5 +137,122 @@ describe('connect.connectCampaignId is owned by outcall once the campaign exists
     // What a client read with GET and sends back whole.
     const echoed = await updateCampaign(other, c.id, { connect: { ...c.connect, capacity: 0.5 } }, c.revision, planner);
     expect(echoed.connect).toEqual({ ...c.connect, capacity: 0.5 });
+  });
+});
+
+describe('the Amazon Connect campaign is created once per outcall campaign', () => {
+  it('a startPilot that loses the race to an edit while creating keeps the created id; the retry starts that one', async () => {
+    const { deps, connect } = setup();
+    const c = await createCampaign(deps, campaignSpecInput(), planner);
+    // Another planner edits the script while startPilot is creating the Connect campaign.
+    connect.onCreate = async () => {
+      await updateCampaign(deps, c.id, { script: { text: '新话术' } }, undefined, other);
+    };
+    await expect(transitionCampaign(deps, c.id, 'startPilot', planner)).rejects.toBeInstanceOf(ConflictError);
+    const refused = await getCampaign(deps, c.id);
+    expect(refused).toMatchObject({
+      state: 'draft',
+      script: { text: '新话术' },
+      connect: { connectCampaignId: 'cc-1' },
+    });
+    // Nothing dials in Connect while outcall says draft.
+    expect(connect.states.get('cc-1')).toBe('Initialized');
+
+    // The planner retries, as the 409 tells them to.
+    const { campaign } = await transitionCampaign(deps, c.id, 'startPilot', planner);
+    expect(campaign).toMatchObject({ state: 'pilot', connect: { connectCampaignId: 'cc-1' } });
+    expect(connect.created).toBe(1);
+    expect(connect.states.get('cc-1')).toBe('Running');
+  });
+
+  it('two concurrent startPilot requests: one transitions, the other gets a 409, and one Connect campaign exists', async () => {
+    const { deps, connect } = setup();
+    const c = await createCampaign(deps, campaignSpecInput(), planner);
+    const results = await Promise.allSettled([
+      transitionCampaign(deps, c.id, 'startPilot', planner),
+      transitionCampaign(deps, c.id, 'startPilot', planner),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.reason).toBeInstanceOf(ConflictError);
+    expect(connect.created).toBe(1);
+    expect(await deps.repository.listTransitions(c.id)).toHaveLength(1);
+  });
+
+  it('a start arriving while another creates the Connect campaign is refused, not a second creation', async () => {
+    const { deps, connect } = setup();
+    const c = await createCampaign(deps, campaignSpecInput(), planner);
+    let second: Promise<unknown> | undefined;
+    connect.onCreate = async () => {
+      second = transitionCampaign(deps, c.id, 'startPilot', planner);
+      await second.catch(() => undefined);
+    };
+    const { campaign } = await transitionCampaign(deps, c.id, 'startPilot', planner);
+    await expect(second).rejects.toThrow(/being created by another request/);
+    expect(campaign).toMatchObject({ state: 'pilot', connect: { connectCampaignId: 'cc-1' } });
+    expect(connect.created).toBe(1);
+  });
+
+  it('a claim of a request that died is taken over once stale', async () => {
+    const { deps, connect, clock } = setup();
+    const c = await createCampaign(deps, campaignSpecInput(), planner);
+    // What a start that died after claiming leaves behind.
+    const claimed = { ...c, connect: { ...c.connect, connectCampaignId: connectCreationClaim(clock.now()) } };
+    await deps.repository.save({ ...claimed, revision: c.revision + 1 }, c.revision);
+    clock.advance(CONNECT_CREATION_STALE_MS - 1000);
+    await expect(transitionCampaign(deps, c.id, 'startPilot', planner)).rejects.toBeInstanceOf(ConflictError);
+    expect(connect.created).toBe(0);
+    clock.advance(1000);
+    const { campaign } = await transitionCampaign(deps, c.id, 'startPilot', planner);
+    expect(campaign).toMatchObject({ state: 'pilot', connect: { connectCampaignId: 'cc-1' } });
+    expect(connect.created).toBe(1);
+  });
+
+  it('a Connect refusal to create leaves the campaign as it was, claim dropped, so the retry creates it', async () => {
+    const { deps, connect } = setup();
+    const c = await createCampaign(deps, campaignSpecInput(), planner);
+    connect.failCreate = new ConnectCallError('ServiceQuotaExceededException', 'too many campaigns');
+    await expect(transitionCampaign(deps, c.id, 'startPilot', planner)).rejects.toThrow(
+      /stays draft.*too many campaigns/,
+    );
+    const stored = await getCampaign(deps, c.id);
+    expect(stored.state).toBe('draft');
+    expect(stored.connect.connectCampaignId).toBeUndefined();
+    connect.failCreate = undefined;
+    const { campaign } = await transitionCampaign(deps, c.id, 'startPilot', planner);
+    expect(campaign.connect.connectCampaignId).toBe('cc-1');
+    expect(connect.created).toBe(1);
+  });
+
+  it('a complete that loses the race to an edit after stopping Connect still completes the campaign', async () => {
+    const { deps, connect } = setup();
+    let c = await createCampaign(deps, campaignSpecInput(), planner);
+    for (const a of ['startPilot', 'endPilot', 'launch'])
+      c = (await transitionCampaign(deps, c.id, a, planner)).campaign;
+    connect.onStop = async () => {
+      await updateCampaign(deps, c.id, { script: { text: '新话术' } }, undefined, other);
+    };
+    const { campaign, transition } = await transitionCampaign(deps, c.id, 'complete', planner);
+    expect(transition).toMatchObject({ action: 'complete', from: 'active', to: 'completed' });
+    const stored = await getCampaign(deps, c.id);
+    expect(stored).toEqual(campaign);
+    expect(stored).toMatchObject({ state: 'completed', script: { text: '新话术', version: 2 } });
+    expect(connect.states.get('cc-1')).toBe('Stopped');
+  });
+
+  it('of two concurrent completes one transitions and the other is refused', async () => {
+    const { deps } = setup();
+    let c = await createCampaign(deps, campaignSpecInput(), planner);
+    for (const a of ['startPilot', 'endPilot', 'launch'])
+      c = (await transitionCampaign(deps, c.id, a, planner)).campaign;
+    const results = await Promise.allSettled([
+      transitionCampaign(deps, c.id, 'complete', planner),
+      transitionCampaign(deps, c.id, 'complete', other),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.reason).toBeInstanceOf(TransitionRefusedError);
+    expect((await deps.repository.listTransitions(c.id)).filter((t) => t.action === 'complete')).toHaveLength(1);
   });
 });
