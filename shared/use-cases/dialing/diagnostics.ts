@@ -14,6 +14,7 @@ import { NotFoundError } from '#shared/domain/errors';
 import type { CampaignRepository } from '#shared/ports/campaign-repository';
 import type { Clock } from '#shared/ports/clock';
 import type { ContactDialing, DialingDiagnosticsReads, DialingStats, DueRef } from '#shared/ports/contact-dialing';
+import { connectCampaignIdOf } from '#shared/use-cases/dialing/connect-lifecycle';
 import { SERVED_PRIORITIES } from '#shared/use-cases/dialing/dispatch';
 
 /** Contacts of the due-now head read one by one for per-contact reasons. Default 200. */
@@ -130,7 +131,7 @@ export async function explainCampaign(deps: DiagnosticsDeps, campaignId: string)
     zones: zoneReports,
     sample,
     connect: {
-      ...(campaign.connect.connectCampaignId ? { connectCampaignId: campaign.connect.connectCampaignId } : {}),
+      ...(connectCampaignIdOf(campaign) ? { connectCampaignId: connectCampaignIdOf(campaign) } : {}),
       ...(stats.connectError ? { error: stats.connectError } : {}),
     },
     recent: {
@@ -158,7 +159,7 @@ function allCampaignHolds(campaign: Campaign, stats: DialingStats, now: Date): D
       { ...dialing, deadline: '9999-12-31T00:00:00Z' },
       { ...clear, pilotDialed: stats.pilotDials },
     ],
-    [active, { ...clear, connectRunning: campaign.connect.connectCampaignId !== undefined }],
+    [active, { ...clear, connectRunning: connectCampaignIdOf(campaign) !== undefined }],
     [active, { ...clear, connectError: stats.connectError }],
     [active, { ...clear, connectRetry: stats.connectRetry }],
   ];

@@ -28,6 +28,7 @@ import type {
   MarkedBatch,
   StatsDelta,
 } from '#shared/ports/contact-dialing';
+import { connectCampaignIdOf } from '#shared/use-cases/dialing/connect-lifecycle';
 import { DEFAULT_DIAL_SETTINGS, type DialingDeps, type DialSettings, silentLog } from '#shared/use-cases/dialing/deps';
 import { rekeyRetries } from '#shared/use-cases/dialing/retry-rekey';
 
@@ -162,7 +163,8 @@ async function dispatchClaimed(deps: DialingDeps, campaign: Campaign): Promise<C
   const nowIso = now.toISOString();
   const report = emptyReport(campaign.id);
   const stats = await deps.store.stats(campaign.id);
-  const connectId = campaign.connect.connectCampaignId;
+  // A creation claim (`creating:…`) is not a Connect campaign: nothing is sent until the real id replaces it.
+  const connectId = connectCampaignIdOf(campaign);
   // A Connect error holds the campaign until a planner resumes it; a transient failure not long ago makes it sit out
   // the backoff instead of sending into the failure again.
   const hold = campaignHold(

@@ -529,3 +529,13 @@ describe('dispatcher: final holds count what moved', () => {
     expect(store.statWrites).toEqual([{ dnc: 1, exhausted: 0 }]);
   });
 });
+
+describe('dispatcher: a Connect campaign still being created', () => {
+  it('sends nothing while the campaign holds only a creation claim, then dials once the real id replaces it', async () => {
+    const { campaign, connect, deps } = setup({ contacts: 2 });
+    const claimed = { ...campaign, connect: { ...campaign.connect, connectCampaignId: `creating:${START}` } };
+    expect(await dispatchCampaign(deps, claimed)).toMatchObject({ hold: 'connectNotRunning', dialed: 0 });
+    expect(connect.sent).toEqual([]);
+    expect(await dispatchCampaign(deps, campaign)).toMatchObject({ dialed: 2 });
+  });
+});
