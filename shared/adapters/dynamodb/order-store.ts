@@ -1,5 +1,4 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -27,6 +26,7 @@ import {
   returnReasonsKey,
   sentMarkerKey,
 } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbSendOnceMarkers } from '#shared/adapters/dynamodb/send-once-markers';
 import { type Contact, contactAttributesSchema, NUMBER_TYPES } from '#shared/domain/contact';
 import { COUNTER_FIELDS, type Counters, sumCounters } from '#shared/domain/counters';
 import {
@@ -345,70 +345,11 @@ function parseOrder(item: Record<string, unknown>): Order {
 }
 
 /**
- * The order forms' send-once markers (`SENT#ORDERFORM#<campaignId>#<orderId>` / `<store address>`, pattern 22): the
- * items the agents' `SentMarkers` write, with a claim that tells 'sent' from 'busy' by a consistent read after a
- * failed condition, as the reports' markers do.
+ * The order forms' send-once markers (`SENT#ORDERFORM#<campaignId>#<orderId>` / `<store address>`, pattern 22), with
+ * the three-way claim of {@link DynamoDbSendOnceMarkers} (the reports' markers too).
  */
-export class DynamoDbOrderFormMarkers implements OrderFormMarkers {
-  readonly #client: DynamoDBDocumentClient;
-  readonly #table: string;
-
+export class DynamoDbOrderFormMarkers extends DynamoDbSendOnceMarkers<SentMarker> implements OrderFormMarkers {
   constructor(config: Pick<DynamoDbOrderStoreConfig, 'client' | 'tableName'>) {
-    this.#client = config.client;
-    this.#table = config.tableName;
+    super(config.client, config.tableName, (m) => sentMarkerKey(m.kind, m.scope, m.period, m.recipient));
   }
-
-  async claim(marker: SentMarker, at: Date, staleBefore: Date): Promise<'claimed' | 'sent' | 'busy'> {
-    const key = formMarkerKey(marker);
-    try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...key, entity: 'sent', claimedAt: at.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND claimedAt < :stale)',
-          ExpressionAttributeValues: { ':stale': staleBefore.toISOString() },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    const { Item } = await this.#client.send(
-      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
-    );
-    // Released between the put and the read: the caller's retry claims it.
-    return Item?.sentAt !== undefined ? 'sent' : 'busy';
-  }
-
-  async confirm(marker: SentMarker, at: Date): Promise<void> {
-    await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: formMarkerKey(marker),
-        UpdateExpression: 'SET sentAt = :at',
-        ExpressionAttributeValues: { ':at': at.toISOString() },
-      }),
-    );
-  }
-
-  async release(marker: SentMarker): Promise<void> {
-    try {
-      await this.#client.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: formMarkerKey(marker),
-          // Never undo the marker of a form that did go out.
-          ConditionExpression: 'attribute_not_exists(sentAt)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-}
-
-const formMarkerKey = (m: SentMarker) => sentMarkerKey(m.kind, m.scope, m.period, m.recipient);
-
-function isConditionFailure(error: unknown): boolean {
-  return (error as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 }

@@ -1,17 +1,11 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   campaignListTotalsKey,
   counterDayRange,
   reportSettingsKey,
   sentMarkerKey,
 } from '#shared/adapters/dynamodb/keys';
+import { DynamoDbSendOnceMarkers } from '#shared/adapters/dynamodb/send-once-markers';
 import type { CounterScope } from '#shared/domain/counters';
 import { type CounterBag, sumBags } from '#shared/domain/reports/figures';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings, reportSettingsSchema } from '#shared/domain/reports/recipients';
@@ -39,9 +33,12 @@ export class DynamoDbReportStore implements ReportReads, ReportSettingsStore, Re
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
 
+  readonly #markers: DynamoDbSendOnceMarkers<ReportMarker>;
+
   constructor(config: DynamoDbReportStoreConfig) {
     this.#client = config.client;
     this.#table = config.tableName;
+    this.#markers = new DynamoDbSendOnceMarkers(config.client, config.tableName, markerKey);
   }
 
   async counters(scope: CounterScope, id: string, from: string, to: string): Promise<Map<string, CounterBag>> {
@@ -99,52 +96,16 @@ export class DynamoDbReportStore implements ReportReads, ReportSettingsStore, Re
     );
   }
 
-  async claim(marker: ReportMarker, at: Date, staleBefore: Date): Promise<'claimed' | 'sent' | 'busy'> {
-    const key = markerKey(marker);
-    try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...key, entity: 'sent', state: 'pending', claimedAt: at.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(sentAt) AND claimedAt < :stale)',
-          ExpressionAttributeValues: { ':stale': staleBefore.toISOString() },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-    }
-    const { Item } = await this.#client.send(
-      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
-    );
-    return Item?.sentAt !== undefined ? 'sent' : 'busy';
+  claim(marker: ReportMarker, at: Date, staleBefore: Date): Promise<'claimed' | 'sent' | 'busy'> {
+    return this.#markers.claim(marker, at, staleBefore);
   }
 
-  async confirm(marker: ReportMarker, at: Date): Promise<void> {
-    await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: markerKey(marker),
-        UpdateExpression: 'SET sentAt = :at, #state = :sent',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':at': at.toISOString(), ':sent': 'sent' },
-      }),
-    );
+  confirm(marker: ReportMarker, at: Date): Promise<void> {
+    return this.#markers.confirm(marker, at);
   }
 
-  async release(marker: ReportMarker): Promise<void> {
-    try {
-      await this.#client.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: markerKey(marker),
-          // Never undo the marker of a message that did go out.
-          ConditionExpression: 'attribute_not_exists(sentAt)',
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-    }
+  release(marker: ReportMarker): Promise<void> {
+    return this.#markers.release(marker);
   }
 }
 

@@ -1,8 +1,8 @@
-import type { Context, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spreadsheetReader } from '#shared/adapters/files/spreadsheet-reader';
 import { logger } from '#shared/observability/logger';
 import { world } from '#test/unit/agents/setup';
+import { objectsOf, uploadContext, uploadOf } from '#test/unit/functions/upload-event';
 
 // The module builds its AWS adapters at import; these tests hand the handler in-memory ones instead.
 vi.hoisted(() => {
@@ -11,28 +11,7 @@ vi.hoisted(() => {
 });
 const { createAgentsUploadHandler } = await import('#functions/agents/agents-upload');
 
-const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
-const uploadOf = (key: string): SQSEvent => ({
-  Records: [
-    {
-      messageId: 'm-1',
-      receiptHandle: 'r',
-      body: JSON.stringify({ kind: 'outcall.intake.continue', bucket: 'uploads', key, sequencer: '0A01', size: 10 }),
-      attributes: {} as SQSEvent['Records'][number]['attributes'],
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-northeast-1:123456789012:uploads',
-      awsRegion: 'ap-northeast-1',
-    },
-  ],
-});
-const objectsOf = (text: string) => ({
-  read: async () =>
-    (async function* () {
-      yield new TextEncoder().encode(text);
-    })(),
-});
+const context = uploadContext;
 
 afterEach(() => vi.restoreAllMocks());
 
