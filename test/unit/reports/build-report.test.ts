@@ -1,87 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
-import { ManualClock } from '#shared/adapters/memory/clock';
-import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
-import { teamSchema } from '#shared/domain/agents/agent';
-import { campaignSpecSchema } from '#shared/domain/campaign';
 import { periodContaining } from '#shared/domain/reports/period';
 import { DEFAULT_REPORT_SETTINGS } from '#shared/domain/reports/recipients';
 import { transitionCampaign } from '#shared/use-cases/campaigns';
 import { buildCampaignReport, buildTeamReport, campaignReportTarget } from '#shared/use-cases/reports/build-report';
-import {
-  InMemoryReportAgents,
-  InMemoryReportArchive,
-  InMemoryReportMarkers,
-  InMemoryReportReads,
-  RecordingReportMailer,
-} from '#shared/use-cases/reports/in-memory';
-import { type ReportDeps, sendEvaluation } from '#shared/use-cases/reports/send-reports';
-import { campaignSpecInput } from '#test/integration/helpers/campaign-spec';
+import { sendEvaluation } from '#shared/use-cases/reports/send-reports';
+import { addReportCampaign, type ReportWorld, reportWorld } from '#test/unit/reports/report-world';
 
 const DAY = '2026-03-09'; // a Monday
 const PERIOD = periodContaining('daily', DAY);
 const PLANNER = { id: 'p', roles: ['planner'] };
 
 function world(now = '2026-03-10T00:00:00Z') {
-  const clock = new ManualClock(now);
-  const reads = new InMemoryReportReads();
-  const agents = new InMemoryReportAgents();
-  const repository = new InMemoryCampaignRepository();
-  const events = new InMemoryEventPublisher();
-  agents.teams.set(
-    't1',
-    teamSchema.parse({
-      id: 't1',
-      name: '一组',
-      leadEmails: ['lead@x.cn'],
-      timeZone: 'Asia/Shanghai',
-      updatedAt: 'x',
-      updatedBy: 'x',
-    }),
-  );
-  agents.agents.set('a1', {
-    id: 'a1',
-    name: '张伟',
-    teamId: 't1',
-    active: true,
-    daysOff: [],
-    startDate: '2025-01-01',
-    updatedAt: '2026-01-01T00:00:00Z',
-  });
-  const deps: ReportDeps = {
-    reads,
-    agents,
-    campaigns: repository,
-    clock,
-    markers: new InMemoryReportMarkers(),
-    mailer: new RecordingReportMailer(),
-    archive: new InMemoryReportArchive(),
-    managerEmails: ['boss@x.cn'],
-    campaignUseCases: { repository, events, clock },
-  };
-  return { deps, reads, agents, repository, clock };
+  return reportWorld({ now, leadEmail: 'lead@x.cn', a1UpdatedAt: '2026-01-01T00:00:00Z' });
 }
 
-async function addCampaign(w: ReturnType<typeof world>, id: string, state: 'draft' | 'active') {
-  const spec = campaignSpecSchema.parse({
-    ...campaignSpecInput(),
-    teamIds: ['t1'],
-    requestingDepartment: { name: '客户服务部', email: 'cs@x.cn' },
-  });
-  await w.repository.create({
-    ...spec,
-    id,
-    state,
-    pilotSkipped: false,
-    revision: 1,
-    createdAt: '2026-03-01T01:00:00Z',
-    updatedAt: '2026-03-01T01:00:00Z',
-    createdBy: 'p',
-  });
+function addCampaign(w: ReportWorld, id: string, state: 'draft' | 'active') {
+  return addReportCampaign(w, id, state, '2026-03-01T01:00:00Z');
 }
 
 /** Completes the campaign at `at` and sends its evaluation seconds later, as the event path does. */
-async function completeAndEvaluate(w: ReturnType<typeof world>, id: string, at: string) {
+async function completeAndEvaluate(w: ReportWorld, id: string, at: string) {
   w.clock.set(at);
   await transitionCampaign(w.deps.campaignUseCases, id, 'complete', PLANNER);
   w.clock.advance(5_000);
@@ -127,7 +65,7 @@ describe('which campaigns a team report covers', () => {
 });
 
 /** What the roster sync does to an agent that left Connect. */
-function deactivate(w: ReturnType<typeof world>, agentId: string, at: string) {
+function deactivate(w: ReportWorld, agentId: string, at: string) {
   const agent = w.agents.agents.get(agentId);
   if (!agent) throw new Error(`no agent ${agentId}`);
   w.agents.agents.set(agentId, { ...agent, active: false, updatedAt: at });

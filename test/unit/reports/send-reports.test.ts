@@ -1,57 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
-import { ManualClock } from '#shared/adapters/memory/clock';
-import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
-import { teamSchema } from '#shared/domain/agents/agent';
-import { campaignSpecSchema } from '#shared/domain/campaign';
 import { periodContaining } from '#shared/domain/reports/period';
 import { DEFAULT_REPORT_SETTINGS, reportSettingsSchema } from '#shared/domain/reports/recipients';
 import { buildTeamReport } from '#shared/use-cases/reports/build-report';
-import {
-  InMemoryReportAgents,
-  InMemoryReportArchive,
-  InMemoryReportMarkers,
-  InMemoryReportReads,
-  RecordingReportMailer,
-} from '#shared/use-cases/reports/in-memory';
-import { type ReportDeps, runReportTick, sendEvaluation, sendTeamReport } from '#shared/use-cases/reports/send-reports';
-import { campaignSpecInput } from '#test/integration/helpers/campaign-spec';
+import { runReportTick, sendEvaluation, sendTeamReport } from '#shared/use-cases/reports/send-reports';
+import { addReportCampaign, type ReportWorld, reportWorld } from '#test/unit/reports/report-world';
 
-const ZONE = 'Asia/Shanghai';
 const DAY = '2026-03-09'; // a Monday
 const PERIOD = periodContaining('daily', DAY);
 
 function world() {
-  const clock = new ManualClock('2026-03-10T00:00:00Z'); // 08:00 in Shanghai
-  const reads = new InMemoryReportReads();
-  const agents = new InMemoryReportAgents();
-  const repository = new InMemoryCampaignRepository();
-  const events = new InMemoryEventPublisher();
-  const markers = new InMemoryReportMarkers();
-  const mailer = new RecordingReportMailer();
-  const archive = new InMemoryReportArchive();
-  agents.teams.set(
-    't1',
-    teamSchema.parse({
-      id: 't1',
-      name: '一组',
-      leadEmails: ['Lead@x.cn'],
-      timeZone: ZONE,
-      updatedAt: 'x',
-      updatedBy: 'x',
-    }),
-  );
+  const w = reportWorld({ now: '2026-03-10T00:00:00Z', leadEmail: 'Lead@x.cn', a1UpdatedAt: 'x' }); // 08:00 in Shanghai
   // a1 is experienced (quota 50); a2 started 5 days before: new (quota 20).
-  agents.agents.set('a1', {
-    id: 'a1',
-    name: '张伟',
-    teamId: 't1',
-    active: true,
-    daysOff: [],
-    startDate: '2025-01-01',
-    updatedAt: 'x',
-  });
-  agents.agents.set('a2', {
+  w.agents.agents.set('a2', {
     id: 'a2',
     teamId: 't1',
     active: true,
@@ -59,7 +19,7 @@ function world() {
     startDate: '2026-03-05',
     updatedAt: 'x',
   });
-  agents.logs.set(`a1#${DAY}`, {
+  w.agents.logs.set(`a1#${DAY}`, {
     agentId: 'a1',
     teamId: 't1',
     day: DAY,
@@ -72,36 +32,11 @@ function world() {
     problems: '',
     tomorrowPlan: '',
   });
-  const deps: ReportDeps = {
-    reads,
-    agents,
-    campaigns: repository,
-    clock,
-    markers,
-    mailer,
-    archive,
-    managerEmails: ['boss@x.cn'],
-    campaignUseCases: { repository, events, clock },
-  };
-  return { deps, reads, agents, repository, markers, mailer, archive, clock, events };
+  return w;
 }
 
-async function addCampaign(w: ReturnType<typeof world>, id: string, state: 'active' | 'completed') {
-  const spec = campaignSpecSchema.parse({
-    ...campaignSpecInput(),
-    teamIds: ['t1'],
-    requestingDepartment: { name: '客户服务部', email: 'cs@x.cn' },
-  });
-  await w.repository.create({
-    ...spec,
-    id,
-    state,
-    pilotSkipped: false,
-    revision: 1,
-    createdAt: '2026-03-01T01:00:00Z',
-    updatedAt: '2026-03-09T01:00:00Z',
-    createdBy: 'p',
-  });
+function addCampaign(w: ReportWorld, id: string, state: 'active' | 'completed') {
+  return addReportCampaign(w, id, state, '2026-03-09T01:00:00Z');
 }
 
 describe('team daily report from seeded counters', () => {
