@@ -1,7 +1,5 @@
-import { ConnectCampaignsV2Client } from '@aws-sdk/client-connectcampaignsv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
-import { ConnectCampaignsAdapter } from '#shared/adapters/connect/connect-campaigns';
 import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
 import { ManualClock } from '#shared/adapters/memory/clock';
 import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
@@ -14,6 +12,7 @@ import {
   updateCampaign,
 } from '#shared/use-cases/campaigns';
 import { campaignSpecInput } from '#test/integration/helpers/campaign-spec';
+import { simConnectAdapter } from '#test/integration/helpers/dialing-deps';
 import { useTestTables } from '#test/integration/helpers/tables';
 
 const tables = useTestTables('connectcreate');
@@ -28,14 +27,7 @@ beforeAll(async () => {
     repository: new DynamoDbCampaignRepository({ client: tables.client, tableName: tables.names.main }),
     events: new InMemoryEventPublisher(),
     clock: new ManualClock('2027-03-01T01:00:00.000Z'),
-    connect: new ConnectCampaignsAdapter({
-      client: new ConnectCampaignsV2Client({
-        endpoint: sim.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 1,
-      }),
-    }),
+    connect: simConnectAdapter(sim.endpoint),
   };
 });
 afterAll(async () => {

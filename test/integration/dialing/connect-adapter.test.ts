@@ -12,20 +12,14 @@ import {
   type DialRequest,
 } from '#shared/ports/connect-campaigns';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
+import { simConnectAdapter } from '#test/integration/helpers/dialing-deps';
 
 let sim: ConnectSim;
 let adapter: ConnectCampaignsAdapter;
 
 beforeAll(async () => {
   sim = await startConnectSim();
-  adapter = new ConnectCampaignsAdapter({
-    client: new ConnectCampaignsV2Client({
-      endpoint: sim.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    }),
-  });
+  adapter = simConnectAdapter(sim.endpoint);
 });
 afterAll(async () => {
   await sim?.stop();

@@ -24,6 +24,21 @@ export interface LocalDialing {
 }
 
 /**
+ * The Connect campaigns adapter on the simulator at `endpoint`, through the real SDK client with local credentials and
+ * one attempt, so a fault the simulator injects is seen, not retried away.
+ */
+export function simConnectAdapter(endpoint: string): ConnectCampaignsAdapter {
+  return new ConnectCampaignsAdapter({
+    client: new ConnectCampaignsV2Client({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
+  });
+}
+
+/**
  * The dispatcher's dependencies against DynamoDB Local and the Connect simulator at `connectEndpoint` (one SDK attempt,
  * so a fault is seen, not retried away), with the account-wide pacing limiter waiting on `clock` instead of real time.
  */
@@ -36,14 +51,7 @@ export function localDialing(options: {
   const { client, tableName, clock } = options;
   const repository = new DynamoDbCampaignRepository({ client, tableName });
   const store = new DynamoDbDialingStore({ client, tableName, sleep: async () => {} });
-  const connect = new ConnectCampaignsAdapter({
-    client: new ConnectCampaignsV2Client({
-      endpoint: options.connectEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    }),
-  });
+  const connect = simConnectAdapter(options.connectEndpoint);
   const limiter = new DynamoDbRateLimiter({
     client,
     tableName,
