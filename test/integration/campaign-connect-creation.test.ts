@@ -1,8 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectSim, startConnectSim } from '#infra/local/connect-sim/server';
-import { DynamoDbCampaignRepository } from '#shared/adapters/dynamodb/campaign-repository';
-import { ManualClock } from '#shared/adapters/memory/clock';
-import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
+import { describe, expect, it } from 'vitest';
 import { ConflictError } from '#shared/domain/errors';
 import {
   type CampaignDeps,
@@ -12,53 +8,37 @@ import {
   updateCampaign,
 } from '#shared/use-cases/campaigns';
 import { campaignSpecInput } from '#test/integration/helpers/campaign-spec';
-import { simConnectAdapter } from '#test/integration/helpers/dialing-deps';
-import { useTestTables } from '#test/integration/helpers/tables';
+import { useCampaignConnectWorld } from '#test/integration/helpers/dialing-deps';
 
-const tables = useTestTables('connectcreate');
+const world = useCampaignConnectWorld('connectcreate', '2027-03-01T01:00:00.000Z');
 const planner = { id: 'planner-1', roles: ['planner'] };
 const other = { id: 'planner-2', roles: ['planner'] };
-let sim: ConnectSim;
-let deps: CampaignDeps;
-
-beforeAll(async () => {
-  sim = await startConnectSim();
-  deps = {
-    repository: new DynamoDbCampaignRepository({ client: tables.client, tableName: tables.names.main }),
-    events: new InMemoryEventPublisher(),
-    clock: new ManualClock('2027-03-01T01:00:00.000Z'),
-    connect: simConnectAdapter(sim.endpoint),
-  };
-});
-afterAll(async () => {
-  await sim?.stop();
-});
 
 const connectCampaignsOf = (campaignId: string) =>
-  [...sim.campaigns.values()].filter((c) => c.config?.name === `outcall-${campaignId}`);
+  [...world.sim.campaigns.values()].filter((c) => c.config?.name === `outcall-${campaignId}`);
 
 describe('the Amazon Connect campaign is created once per outcall campaign (DynamoDB, Connect simulator)', () => {
   it('two concurrent startPilot requests: one transitions, the other gets a 409, one Connect campaign exists', async () => {
-    const campaign = await createCampaign(deps, campaignSpecInput(), planner);
+    const campaign = await createCampaign(world.deps, campaignSpecInput(), planner);
     const results = await Promise.allSettled([
-      transitionCampaign(deps, campaign.id, 'startPilot', planner),
-      transitionCampaign(deps, campaign.id, 'startPilot', planner),
+      transitionCampaign(world.deps, campaign.id, 'startPilot', planner),
+      transitionCampaign(world.deps, campaign.id, 'startPilot', planner),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')?.reason).toBeInstanceOf(ConflictError);
     expect(connectCampaignsOf(campaign.id)).toHaveLength(1);
-    const stored = await getCampaign(deps, campaign.id);
+    const stored = await getCampaign(world.deps, campaign.id);
     expect(stored.state).toBe('pilot');
-    expect(sim.campaigns.get(stored.connect.connectCampaignId ?? '')?.state).toBe('Running');
+    expect(world.sim.campaigns.get(stored.connect.connectCampaignId ?? '')?.state).toBe('Running');
   });
 
   it('an edit racing the creation does not lose the created id: the retry starts that Connect campaign', async () => {
-    const campaign = await createCampaign(deps, campaignSpecInput(), planner);
-    const repository = deps.repository;
+    const campaign = await createCampaign(world.deps, campaignSpecInput(), planner);
+    const repository = world.deps.repository;
     // The other planner's edit lands right after the start claimed the creation, while Connect creates the campaign.
     let edited = false;
     const racing: CampaignDeps = {
-      ...deps,
+      ...world.deps,
       repository: {
         get: (id) => repository.get(id),
         list: (filter) => repository.list(filter),
@@ -68,21 +48,21 @@ describe('the Amazon Connect campaign is created once per outcall campaign (Dyna
           await repository.save(c, expected, transition, options);
           if (!edited && c.connect.connectCampaignId?.startsWith('creating:')) {
             edited = true;
-            await updateCampaign(deps, c.id, { script: { text: '新话术' } }, undefined, other);
+            await updateCampaign(world.deps, c.id, { script: { text: '新话术' } }, undefined, other);
           }
         },
       },
     };
     await expect(transitionCampaign(racing, campaign.id, 'startPilot', planner)).rejects.toBeInstanceOf(ConflictError);
-    const refused = await getCampaign(deps, campaign.id);
+    const refused = await getCampaign(world.deps, campaign.id);
     expect(refused.state).toBe('draft');
     expect(refused.script.text).toBe('新话术');
     const created = refused.connect.connectCampaignId ?? '';
-    expect(sim.campaigns.get(created)?.state).toBe('Initialized');
+    expect(world.sim.campaigns.get(created)?.state).toBe('Initialized');
 
-    const { campaign: pilot } = await transitionCampaign(deps, campaign.id, 'startPilot', planner);
+    const { campaign: pilot } = await transitionCampaign(world.deps, campaign.id, 'startPilot', planner);
     expect(pilot.connect.connectCampaignId).toBe(created);
-    expect(sim.campaigns.get(created)?.state).toBe('Running');
+    expect(world.sim.campaigns.get(created)?.state).toBe('Running');
     expect(connectCampaignsOf(campaign.id)).toHaveLength(1);
   });
 });

@@ -9,7 +9,9 @@ import { DynamoDbDialingStore } from '#shared/adapters/dynamodb/dialing-store';
 import { contactKey } from '#shared/adapters/dynamodb/keys';
 import { DynamoDbRateLimiter } from '#shared/adapters/dynamodb/rate-limiter';
 import { ManualClock } from '#shared/adapters/memory/clock';
+import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
 import type { Campaign } from '#shared/domain/campaign';
+import type { CampaignDeps } from '#shared/use-cases/campaigns';
 import type { DialingDeps } from '#shared/use-cases/dialing/deps';
 import { allDayWindows } from '#test/fixtures/calling-windows';
 import { storedCampaign } from '#test/integration/helpers/campaign-spec';
@@ -174,6 +176,40 @@ export function useDialingWorld(
       clock,
       ...localDialing({ client: tables.client, tableName: tables.names.main, connectEndpoint: sim.endpoint, clock }),
     });
+  });
+  afterAll(async () => {
+    await world.sim?.stop();
+  });
+  return world;
+}
+
+/**
+ * One test file's campaign use cases on DynamoDB Local and the Connect simulator. Its fields are filled in by
+ * `beforeAll`: read them inside tests or hooks, not at module load.
+ */
+export interface CampaignConnectWorld {
+  tables: TestTables;
+  sim: ConnectSim;
+  deps: CampaignDeps;
+}
+
+/**
+ * Registers the hooks of a campaign-on-Connect world (useTestTables with `prefix`, then the Connect simulator started
+ * and the campaign use cases wired on the main table, an in-memory event publisher, a manual clock set to `start` and
+ * simConnectAdapter; the simulator stopped afterwards).
+ */
+export function useCampaignConnectWorld(prefix: string, start: string): CampaignConnectWorld {
+  const tables = useTestTables(prefix);
+  const world = { tables } as CampaignConnectWorld;
+  beforeAll(async () => {
+    const sim = await startConnectSim();
+    world.sim = sim;
+    world.deps = {
+      repository: new DynamoDbCampaignRepository({ client: tables.client, tableName: tables.names.main }),
+      events: new InMemoryEventPublisher(),
+      clock: new ManualClock(start),
+      connect: simConnectAdapter(sim.endpoint),
+    };
   });
   afterAll(async () => {
     await world.sim?.stop();
