@@ -1,8 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { createHttpApi } from '#functions/api/http-api';
-import { InMemoryCampaignRepository } from '#shared/adapters/memory/campaign-repository';
-import { InMemoryEventPublisher } from '#shared/adapters/memory/event-publisher';
+import { agentsHttpApi } from '#test/unit/agents/agents-api';
 import { world } from '#test/unit/agents/setup';
 import { type ApiRequest, apiEvent, lambdaContext } from '#test/unit/functions/api/api-event';
 
@@ -10,15 +7,7 @@ function setup() {
   const w = world({}, [{ id: 'a1', email: 'a1@example.com', startDate: '2026-03-01' }]);
   w.store.setCounters('a1', '2026-03-02', { dials: 9, effective: 4 });
   w.clock.set('2026-03-02T08:00:00.000Z');
-  const api = createHttpApi(
-    {
-      repository: new InMemoryCampaignRepository(),
-      events: new InMemoryEventPublisher(),
-      clock: w.clock,
-      agents: { store: w.store, clock: w.clock },
-    },
-    { logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }), timeoutEarlyInMillis: 0 },
-  );
+  const api = agentsHttpApi(w);
   const call = async (request: ApiRequest) => {
     const result = await api(apiEvent(request), lambdaContext());
     return { statusCode: result.statusCode, body: JSON.parse(result.body) as Record<string, unknown> };
