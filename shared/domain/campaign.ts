@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import * as z from 'zod';
 
 /**
@@ -11,11 +10,21 @@ const hhmm = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'time must be HH:MM in 24-hour form, e.g. "09:00" or "20:30"');
 
+/**
+ * Whether a YYYY-MM-DD date is a day of the calendar: built back from its parts, it must not have rolled over. Plain
+ * Date arithmetic rather than a date library, as nearly every function bundles this schema.
+ */
+function dateExists(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 // The pattern alone lets 2026-02-30 through, and the calling window would roll it over into a day not meant.
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD', abort: true })
-  .refine((value) => DateTime.fromFormat(value, 'yyyy-MM-dd', { zone: 'UTC' }).isValid, {
+  .refine(dateExists, {
     message: 'this date does not exist',
     abort: true,
   });
