@@ -4,11 +4,6 @@ import type { AcceptedContact, NumberStatus, RejectedRow } from '#shared/domain/
 export interface SheetRow {
   row: number;
   cells: string[];
-  /**
-   * A reader that could not split this record into cells sets it; the row is rejected as malformed. The CSV readers
-   * do not: a quote never closed fails the whole file (`unclosed_quote`), since the rows after it cannot be told apart.
-   */
-  malformed?: boolean;
 }
 
 /** A list file that was recognised and can be read row by row (once). */

@@ -41,13 +41,13 @@ export function resumableSheetReader(options: { maxBytes?: number; resume?: Resu
     delimiter: string | undefined,
   ): AsyncGenerator<SheetRow> {
     for await (const r of rows) {
-      if (!headerCells && !r.malformed && !isBlankRow(r.cells) && resolveHeader(r.cells)) {
+      if (!headerCells && !isBlankRow(r.cells) && resolveHeader(r.cells)) {
         headerRow = r.row;
         headerCells = r.cells;
       }
-      if (headerCells && r.row !== headerRow && !r.malformed && isBlankRow(r.cells)) blankRows++;
+      if (headerCells && r.row !== headerRow && isBlankRow(r.cells)) blankRows++;
       position = { format, encoding, delimiter, row: r.row, byteOffset: r.end, headerRow, headerCells, blankRows };
-      yield r.malformed ? { row: r.row, cells: r.cells, malformed: true } : { row: r.row, cells: r.cells };
+      yield { row: r.row, cells: r.cells };
     }
   }
 

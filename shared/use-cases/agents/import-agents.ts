@@ -52,10 +52,6 @@ export async function importAgentRows(
       }
       continue;
     }
-    if (row.malformed) {
-      result.rejected.push({ row: row.row, reason: 'the row cannot be read' });
-      continue;
-    }
     const fields: Record<string, string> = {};
     header.forEach((column, i) => {
       const value = row.cells[i]?.trim() ?? '';

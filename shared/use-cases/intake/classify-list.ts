@@ -59,20 +59,16 @@ export async function* classifyList(input: ClassifyListInput): AsyncGenerator<Cl
   let pending: RowVerdict[] = [];
 
   for await (const sheetRow of sheet.rows) {
-    if (!sheetRow.malformed && isBlankRow(sheetRow.cells)) {
+    if (isBlankRow(sheetRow.cells)) {
       if (layout) tally.blankRows++;
       continue;
     }
     if (!layout) {
-      layout = sheetRow.malformed ? undefined : resolveHeader(sheetRow.cells);
+      layout = resolveHeader(sheetRow.cells);
       if (!layout && ++nonBlankBeforeHeader >= HEADER_SEARCH_ROWS) throw noPhoneColumn();
       continue;
     }
-    pending.push(
-      sheetRow.malformed
-        ? { kind: 'rejected', row: { row: sheetRow.row, raw: '', reason: 'malformed_row' } }
-        : screenRow(sheetRow.cells, sheetRow.row, layout, input),
-    );
+    pending.push(screenRow(sheetRow.cells, sheetRow.row, layout, input));
     if (pending.length >= batchSize) {
       yield await settle(pending, seen, tally, input.screening);
       pending = [];
